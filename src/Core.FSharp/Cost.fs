@@ -1,0 +1,158 @@
+/// What a spec costs: parameters, weight memory in bits, and multiply-accumulates split by the
+/// precision of their two operands (like Larq's model summary). Assumes a valid spec.
+module Qnn.Cost
+
+/// The precision of one operand of a multiply-accumulate.
+type Precision =
+    | Binary
+    | Ternary
+    | Bits of int
+    | Float
+
+    override this.ToString() =
+        match this with
+        | Binary -> "1-bit"
+        | Ternary -> "ternary"
+        | Bits n -> $"{n}-bit"
+        | Float -> "float32"
+
+/// MACs by operand precision: binary×binary (XNOR–popcount), ternary (ternary with binary or
+/// ternary), integer (both operands integers, at least one wider than ternary), float (either
+/// operand float).
+type MacCounts =
+    { BinaryBinary: int64
+      Ternary: int64
+      Integer: int64
+      Float: int64 }
+
+    member this.Total = this.BinaryBinary + this.Ternary + this.Integer + this.Float
+    static member Zero = { BinaryBinary = 0L; Ternary = 0L; Integer = 0L; Float = 0L }
+
+    static member (+)(a: MacCounts, b: MacCounts) =
+        { BinaryBinary = a.BinaryBinary + b.BinaryBinary
+          Ternary = a.Ternary + b.Ternary
+          Integer = a.Integer + b.Integer
+          Float = a.Float + b.Float }
+
+/// One layer's cost. `WeightBits` counts the quantized kernel plus a float32 scale per output
+/// channel where the quantizer has one (scaled binary, ternary α, n-bit step); `MemoryBits` adds
+/// the BatchNorm's γ and β as float32.
+type LayerCost =
+    { Name: string
+      OutputShape: int[]
+      Parameters: int64
+      WeightPrecision: Precision
+      InputPrecision: Precision
+      WeightBits: int64
+      MemoryBits: int64
+      Macs: MacCounts }
+
+type ModelCost =
+    { Layers: LayerCost[]
+      Parameters: int64
+      WeightBits: int64
+      MemoryBits: int64
+      /// The same model with every parameter a float32, for comparison.
+      Float32Bits: int64
+      Macs: MacCounts }
+
+/// What a quantized input of `bits` is: 1 bit is ±1 (binary), above 24 bits it stays float.
+let inputPrecision (bits: int) =
+    if bits = 1 then Binary elif bits <= 24 then Bits bits else Float
+
+let weightPrecision (w: WeightSpec) =
+    match w.Mode with
+    | WeightQuant.Binary -> Binary
+    | WeightQuant.Ternary -> Ternary
+    | WeightQuant.NBits -> Bits(defaultArg w.Bits 32)
+    | _ -> Float
+
+/// The precision of a layer's output after its activation.
+let activationPrecision (activation: Activation) (bits: int option) =
+    match activation with
+    | Activation.Binarize
+    | Activation.BinarizeReste
+    | Activation.BinarizeApprox
+    | Activation.BinarizeSwish -> Binary
+    | Activation.Ternarize -> Ternary
+    | Activation.NBits -> Bits(defaultArg bits 32)
+    | _ -> Float
+
+let private bitsOf precision =
+    match precision with
+    | Binary -> 1L
+    | Ternary -> 2L
+    | Bits n -> int64 n
+    | Float -> 32L
+
+let private hasChannelScale (w: WeightSpec) =
+    match w.Mode with
+    | WeightQuant.Binary -> w.Scaled
+    | WeightQuant.Ternary
+    | WeightQuant.NBits -> true
+    | _ -> false
+
+/// Puts `count` MACs of weights × inputs in their precision class.
+let classify (weights: Precision) (inputs: Precision) (count: int64) =
+    match weights, inputs with
+    | Float, _
+    | _, Float -> { MacCounts.Zero with Float = count }
+    | Binary, Binary -> { MacCounts.Zero with BinaryBinary = count }
+    | (Binary | Ternary), (Binary | Ternary) -> { MacCounts.Zero with Ternary = count }
+    | _ -> { MacCounts.Zero with Integer = count }
+
+let private modelInputPrecision (spec: ModelSpec) =
+    match spec.Input with
+    | Features f ->
+        let widest = f.FeatureBits |> Option.map Array.max |> Option.defaultValue f.Bits
+        inputPrecision widest
+    | Image i -> inputPrecision i.Bits
+
+/// The cost of every layer and the totals.
+let cost (spec: ModelSpec) : ModelCost =
+    let stages = Shapes.shapes spec
+    let shapeOf name = (stages |> Array.find (fun s -> s.Name = name)).Shape
+    let lastDense = spec.Layers |> Array.findIndexBack (function Dense _ -> true | Conv _ -> false)
+    let layerCost (inputShape: int[], inputs: Precision) (index: int, layer: LayerSpec) =
+        let name = Shapes.layerName index layer
+        let output = shapeOf name
+        let weights, kernelCount, outChannels, macs, activation, activationBits =
+            match layer with
+            | Dense d ->
+                let fanIn = Array.fold (*) 1 inputShape |> int64
+                d.Weights, fanIn * int64 d.Units, int64 d.Units, fanIn * int64 d.Units, d.Activation, d.ActivationBits
+            | Conv c ->
+                let perOutput = int64 (inputShape.[0] / c.Groups) * int64 (c.Kernel * c.Kernel)
+                let convolved =
+                    [| inputShape.[1]; inputShape.[2] |]
+                    |> Array.map (fun n -> Shapes.convolvedSize n c.Kernel c.Stride c.Padding c.Dilation)
+                let positions = int64 convolved.[0] * int64 convolved.[1]
+                c.Weights, perOutput * int64 c.Channels, int64 c.Channels,
+                perOutput * int64 c.Channels * positions, c.Activation, c.ActivationBits
+        let precision = weightPrecision weights
+        let weightBits =
+            kernelCount * bitsOf precision + (if hasChannelScale weights then 32L * outChannels else 0L)
+        let batchNormParameters = 2L * outChannels
+        let next =
+            if index = lastDense then Float
+            else
+                activationPrecision (defaultArg activation spec.Activation)
+                    (match activationBits with Some b -> Some b | None -> spec.ActivationBits)
+        let entry =
+            { Name = name
+              OutputShape = output
+              Parameters = kernelCount + batchNormParameters
+              WeightPrecision = precision
+              InputPrecision = inputs
+              WeightBits = weightBits
+              MemoryBits = weightBits + 32L * batchNormParameters
+              Macs = classify precision inputs macs }
+        entry, (output, next)
+    let layers, _ =
+        spec.Layers |> Array.indexed |> Array.mapFold layerCost (Shapes.inputShape spec.Input, modelInputPrecision spec)
+    { Layers = layers
+      Parameters = layers |> Array.sumBy (fun l -> l.Parameters)
+      WeightBits = layers |> Array.sumBy (fun l -> l.WeightBits)
+      MemoryBits = layers |> Array.sumBy (fun l -> l.MemoryBits)
+      Float32Bits = layers |> Array.sumBy (fun l -> 32L * l.Parameters)
+      Macs = layers |> Array.fold (fun total l -> total + l.Macs) MacCounts.Zero }

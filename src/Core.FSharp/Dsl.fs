@@ -1,0 +1,121 @@
+/// The vocabulary of the declaration DSL: enums shared by the attributes, the specs and the
+/// layers, and the attributes a C# user puts on a `partial` class (see DESIGN.md). The source
+/// generator matches the attributes by metadata name; the runtime reads the same enums.
+namespace Qnn
+
+open System
+
+/// How a layer's latent float weights are quantized in the forward pass.
+type WeightQuant =
+    /// Float weights (a baseline layer).
+    | None = 0
+    /// Symmetric per-output-channel n-bit integers; needs `Bits` (2..31).
+    | NBits = 1
+    /// Sign of the weight, {-1, +1}; `Scaled` multiplies by α = mean|W| per output channel.
+    | Binary = 2
+    /// TWN ternary weights α·{-1, 0, +1} per output channel.
+    | Ternary = 3
+
+/// Whether quantizers sample (stochastic) or round (deterministic) while training.
+/// Evaluation is always deterministic, so accuracy does not depend on a random draw.
+type QMode =
+    | Deterministic = 0
+    | Stochastic = 1
+
+/// The activation after each hidden layer's BatchNorm.
+type Activation =
+    /// No activation (identity).
+    | None = 0
+    | Relu = 1
+    /// sign(x) ∈ {-1, +1}, clipped STE.
+    | Binarize = 2
+    /// sign(x), ReSTE estimator with the model's o and threshold.
+    | BinarizeReste = 3
+    /// sign(x), Bi-Real Net ApproxSign gradient 2 - 2|x|.
+    | BinarizeApprox = 4
+    /// sign(x), BNN+ SwishSign gradient with the model's β.
+    | BinarizeSwish = 5
+    /// {-1, 0, +1} with the model's ternary threshold, clipped STE.
+    | Ternarize = 6
+    /// DoReFa k-bit activation with `ActivationBits = k`.
+    | NBits = 7
+
+/// Declares a quantized multi-layer perceptron: `Input`, then `Dense` layers in source order.
+[<AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)>]
+[<Sealed>]
+type QuantizedMlpAttribute() =
+    inherit Attribute()
+    member val Activation = Activation.Binarize with get, set
+    member val ActivationBits = 0 with get, set
+    member val QMode = QMode.Deterministic with get, set
+    member val Dropout = 0.0 with get, set
+    member val ResteO = 3.0 with get, set
+    member val ResteThreshold = 1.5 with get, set
+    member val SwishBeta = 5.0 with get, set
+    member val TernaryThreshold = 0.5 with get, set
+
+/// Declares a quantized CNN: `ImageInput`, `Conv` blocks, then `Dense` layers in source order.
+[<AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)>]
+[<Sealed>]
+type QuantizedCnnAttribute() =
+    inherit Attribute()
+    member val Activation = Activation.Binarize with get, set
+    member val ActivationBits = 0 with get, set
+    member val QMode = QMode.Deterministic with get, set
+    member val Dropout = 0.0 with get, set
+    member val ResteO = 3.0 with get, set
+    member val ResteThreshold = 1.5 with get, set
+    member val SwishBeta = 5.0 with get, set
+    member val TernaryThreshold = 0.5 with get, set
+
+/// The input of an MLP: `features` values quantized to `Bits` each, or per feature with
+/// `FeatureBits` (one width per feature).
+[<AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)>]
+[<Sealed>]
+type InputAttribute(features: int) =
+    inherit Attribute()
+    member _.Features = features
+    member val Bits = 32 with get, set
+    member val FeatureBits: int[] = null with get, set
+
+/// The input of a CNN: images of Channels × Height × Width quantized to `Bits`.
+[<AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)>]
+[<Sealed>]
+type ImageInputAttribute() =
+    inherit Attribute()
+    member val Channels = 1 with get, set
+    member val Height = 0 with get, set
+    member val Width = 0 with get, set
+    member val Bits = 8 with get, set
+
+/// A fully connected layer. The last `Dense` is the output layer and has no activation.
+[<AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)>]
+[<Sealed>]
+type DenseAttribute(units: int) =
+    inherit Attribute()
+    member _.Units = units
+    member val Weights = WeightQuant.None with get, set
+    member val Bits = 0 with get, set
+    member val Scaled = false with get, set
+    /// Overrides the model's activation for this layer.
+    member val Activation = Activation.None with get, set
+    member val ActivationBits = 0 with get, set
+
+/// A convolution block: QuantConv2d → BatchNorm2d → activation → MaxPool(Pool).
+[<AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)>]
+[<Sealed>]
+type ConvAttribute(channels: int) =
+    inherit Attribute()
+    member _.Channels = channels
+    member val Kernel = 3 with get, set
+    member val Stride = 1 with get, set
+    member val Padding = 0 with get, set
+    member val Dilation = 1 with get, set
+    member val Groups = 1 with get, set
+    /// Max-pool window and stride after the activation; 1 means no pooling.
+    member val Pool = 1 with get, set
+    member val Weights = WeightQuant.None with get, set
+    member val Bits = 0 with get, set
+    member val Scaled = false with get, set
+    member val Activation = Activation.None with get, set
+    member val ActivationBits = 0 with get, set

@@ -1,0 +1,120 @@
+namespace Qnn
+
+open System
+open TorchSharp
+
+/// What a spec's settings mean at run time: the quantizers and the per-layer modules of the
+/// topologies. The generated modules call the same functions, so a declaration and its
+/// `Spec.build` are the same network.
+module Topology =
+
+    /// The activation a layer uses: its own, else the model's.
+    let activationOf (spec: ModelSpec) (own: Activation option) = defaultArg own spec.Activation
+
+    /// The DoReFa width a layer uses: its own, else the model's.
+    let activationBitsOf (spec: ModelSpec) (own: int option) =
+        match own with
+        | Some b -> Some b
+        | None -> spec.ActivationBits
+
+    let private stochastic (spec: ModelSpec) = spec.QMode = QMode.Stochastic
+
+    /// The quantizer for a layer's weights.
+    let weightQuantizer (spec: ModelSpec) (weights: WeightSpec) : Quantizer =
+        match weights.Mode with
+        | WeightQuant.Binary -> Quantizer.BinaryWeights(weights.Scaled, stochastic spec)
+        | WeightQuant.Ternary -> Quantizer.TernaryWeights()
+        | WeightQuant.NBits -> Quantizer.NBitsWeights(defaultArg weights.Bits 0, stochastic spec)
+        | _ -> Quantizer.Identity
+
+    /// The activation quantizer, or None for the identity (no module is built for it).
+    let activationQuantizer (spec: ModelSpec) (activation: Activation) (bits: int option) : Quantizer option =
+        match activation with
+        | Activation.None -> None
+        | Activation.Relu -> Some Quantizer.Relu
+        | Activation.Binarize -> Some(Quantizer.Sign(stochastic spec))
+        | Activation.BinarizeReste -> Some(Quantizer.SignReste(spec.ResteO, spec.ResteThreshold, stochastic spec))
+        | Activation.BinarizeApprox -> Some(Quantizer.SignApprox(stochastic spec))
+        | Activation.BinarizeSwish -> Some(Quantizer.SignSwish(spec.SwishBeta, stochastic spec))
+        | Activation.Ternarize -> Some(Quantizer.Ternarize(spec.TernaryThreshold))
+        | Activation.NBits -> Some(Quantizer.DoReFa(defaultArg bits 0))
+        | other -> raise (ArgumentOutOfRangeException(nameof activation, other, "unknown activation"))
+
+    /// The input quantizer: per-feature ranges for an MLP, one range for images.
+    let inputQuantizer (input: InputSpec) : InputQuantizer =
+        match input with
+        | Features f ->
+            let widths = f.FeatureBits |> Option.defaultValue (Array.replicate f.Count f.Bits)
+            new InputQuantizer(widths, true)
+        | Image i -> new InputQuantizer(i.Bits)
+
+    /// The named modules of the whole network in forward order: `input`, then per conv block
+    /// conv·bn·act·pool, `flatten` before the first Dense of a CNN, per hidden Dense
+    /// fc·bn·drop·act, and the output fc·bn. Activations that are the identity, dropout of 0 and
+    /// a pool of 1 build no module.
+    let modules (spec: ModelSpec) : (string * torch.nn.Module<torch.Tensor, torch.Tensor>) list =
+        let lastDense = spec.Layers |> Array.findIndexBack (function Dense _ -> true | Conv _ -> false)
+        let stages = Shapes.shapes spec
+        let shapeBefore (index: int) =
+            // The stage that feeds layer `index`: the input or the previous layer's output.
+            if index = 0 then stages.[0].Shape
+            else (stages |> Array.find (fun s -> s.Name = Shapes.layerName (index - 1) spec.Layers.[index - 1])).Shape
+        let binaryWeights (w: WeightSpec) = w.Mode = WeightQuant.Binary
+        let activationModule number own ownBits =
+            match activationQuantizer spec (activationOf spec own) (activationBitsOf spec ownBits) with
+            | Some q -> [ $"act{number}", new QuantActivation(q) :> torch.nn.Module<_, _> ]
+            | None -> []
+        let layerModules (index: int) (layer: LayerSpec) =
+            let number = index + 1
+            let inputShape = shapeBefore index
+            match layer with
+            | Conv c ->
+                [ yield
+                      $"conv{number}",
+                      new QuantConv2d(int64 inputShape.[0], int64 c.Channels, int64 c.Kernel, weightQuantizer spec c.Weights,
+                                      int64 c.Stride, int64 c.Padding, int64 c.Dilation, int64 c.Groups,
+                                      clipLatentWeights = binaryWeights c.Weights) :> torch.nn.Module<_, _>
+                  yield $"bn{number}", torch.nn.BatchNorm2d(int64 c.Channels) :> torch.nn.Module<_, _>
+                  yield! activationModule number c.Activation c.ActivationBits
+                  if c.Pool > 1 then
+                      yield $"pool{number}", torch.nn.MaxPool2d(int64 c.Pool) :> torch.nn.Module<_, _> ]
+            | Dense d ->
+                let fanIn = Array.fold (*) 1 inputShape
+                [ if inputShape.Length > 1 then
+                      yield "flatten", torch.nn.Flatten() :> torch.nn.Module<_, _>
+                  yield
+                      $"fc{number}",
+                      new QuantLinear(int64 fanIn, int64 d.Units, weightQuantizer spec d.Weights,
+                                      clipLatentWeights = binaryWeights d.Weights) :> torch.nn.Module<_, _>
+                  yield $"bn{number}", torch.nn.BatchNorm1d(int64 d.Units) :> torch.nn.Module<_, _>
+                  if index <> lastDense then
+                      if spec.Dropout > 0.0 then
+                          yield $"drop{number}", torch.nn.Dropout(spec.Dropout) :> torch.nn.Module<_, _>
+                      yield! activationModule number d.Activation d.ActivationBits ]
+        [ yield "input", inputQuantizer spec.Input :> torch.nn.Module<_, _>
+          for index, layer in Array.indexed spec.Layers do
+              yield! layerModules index layer ]
+
+/// The network a spec describes, built at run time (specs read from JSON, `Spec.build`). Its
+/// submodules are registered under the names of `Topology.modules`, so its state_dict keys are
+/// those of the generated module for the same declaration (`fc1.weight`, `bn1.running_mean`…).
+type QuantizedNetwork(spec: ModelSpec) as this =
+    inherit torch.nn.Module<torch.Tensor, torch.Tensor>(spec.Name)
+
+    do
+        match Validation.errors spec with
+        | [] -> ()
+        | errors -> raise (Validation.InvalidSpecException errors)
+
+    let layers = Topology.modules spec
+
+    do
+        for name, layer in layers do
+            this.register_module(name, layer)
+
+    member _.Spec = spec
+    /// The submodules in forward order, with their names.
+    member _.Layers = layers
+
+    override _.forward(input) =
+        layers |> List.fold (fun x (_, layer) -> layer.call x) (input.alias())

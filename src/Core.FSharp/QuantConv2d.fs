@@ -1,0 +1,69 @@
+namespace Qnn
+
+open System
+open TorchSharp
+open type TorchSharp.torch.nn
+
+/// A 2-D convolution (square kernel, stride, padding, dilation, groups) whose float latent
+/// weights pass through `weightQuantizer` on every forward. No bias by default.
+type QuantConv2d
+    (
+        inChannels: int64,
+        outChannels: int64,
+        kernel: int64,
+        weightQuantizer: Quantizer,
+        ?stride: int64,
+        ?padding: int64,
+        ?dilation: int64,
+        ?groups: int64,
+        ?bias: bool,
+        ?clipLatentWeights: bool
+    ) as this =
+    inherit Module<torch.Tensor, torch.Tensor>("QuantConv2d")
+
+    let stride = defaultArg stride 1L
+    let padding = defaultArg padding 0L
+    let dilation = defaultArg dilation 1L
+    let groups = defaultArg groups 1L
+    let clip = defaultArg clipLatentWeights false
+    let weight = Parameter(torch.empty(outChannels, inChannels / groups, kernel, kernel))
+    let bias =
+        if defaultArg bias false then Parameter(torch.zeros(outChannels)) else null
+
+    do
+        // The initialisation of torch.nn.Conv2d: U(-1/√fan_in, 1/√fan_in).
+        use _ = torch.no_grad()
+        let bound = 1.0 / Math.Sqrt(float (inChannels / groups * kernel * kernel))
+        init.uniform_(weight, -bound, bound) |> ignore
+        this.register_parameter("weight", weight)
+        if not (isNull bias) then
+            init.uniform_(bias, -bound, bound) |> ignore
+            this.register_parameter("bias", bias)
+
+    member _.InChannels = inChannels
+    member _.OutChannels = outChannels
+    member _.Kernel = kernel
+    member _.Stride = stride
+    member _.Padding = padding
+    member _.Dilation = dilation
+    member _.Groups = groups
+    member _.WeightQuantizer = weightQuantizer
+    /// The latent (float) weights, [out, in/groups, k, k].
+    member _.Weight = weight
+
+    override this.forward(input) =
+        functional.conv2d(
+            input,
+            weightQuantizer.Apply(weight, this.training),
+            (if isNull bias then null else bias),
+            strides = [| stride; stride |],
+            padding = [| padding; padding |],
+            dilation = [| dilation; dilation |],
+            groups = groups
+        )
+
+    interface ILatentWeightLayer with
+        member _.ClipLatentWeights() =
+            if clip then
+                use _ = torch.no_grad()
+                weight.clamp_((-1.0).ToScalar(), (1.0).ToScalar()) |> ignore

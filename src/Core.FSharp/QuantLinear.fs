@@ -1,0 +1,44 @@
+namespace Qnn
+
+open System
+open TorchSharp
+open type TorchSharp.torch.nn
+
+/// A fully connected layer whose float latent weights pass through `weightQuantizer` on every
+/// forward: y = x·Q(W)ᵀ (+ b). No bias by default: a BatchNorm follows in Qnn's topologies.
+/// `clipLatentWeights` lets training clamp the latent weights to [-1, 1] after each step
+/// (BinaryNet), which keeps binary weights able to flip sign.
+type QuantLinear(inFeatures: int64, outFeatures: int64, weightQuantizer: Quantizer, ?bias: bool, ?clipLatentWeights: bool) as this =
+    inherit Module<torch.Tensor, torch.Tensor>("QuantLinear")
+
+    let weight = Parameter(torch.empty(outFeatures, inFeatures))
+    let bias =
+        if defaultArg bias false then Parameter(torch.zeros(outFeatures)) else null
+    let clip = defaultArg clipLatentWeights false
+
+    do
+        // The initialisation of torch.nn.Linear: U(-1/√in, 1/√in) for weights and bias.
+        use _ = torch.no_grad()
+        let bound = 1.0 / Math.Sqrt(float inFeatures)
+        init.uniform_(weight, -bound, bound) |> ignore
+        this.register_parameter("weight", weight)
+        if not (isNull bias) then
+            init.uniform_(bias, -bound, bound) |> ignore
+            this.register_parameter("bias", bias)
+
+    member _.InFeatures = inFeatures
+    member _.OutFeatures = outFeatures
+    member _.WeightQuantizer = weightQuantizer
+    /// The latent (float) weights, [out, in].
+    member _.Weight = weight
+    /// The weights the forward pass uses: Q(W).
+    member this.QuantizedWeight = weightQuantizer.Apply(weight, this.training)
+
+    override this.forward(input) =
+        functional.linear(input, weightQuantizer.Apply(weight, this.training), (if isNull bias then null else bias))
+
+    interface ILatentWeightLayer with
+        member _.ClipLatentWeights() =
+            if clip then
+                use _ = torch.no_grad()
+                weight.clamp_((-1.0).ToScalar(), (1.0).ToScalar()) |> ignore

@@ -1,0 +1,239 @@
+/// Specs as JSON files: the runtime path for models that are not declared in C#. Reading checks
+/// the format (types, unknown or missing fields, enum names) and reports the JSON path at fault;
+/// the rules of DESIGN.md are `Validation.validate`'s job. Field names follow the DSL:
+///
+///   { "name": "VertebralMlp", "kind": "mlp",
+///     "input": { "features": 6, "bits": 16 },            // or "featureBits": [8, 8, …]
+///     "activation": "BinarizeReste", "qMode": "Deterministic", "dropout": 0.0,
+///     "resteO": 3.0, "resteThreshold": 1.5,
+///     "layers": [ { "dense": 32, "weights": "Binary" }, { "dense": 3, "weights": "Binary" } ] }
+///
+/// A CNN's input is { "channels": 1, "height": 28, "width": 28, "bits": 8 } and its conv blocks
+/// { "conv": 16, "kernel": 3, "padding": 1, "pool": 2, "weights": "Binary" }.
+module Qnn.SpecJson
+
+open System
+open System.IO
+open System.Text
+open System.Text.Json
+
+exception SpecFormatException of path: string * problem: string
+    with
+        override this.Message =
+            match this :> exn with
+            | SpecFormatException(path, problem) -> $"{path}: {problem}"
+            | _ -> "bad model spec"
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+let private writeWeights (w: Utf8JsonWriter) (weights: WeightSpec) =
+    w.WriteString("weights", string weights.Mode)
+    weights.Bits |> Option.iter (fun b -> w.WriteNumber("bits", b))
+    if weights.Scaled then w.WriteBoolean("scaled", true)
+
+let private writeActivation (w: Utf8JsonWriter) (activation: Activation option) (bits: int option) =
+    activation |> Option.iter (fun a -> w.WriteString("activation", string a))
+    bits |> Option.iter (fun b -> w.WriteNumber("activationBits", b))
+
+/// The spec as indented JSON. Optional fields that are absent are left out.
+let write (spec: ModelSpec) : string =
+    use buffer = new MemoryStream()
+    (
+        use w = new Utf8JsonWriter(buffer, JsonWriterOptions(Indented = true))
+        w.WriteStartObject()
+        w.WriteString("name", spec.Name)
+        w.WriteString("kind", (if spec.Kind = ModelKind.Cnn then "cnn" else "mlp"))
+        w.WriteStartObject("input")
+        match spec.Input with
+        | Features f ->
+            w.WriteNumber("features", f.Count)
+            match f.FeatureBits with
+            | Some widths ->
+                w.WriteStartArray("featureBits")
+                widths |> Array.iter w.WriteNumberValue
+                w.WriteEndArray()
+            | None -> w.WriteNumber("bits", f.Bits)
+        | Image i ->
+            w.WriteNumber("channels", i.Channels)
+            w.WriteNumber("height", i.Height)
+            w.WriteNumber("width", i.Width)
+            w.WriteNumber("bits", i.Bits)
+        w.WriteEndObject()
+        w.WriteString("activation", string spec.Activation)
+        spec.ActivationBits |> Option.iter (fun b -> w.WriteNumber("activationBits", b))
+        w.WriteString("qMode", string spec.QMode)
+        w.WriteNumber("dropout", spec.Dropout)
+        w.WriteNumber("resteO", spec.ResteO)
+        w.WriteNumber("resteThreshold", spec.ResteThreshold)
+        w.WriteNumber("swishBeta", spec.SwishBeta)
+        w.WriteNumber("ternaryThreshold", spec.TernaryThreshold)
+        w.WriteStartArray("layers")
+        for layer in spec.Layers do
+            w.WriteStartObject()
+            match layer with
+            | Dense d ->
+                w.WriteNumber("dense", d.Units)
+                writeWeights w d.Weights
+                writeActivation w d.Activation d.ActivationBits
+            | Conv c ->
+                w.WriteNumber("conv", c.Channels)
+                w.WriteNumber("kernel", c.Kernel)
+                w.WriteNumber("stride", c.Stride)
+                w.WriteNumber("padding", c.Padding)
+                w.WriteNumber("dilation", c.Dilation)
+                w.WriteNumber("groups", c.Groups)
+                w.WriteNumber("pool", c.Pool)
+                writeWeights w c.Weights
+                writeActivation w c.Activation c.ActivationBits
+            w.WriteEndObject()
+        w.WriteEndArray()
+        w.WriteEndObject()
+    )
+    Encoding.UTF8.GetString(buffer.ToArray())
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+let private fail path problem = raise (SpecFormatException(path, problem))
+
+/// The properties of an object, refusing any name outside `allowed` (a typo must not be ignored).
+let private properties (path: string) (allowed: string list) (element: JsonElement) =
+    if element.ValueKind <> JsonValueKind.Object then fail path $"expected an object, found {element.ValueKind}"
+    let props = element.EnumerateObject() |> Seq.map (fun p -> p.Name, p.Value) |> Map.ofSeq
+    let expected = String.Join(", ", allowed)
+    for name in props.Keys do
+        if not (List.contains name allowed) then
+            fail $"{path}.{name}" $"unknown field; expected one of: {expected}"
+    props
+
+let private integer path (e: JsonElement) =
+    match e.ValueKind with
+    | JsonValueKind.Number ->
+        match e.TryGetInt32() with
+        | true, v -> v
+        | _ -> fail path $"expected an integer, found {e.GetRawText()}"
+    | kind -> fail path $"expected an integer, found {kind}"
+
+let private number path (e: JsonElement) =
+    match e.ValueKind with
+    | JsonValueKind.Number -> e.GetDouble()
+    | kind -> fail path $"expected a number, found {kind}"
+
+let private boolean path (e: JsonElement) =
+    match e.ValueKind with
+    | JsonValueKind.True -> true
+    | JsonValueKind.False -> false
+    | kind -> fail path $"expected true or false, found {kind}"
+
+let private enumValue<'T when 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T: enum<int>> path (e: JsonElement) : 'T =
+    let names = Enum.GetNames(typeof<'T>)
+    let expected = String.Join(", ", names)
+    match e.ValueKind with
+    | JsonValueKind.String ->
+        match names |> Array.tryFind (fun n -> String.Equals(n, e.GetString(), StringComparison.OrdinalIgnoreCase)) with
+        | Some name -> Enum.Parse<'T>(name)
+        | None -> fail path $"\"{e.GetString()}\" is not a {typeof<'T>.Name}; expected one of: {expected}"
+    | kind -> fail path $"expected a {typeof<'T>.Name} name, found {kind}"
+
+let private required (props: Map<string, JsonElement>) path name read =
+    match props.TryFind name with
+    | Some e -> read $"{path}.{name}" e
+    | None -> fail path $"missing field \"{name}\""
+
+let private optional (props: Map<string, JsonElement>) path name read =
+    match props.TryFind name with
+    | Some e when e.ValueKind <> JsonValueKind.Null -> Some(read $"{path}.{name}" e)
+    | _ -> None
+
+let private readInput (kind: ModelKind) path (e: JsonElement) =
+    let props = properties path [ "features"; "bits"; "featureBits"; "channels"; "height"; "width" ] e
+    if props.ContainsKey "features" then
+        Features
+            { Count = required props path "features" integer
+              Bits = optional props path "bits" integer |> Option.defaultValue 32
+              FeatureBits =
+                optional props path "featureBits" (fun p a ->
+                    if a.ValueKind <> JsonValueKind.Array then fail p $"expected an array of integers, found {a.ValueKind}"
+                    a.EnumerateArray() |> Seq.mapi (fun i v -> integer $"{p}[{i}]" v) |> Array.ofSeq) }
+    elif props.ContainsKey "height" || props.ContainsKey "width" || props.ContainsKey "channels" then
+        Image
+            { Channels = optional props path "channels" integer |> Option.defaultValue 1
+              Height = required props path "height" integer
+              Width = required props path "width" integer
+              Bits = optional props path "bits" integer |> Option.defaultValue 8 }
+    else
+        let expected = if kind = ModelKind.Cnn then "\"height\" and \"width\"" else "\"features\""
+        fail path $"missing field {expected}"
+
+let private readWeights props path : WeightSpec =
+    { Mode = optional props path "weights" enumValue<WeightQuant> |> Option.defaultValue WeightQuant.None
+      Bits = optional props path "bits" integer
+      Scaled = optional props path "scaled" boolean |> Option.defaultValue false }
+
+let private readLayer path (e: JsonElement) : LayerSpec =
+    let common = [ "weights"; "bits"; "scaled"; "activation"; "activationBits" ]
+    let convFields = [ "conv"; "kernel"; "stride"; "padding"; "dilation"; "groups"; "pool" ]
+    if e.ValueKind = JsonValueKind.Object && (e.TryGetProperty "conv" |> fst) then
+        let props = properties path (convFields @ common) e
+        Conv
+            { Channels = required props path "conv" integer
+              Kernel = optional props path "kernel" integer |> Option.defaultValue 3
+              Stride = optional props path "stride" integer |> Option.defaultValue 1
+              Padding = optional props path "padding" integer |> Option.defaultValue 0
+              Dilation = optional props path "dilation" integer |> Option.defaultValue 1
+              Groups = optional props path "groups" integer |> Option.defaultValue 1
+              Pool = optional props path "pool" integer |> Option.defaultValue 1
+              Weights = readWeights props path
+              Activation = optional props path "activation" enumValue<Activation>
+              ActivationBits = optional props path "activationBits" integer }
+    else
+        let props = properties path ("dense" :: common) e
+        if not (props.ContainsKey "dense") then fail path "a layer needs \"dense\": units or \"conv\": channels"
+        Dense
+            { Units = required props path "dense" integer
+              Weights = readWeights props path
+              Activation = optional props path "activation" enumValue<Activation>
+              ActivationBits = optional props path "activationBits" integer }
+
+let private readModel (root: JsonElement) : ModelSpec =
+    let path = "$"
+    let props =
+        properties path
+            [ "name"; "kind"; "input"; "layers"; "activation"; "activationBits"; "qMode"; "dropout"; "resteO"
+              "resteThreshold"; "swishBeta"; "ternaryThreshold" ]
+            root
+    let kind =
+        required props path "kind" (fun p e ->
+            match (if e.ValueKind = JsonValueKind.String then e.GetString().ToLowerInvariant() else "") with
+            | "mlp" -> ModelKind.Mlp
+            | "cnn" -> ModelKind.Cnn
+            | _ -> fail p $"expected \"mlp\" or \"cnn\", found {e.GetRawText()}")
+    let defaults = SpecDefaults.Model("model", kind, Features { Count = 0; Bits = 32; FeatureBits = None }, [])
+    { Name =
+        optional props path "name" (fun p e ->
+            if e.ValueKind = JsonValueKind.String then e.GetString() else fail p $"expected a string, found {e.ValueKind}")
+        |> Option.defaultValue "Model"
+      Kind = kind
+      Input = required props path "input" (readInput kind)
+      Layers =
+        required props path "layers" (fun p e ->
+            if e.ValueKind <> JsonValueKind.Array then fail p $"expected an array of layers, found {e.ValueKind}"
+            e.EnumerateArray() |> Seq.mapi (fun i l -> readLayer $"{p}[{i}]" l) |> Array.ofSeq)
+      Activation = optional props path "activation" enumValue<Activation> |> Option.defaultValue defaults.Activation
+      ActivationBits = optional props path "activationBits" integer
+      QMode = optional props path "qMode" enumValue<QMode> |> Option.defaultValue defaults.QMode
+      Dropout = optional props path "dropout" number |> Option.defaultValue defaults.Dropout
+      ResteO = optional props path "resteO" number |> Option.defaultValue defaults.ResteO
+      ResteThreshold = optional props path "resteThreshold" number |> Option.defaultValue defaults.ResteThreshold
+      SwishBeta = optional props path "swishBeta" number |> Option.defaultValue defaults.SwishBeta
+      TernaryThreshold = optional props path "ternaryThreshold" number |> Option.defaultValue defaults.TernaryThreshold }
+
+/// Reads a spec, or says what is wrong with the text and where (`$.layers[2].weights: …`).
+let read (json: string) : Result<ModelSpec, string> =
+    try
+        use document = JsonDocument.Parse(json, JsonDocumentOptions(CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true))
+        Ok(readModel document.RootElement)
+    with
+    | SpecFormatException(path, problem) -> Error $"{path}: {problem}"
+    | :? JsonException as e -> Error $"not valid JSON: {e.Message}"

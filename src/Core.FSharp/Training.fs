@@ -1,0 +1,194 @@
+/// Training and evaluation of any `Module<Tensor, Tensor>` that maps features to logits.
+/// Every batch runs inside a dispose scope, so native memory stays flat however long training
+/// runs; the core reports progress through a callback and never writes to the console.
+module Qnn.Training
+
+open System
+open System.Diagnostics
+open TorchSharp
+
+type private Model = torch.nn.Module<torch.Tensor, torch.Tensor>
+
+/// Loss and accuracy of `model` on `data` in evaluation mode (mean cross-entropy on logits,
+/// fraction of correct argmax predictions).
+let evaluate (model: Model) (data: TensorDataset) (batchSize: int) : float * float =
+    model.eval()
+    use _ = torch.no_grad()
+    let n = data.Count
+    let mutable lossSum = 0.0
+    let mutable correct = 0L
+    for start in 0..batchSize..n - 1 do
+        use _ = torch.NewDisposeScope()
+        let length = min batchSize (n - start)
+        let x = data.Features.narrow(0, int64 start, int64 length)
+        let y = data.Labels.narrow(0, int64 start, int64 length)
+        let logits = model.call x
+        let loss = torch.nn.functional.cross_entropy(logits, y, reduction = torch.nn.Reduction.Sum)
+        lossSum <- lossSum + float (loss.item<float32>())
+        correct <- correct + logits.argmax(1L).eq(y).sum().item<int64>()
+    lossSum / float n, float correct / float n
+
+/// Class predictions (argmax of the logits) in evaluation mode.
+let predict (model: Model) (features: torch.Tensor) (batchSize: int) : int64[] =
+    model.eval()
+    use _ = torch.no_grad()
+    let n = int features.shape.[0]
+    [| for start in 0..batchSize..n - 1 do
+           use _ = torch.NewDisposeScope()
+           let x = features.narrow(0, int64 start, int64 (min batchSize (n - start)))
+           yield! (model.call x).argmax(1L).data<int64>().ToArray() |]
+
+/// The order of the training samples in one epoch: a Fisher–Yates shuffle from a generator
+/// seeded by (seed, epoch), independent of torch's global generator and of thread count.
+let shuffledOrder (seed: int) (epoch: int) (count: int) : int64[] =
+    let random = Random(HashCode.Combine(seed, epoch))
+    let order = Array.init count int64
+    for i in count - 1 .. -1 .. 1 do
+        let j = random.Next(i + 1)
+        let t = order.[i]
+        order.[i] <- order.[j]
+        order.[j] <- t
+    order
+
+let private makeOptimizer (config: TrainConfig) (model: Model) : torch.optim.Optimizer =
+    match config.Optimizer with
+    | Adam -> torch.optim.Adam(model.parameters(), config.LearningRate, weight_decay = config.WeightDecay)
+    | SgdMomentum momentum ->
+        torch.optim.SGD(model.parameters(), config.LearningRate, momentum = momentum, weight_decay = config.WeightDecay)
+
+/// A copy of every parameter and buffer, to restore the best epoch's weights.
+let private snapshot (model: Model) =
+    use _ = torch.no_grad()
+    model.state_dict() |> Seq.map (fun kv -> kv.Key, kv.Value.detach().clone()) |> dict
+
+let private restore (model: Model) (saved: Collections.Generic.IDictionary<string, torch.Tensor>) =
+    use _ = torch.no_grad()
+    for kv in model.state_dict() do
+        kv.Value.copy_(saved.[kv.Key]) |> ignore
+
+let private disposeSnapshot (saved: Collections.Generic.IDictionary<string, torch.Tensor> option) =
+    saved |> Option.iter (fun s -> for t in s.Values do t.Dispose())
+
+/// Calibrates every `ICalibratedLayer` (the input quantizer) on the training features.
+let calibrate (model: Model) (trainSet: TensorDataset) =
+    for m in model.modules() do
+        match box m with
+        | :? ICalibratedLayer as layer -> layer.Calibrate trainSet.Features
+        | _ -> ()
+
+/// One epoch over shuffled mini-batches; returns the mean training loss. A final batch of a
+/// single sample is skipped: BatchNorm cannot normalize one sample in training mode.
+let private trainEpoch (model: Model) (optimizer: torch.optim.Optimizer) (config: TrainConfig) (trainSet: TensorDataset) epoch =
+    model.train()
+    let n = trainSet.Count
+    let order = torch.tensor(shuffledOrder config.Seed epoch n)
+    let latentLayers =
+        model.modules() |> Seq.choose (fun m -> match box m with :? ILatentWeightLayer as l -> Some l | _ -> None) |> Array.ofSeq
+    let mutable lossSum = 0.0
+    let mutable seen = 0
+    for start in 0 .. config.BatchSize .. n - 1 do
+        let length = min config.BatchSize (n - start)
+        if length > 1 then
+            use _ = torch.NewDisposeScope()
+            let indices = order.narrow(0, int64 start, int64 length)
+            let x = trainSet.Features.index_select(0L, indices)
+            let y = trainSet.Labels.index_select(0L, indices)
+            optimizer.zero_grad()
+            let loss = torch.nn.functional.cross_entropy(model.call x, y)
+            loss.backward()
+            optimizer.step() |> ignore
+            if config.ClipLatentWeights then
+                for layer in latentLayers do
+                    layer.ClipLatentWeights()
+            lossSum <- lossSum + float (loss.item<float32>()) * float length
+            seen <- seen + length
+    order.Dispose()
+    lossSum / float (max seen 1)
+
+/// Trains `model` (already built and seeded) on `trainSet`, evaluating on `testSet` after each
+/// epoch (the test set doubles as the validation set for early stopping, as in the seed).
+/// Calibrates the input quantizer first. `progress` receives each epoch's record as it ends.
+let fit (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset) (run: int) (progress: EpochRecord -> unit) : RunResult =
+    if config.Epochs < 1 then invalidArg (nameof config) $"Epochs is {config.Epochs}; it must be at least 1"
+    if config.BatchSize < 2 then invalidArg (nameof config) $"BatchSize is {config.BatchSize}; it must be at least 2"
+    torch.manual_seed(int64 config.Seed) |> ignore
+    calibrate model trainSet
+    use optimizer = makeOptimizer config model
+    let scheduler =
+        if config.CosineSchedule then Some(torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, float config.Epochs))
+        else None
+    let history = ResizeArray<EpochRecord>()
+    let mutable best = Double.PositiveInfinity
+    let mutable bestEpoch = 0
+    let mutable sinceBest = 0
+    let mutable saved = None
+    let mutable stopped = false
+    let mutable epoch = 1
+    while epoch <= config.Epochs && not stopped do
+        let clock = Stopwatch.StartNew()
+        let trainLoss = trainEpoch model optimizer config trainSet epoch
+        let seconds = clock.Elapsed.TotalSeconds
+        scheduler |> Option.iter (fun s -> s.step())
+        let testLoss, testAccuracy = evaluate model testSet (max config.BatchSize 256)
+        let record =
+            { Run = run
+              Epoch = epoch
+              TrainLoss = trainLoss
+              TestLoss = testLoss
+              TestAccuracy = testAccuracy
+              Seconds = seconds }
+        history.Add record
+        progress record
+        let watched = match config.StopOn with ValidationLoss -> testLoss | TrainLoss -> trainLoss
+        if watched < best then
+            best <- watched
+            bestEpoch <- epoch
+            sinceBest <- 0
+            if config.RestoreBest then
+                disposeSnapshot saved
+                saved <- Some(snapshot model)
+        else
+            sinceBest <- sinceBest + 1
+            match config.Patience with
+            | Some patience when sinceBest >= patience -> stopped <- true
+            | _ -> ()
+        epoch <- epoch + 1
+    let finalLoss, finalAccuracy =
+        match saved with
+        | Some weights when bestEpoch <> history.[history.Count - 1].Epoch ->
+            restore model weights
+            evaluate model testSet (max config.BatchSize 256)
+        | _ ->
+            let last = history.[history.Count - 1]
+            last.TestLoss, last.TestAccuracy
+    disposeSnapshot saved
+    { Run = run
+      Seed = config.Seed
+      History = history.ToArray()
+      Accuracy = finalAccuracy
+      TestLoss = finalLoss
+      BestEpoch = bestEpoch
+      StoppedEarly = stopped }
+
+/// Max, mean and population standard deviation of accuracies.
+let summarize (runs: RunResult[]) : RepeatResult =
+    let accuracies = runs |> Array.map (fun r -> r.Accuracy)
+    let mean = Array.average accuracies
+    let std = accuracies |> Array.averageBy (fun a -> (a - mean) * (a - mean)) |> sqrt
+    { Runs = runs
+      Accuracies = accuracies
+      Max = Array.max accuracies
+      Mean = mean
+      Std = std }
+
+/// The seed's `evaluate_model(times)`: `runs` independent trainings, run i seeded with
+/// config.Seed + i (torch seeded before `build`, so the weights differ per run and repeat
+/// exactly for the same seed). Each model is disposed after its run.
+let repeatRuns (runs: int) (build: unit -> torch.nn.Module<torch.Tensor, torch.Tensor>) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset) (progress: EpochRecord -> unit) : RepeatResult =
+    if runs < 1 then invalidArg (nameof runs) $"runs is {runs}; it must be at least 1"
+    [| for run in 0 .. runs - 1 do
+           let runConfig = { config with Seed = config.Seed + run }
+           torch.manual_seed(int64 runConfig.Seed) |> ignore
+           use model = build ()
+           yield fit model runConfig trainSet testSet run progress |]
+    |> summarize

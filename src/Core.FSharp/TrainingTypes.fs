@@ -1,0 +1,83 @@
+namespace Qnn
+
+open TorchSharp
+
+/// An in-memory data set: features [N, …] (float32) and class labels [N] (int64).
+type TensorDataset =
+    { Features: torch.Tensor
+      Labels: torch.Tensor }
+
+    member this.Count = int this.Labels.shape.[0]
+
+type OptimizerKind =
+    | Adam
+    /// SGD with this momentum.
+    | SgdMomentum of momentum: float
+
+/// The quantity early stopping watches.
+type StopMetric =
+    /// Test (validation) loss, the default.
+    | ValidationLoss
+    /// Training loss, as the seed notebook did.
+    | TrainLoss
+
+type TrainConfig =
+    { Epochs: int
+      BatchSize: int
+      LearningRate: float
+      WeightDecay: float
+      Optimizer: OptimizerKind
+      /// Cosine annealing of the learning rate to 0 over `Epochs`.
+      CosineSchedule: bool
+      /// Stop after this many epochs without improvement of `StopOn`; None trains all epochs.
+      Patience: int option
+      StopOn: StopMetric
+      /// Reload the weights of the best epoch (by `StopOn`) before the final evaluation.
+      RestoreBest: bool
+      /// Seeds torch (weights, dropout, stochastic quantizers) and the shuffling.
+      Seed: int
+      /// Clamp latent binary weights to [-1, 1] after each step (BinaryNet).
+      ClipLatentWeights: bool }
+
+    /// The seed notebook's first experiment: 15 epochs, batch 32, Adam, lr 0.01, weight decay
+    /// 1e-4, patience 10 on the validation loss.
+    static member Default =
+        { Epochs = 15
+          BatchSize = 32
+          LearningRate = 0.01
+          WeightDecay = 1e-4
+          Optimizer = Adam
+          CosineSchedule = false
+          Patience = Some 10
+          StopOn = ValidationLoss
+          RestoreBest = false
+          Seed = 42
+          ClipLatentWeights = true }
+
+/// One epoch of one run. `Seconds` is the training time of the epoch (evaluation excluded).
+type EpochRecord =
+    { Run: int
+      Epoch: int
+      TrainLoss: float
+      TestLoss: float
+      TestAccuracy: float
+      Seconds: float }
+
+type RunResult =
+    { Run: int
+      Seed: int
+      History: EpochRecord[]
+      /// Test accuracy of the final (or restored best) weights, in [0, 1].
+      Accuracy: float
+      TestLoss: float
+      /// The epoch (1-based) with the best `StopOn` value.
+      BestEpoch: int
+      StoppedEarly: bool }
+
+/// The seed's `evaluate_model(times)`: each run's accuracy, then max, mean and population std.
+type RepeatResult =
+    { Runs: RunResult[]
+      Accuracies: float[]
+      Max: float
+      Mean: float
+      Std: float }
