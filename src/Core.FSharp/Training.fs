@@ -59,7 +59,8 @@ let private makeOptimizer (config: TrainConfig) (model: Model) : torch.optim.Opt
 /// A copy of every parameter and buffer, to restore the best epoch's weights.
 let private snapshot (model: Model) =
     use _ = torch.no_grad()
-    model.state_dict() |> Seq.map (fun kv -> kv.Key, kv.Value.detach().clone()) |> dict
+    // Under no_grad a clone carries no autograd history; detach() would leave a handle behind.
+    model.state_dict() |> Seq.map (fun kv -> kv.Key, kv.Value.clone()) |> dict
 
 let private restore (model: Model) (saved: Collections.Generic.IDictionary<string, torch.Tensor>) =
     use _ = torch.no_grad()
