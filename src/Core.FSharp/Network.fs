@@ -41,12 +41,68 @@ module Topology =
         | other -> raise (ArgumentOutOfRangeException(nameof activation, other, "unknown activation"))
 
     /// The input quantizer: per-feature ranges for an MLP, one range for images.
-    let inputQuantizer (input: InputSpec) : InputQuantizer =
-        match input with
+    [<CompiledName("Input")>]
+    let input (spec: ModelSpec) : InputQuantizer =
+        match spec.Input with
         | Features f ->
             let widths = f.FeatureBits |> Option.defaultValue (Array.replicate f.Count f.Bits)
             new InputQuantizer(widths, true)
         | Image i -> new InputQuantizer(i.Bits)
+
+    /// The shape that feeds layer `index`: the input, or the previous layer's output.
+    let shapeBefore (spec: ModelSpec) (index: int) : int[] =
+        if index = 0 then Shapes.inputShape spec.Input
+        else
+            let previous = Shapes.layerName (index - 1) spec.Layers.[index - 1]
+            (Shapes.shapes spec |> Array.find (fun s -> s.Name = previous)).Shape
+
+    let private denseAt (spec: ModelSpec) index =
+        match spec.Layers.[index] with
+        | Dense d -> d
+        | Conv _ -> invalidArg (nameof index) $"layers[{index}] is a Conv, not a Dense"
+
+    let private convAt (spec: ModelSpec) index =
+        match spec.Layers.[index] with
+        | Conv c -> c
+        | Dense _ -> invalidArg (nameof index) $"layers[{index}] is a Dense, not a Conv"
+
+    /// The QuantLinear of Dense layer `index`, its fan-in the flattened shape before it. Latent
+    /// binary weights are clipped to [-1, 1] when training asks for it.
+    [<CompiledName("Linear")>]
+    let linear (spec: ModelSpec) (index: int) : QuantLinear =
+        let d = denseAt spec index
+        let fanIn = Array.fold (*) 1 (shapeBefore spec index)
+        new QuantLinear(int64 fanIn, int64 d.Units, weightQuantizer spec d.Weights,
+                        clipLatentWeights = (d.Weights.Mode = WeightQuant.Binary))
+
+    /// The QuantConv2d of Conv layer `index`.
+    [<CompiledName("Conv")>]
+    let conv (spec: ModelSpec) (index: int) : QuantConv2d =
+        let c = convAt spec index
+        let inChannels = (shapeBefore spec index).[0]
+        new QuantConv2d(int64 inChannels, int64 c.Channels, int64 c.Kernel, weightQuantizer spec c.Weights,
+                        int64 c.Stride, int64 c.Padding, int64 c.Dilation, int64 c.Groups,
+                        clipLatentWeights = (c.Weights.Mode = WeightQuant.Binary))
+
+    /// The activation module after layer `index`, or None where there is none: the output layer,
+    /// or an activation that is the identity.
+    let tryActivation (spec: ModelSpec) (index: int) : QuantActivation option =
+        let lastDense = spec.Layers |> Array.findIndexBack (function Dense _ -> true | Conv _ -> false)
+        if index = lastDense then None
+        else
+            let own, ownBits =
+                match spec.Layers.[index] with
+                | Dense d -> d.Activation, d.ActivationBits
+                | Conv c -> c.Activation, c.ActivationBits
+            activationQuantizer spec (activationOf spec own) (activationBitsOf spec ownBits)
+            |> Option.map (fun q -> new QuantActivation(q))
+
+    /// The activation module after layer `index` (for generated code, which knows there is one).
+    [<CompiledName("Activation")>]
+    let activation (spec: ModelSpec) (index: int) : QuantActivation =
+        match tryActivation spec index with
+        | Some a -> a
+        | None -> invalidArg (nameof index) $"layers[{index}] has no activation module"
 
     /// The named modules of the whole network in forward order: `input`, then per conv block
     /// conv·bn·act·pool, `flatten` before the first Dense of a CNN, per hidden Dense
@@ -54,44 +110,28 @@ module Topology =
     /// a pool of 1 build no module.
     let modules (spec: ModelSpec) : (string * torch.nn.Module<torch.Tensor, torch.Tensor>) list =
         let lastDense = spec.Layers |> Array.findIndexBack (function Dense _ -> true | Conv _ -> false)
-        let stages = Shapes.shapes spec
-        let shapeBefore (index: int) =
-            // The stage that feeds layer `index`: the input or the previous layer's output.
-            if index = 0 then stages.[0].Shape
-            else (stages |> Array.find (fun s -> s.Name = Shapes.layerName (index - 1) spec.Layers.[index - 1])).Shape
-        let binaryWeights (w: WeightSpec) = w.Mode = WeightQuant.Binary
-        let activationModule number own ownBits =
-            match activationQuantizer spec (activationOf spec own) (activationBitsOf spec ownBits) with
-            | Some q -> [ $"act{number}", new QuantActivation(q) :> torch.nn.Module<_, _> ]
+        let activationModule index =
+            match tryActivation spec index with
+            | Some a -> [ $"act{index + 1}", a :> torch.nn.Module<_, _> ]
             | None -> []
         let layerModules (index: int) (layer: LayerSpec) =
             let number = index + 1
-            let inputShape = shapeBefore index
             match layer with
             | Conv c ->
-                [ yield
-                      $"conv{number}",
-                      new QuantConv2d(int64 inputShape.[0], int64 c.Channels, int64 c.Kernel, weightQuantizer spec c.Weights,
-                                      int64 c.Stride, int64 c.Padding, int64 c.Dilation, int64 c.Groups,
-                                      clipLatentWeights = binaryWeights c.Weights) :> torch.nn.Module<_, _>
+                [ yield $"conv{number}", conv spec index :> torch.nn.Module<_, _>
                   yield $"bn{number}", torch.nn.BatchNorm2d(int64 c.Channels) :> torch.nn.Module<_, _>
-                  yield! activationModule number c.Activation c.ActivationBits
+                  yield! activationModule index
                   if c.Pool > 1 then
                       yield $"pool{number}", torch.nn.MaxPool2d(int64 c.Pool) :> torch.nn.Module<_, _> ]
             | Dense d ->
-                let fanIn = Array.fold (*) 1 inputShape
-                [ if inputShape.Length > 1 then
+                [ if (shapeBefore spec index).Length > 1 then
                       yield "flatten", torch.nn.Flatten() :> torch.nn.Module<_, _>
-                  yield
-                      $"fc{number}",
-                      new QuantLinear(int64 fanIn, int64 d.Units, weightQuantizer spec d.Weights,
-                                      clipLatentWeights = binaryWeights d.Weights) :> torch.nn.Module<_, _>
+                  yield $"fc{number}", linear spec index :> torch.nn.Module<_, _>
                   yield $"bn{number}", torch.nn.BatchNorm1d(int64 d.Units) :> torch.nn.Module<_, _>
-                  if index <> lastDense then
-                      if spec.Dropout > 0.0 then
-                          yield $"drop{number}", torch.nn.Dropout(spec.Dropout) :> torch.nn.Module<_, _>
-                      yield! activationModule number d.Activation d.ActivationBits ]
-        [ yield "input", inputQuantizer spec.Input :> torch.nn.Module<_, _>
+                  if index <> lastDense && spec.Dropout > 0.0 then
+                      yield $"drop{number}", torch.nn.Dropout(spec.Dropout) :> torch.nn.Module<_, _>
+                  yield! activationModule index ]
+        [ yield "input", input spec :> torch.nn.Module<_, _>
           for index, layer in Array.indexed spec.Layers do
               yield! layerModules index layer ]
 
