@@ -1,0 +1,55 @@
+namespace Qnn
+
+open System
+open System.Runtime.InteropServices
+open TorchSharp
+
+/// Training for C# callers: `Training`'s functions with delegates and optional arguments.
+[<AbstractClass; Sealed>]
+type Trainer =
+    /// Trains a built model (see `Training.fit`); `progress` receives each epoch's record.
+    static member Fit
+        (
+            model: torch.nn.Module<torch.Tensor, torch.Tensor>,
+            config: TrainConfig,
+            trainSet: TensorDataset,
+            testSet: TensorDataset,
+            [<Optional; DefaultParameterValue(null: Action<EpochRecord>)>] progress: Action<EpochRecord>
+        ) : RunResult =
+        Training.fit model config trainSet testSet 0 (fun r -> if not (isNull progress) then progress.Invoke r)
+
+    /// `runs` trainings of fresh models from `build`, seeded config.Seed + i (see `Training.repeatRuns`).
+    static member RepeatRuns
+        (
+            runs: int,
+            build: Func<torch.nn.Module<torch.Tensor, torch.Tensor>>,
+            config: TrainConfig,
+            trainSet: TensorDataset,
+            testSet: TensorDataset,
+            [<Optional; DefaultParameterValue(null: Action<EpochRecord>)>] progress: Action<EpochRecord>
+        ) : RepeatResult =
+        Training.repeatRuns runs build.Invoke config trainSet testSet (fun r -> if not (isNull progress) then progress.Invoke r)
+
+    /// Loss and accuracy in evaluation mode.
+    static member Evaluate(model: torch.nn.Module<torch.Tensor, torch.Tensor>, data: TensorDataset, [<Optional; DefaultParameterValue(256)>] batchSize: int) =
+        Training.evaluate model data batchSize
+
+    /// The config with these fields changed; the rest as given (C# cannot use F#'s `with`).
+    static member Configure
+        (
+            config: TrainConfig,
+            [<Optional; DefaultParameterValue(Nullable<int>())>] epochs: Nullable<int>,
+            [<Optional; DefaultParameterValue(Nullable<int>())>] batchSize: Nullable<int>,
+            [<Optional; DefaultParameterValue(Nullable<float>())>] learningRate: Nullable<float>,
+            [<Optional; DefaultParameterValue(Nullable<float>())>] weightDecay: Nullable<float>,
+            [<Optional; DefaultParameterValue(Nullable<int>())>] patience: Nullable<int>,
+            [<Optional; DefaultParameterValue(Nullable<int>())>] seed: Nullable<int>
+        ) : TrainConfig =
+        let pick (value: Nullable<'T>) fallback = if value.HasValue then value.Value else fallback
+        { config with
+            Epochs = pick epochs config.Epochs
+            BatchSize = pick batchSize config.BatchSize
+            LearningRate = pick learningRate config.LearningRate
+            WeightDecay = pick weightDecay config.WeightDecay
+            Patience = (if patience.HasValue then (if patience.Value > 0 then Some patience.Value else None) else config.Patience)
+            Seed = pick seed config.Seed }

@@ -1,0 +1,70 @@
+using Qnn.Generators.Model;
+
+namespace Qnn.Generators.Analysis;
+
+/// <summary>The resolved input of a valid model: feature count and widths, or an image.</summary>
+public sealed record InputDescription(
+    bool IsImage,
+    int Features,
+    int Bits,
+    EquatableArray<int> FeatureBits,
+    bool HasFeatureBits,
+    int Channels,
+    int Height,
+    int Width);
+
+/// <summary>
+/// One Dense or Conv layer of a valid model, with everything the emitter writes: the declared
+/// values (<c>Declared*</c> are null where the declaration left them out, as the spec's options),
+/// the state-dict names of its modules and its shapes and cost.
+/// </summary>
+public sealed record LayerDescription(
+    int Index,
+    bool IsConv,
+    int Size,
+    int Kernel,
+    int Stride,
+    int Padding,
+    int Dilation,
+    int Groups,
+    int Pool,
+    string Weights,
+    int? DeclaredBits,
+    bool Scaled,
+    string? DeclaredActivation,
+    int? DeclaredActivationBits,
+    bool IsOutput,
+    bool HasActivationModule,
+    bool HasDropout,
+    bool FlattenBefore,
+    EquatableArray<int> InputShape,
+    EquatableArray<int> OutputShape,
+    long Parameters,
+    long WeightBits,
+    string EffectiveActivation)
+{
+    public int Number => Index + 1;
+    public string Name => (IsConv ? "conv" : "fc") + Number;
+}
+
+/// <summary>A model that passed every rule: what the emitter needs, as plain values.</summary>
+public sealed record ModelDescription(
+    string? Namespace,
+    string ClassName,
+    EquatableArray<ContainingType> ContainingTypes,
+    bool IsCnn,
+    InputDescription Input,
+    EquatableArray<LayerDescription> Layers,
+    string Activation,
+    int? ActivationBits,
+    string QMode,
+    double Dropout,
+    double ResteO,
+    double ResteThreshold,
+    double SwishBeta,
+    double TernaryThreshold,
+    int FlattenedFeatures,
+    int OutputFeatures);
+
+/// <summary>The second stage's result: the description (null when an error was found) and the diagnostics.</summary>
+public sealed record ModelAnalysis(ModelDescription? Model, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,0 +1,52 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Qnn.Generators.Model;
+
+/// <summary>
+/// An immutable array with value equality, so pipeline models that hold lists compare by content
+/// and the incremental generator can cache them.
+/// </summary>
+public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
+    where T : IEquatable<T>
+{
+    private readonly T[]? items;
+
+    public EquatableArray(IEnumerable<T> items) => this.items = items.ToArray();
+
+    public static EquatableArray<T> Empty => new(Array.Empty<T>());
+
+    public int Count => items?.Length ?? 0;
+
+    public T this[int index] => (items ?? Array.Empty<T>())[index];
+
+    public bool Equals(EquatableArray<T> other) => AsSpan().SequenceEqual(other.AsSpan());
+
+    public override bool Equals(object? obj) => obj is EquatableArray<T> other && Equals(other);
+
+    public override int GetHashCode()
+    {
+        var hash = 17;
+        foreach (var item in items ?? Array.Empty<T>())
+            hash = unchecked(hash * 31 + (item?.GetHashCode() ?? 0));
+        return hash;
+    }
+
+    public ReadOnlySpan<T> AsSpan() => items ?? Array.Empty<T>();
+
+    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)(items ?? Array.Empty<T>())).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public static bool operator ==(EquatableArray<T> left, EquatableArray<T> right) => left.Equals(right);
+
+    public static bool operator !=(EquatableArray<T> left, EquatableArray<T> right) => !left.Equals(right);
+}
+
+internal static class EquatableArray
+{
+    public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items)
+        where T : IEquatable<T> => new(items);
+}
