@@ -71,7 +71,7 @@ type ModelSpec =
 
 /// A broken rule. Codes are the stable ones in DESIGN.md; `Path` names the field at fault
 /// (`layers[2].Bits`), `Message` says the value and the rule.
-type Diagnostic =
+type SpecDiagnostic =
     { Code: string
       IsError: bool
       Path: string

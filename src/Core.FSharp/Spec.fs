@@ -3,7 +3,7 @@
 module Qnn.Spec
 
 /// Every broken rule (errors and warnings) with its QNN code, path and message.
-let validate (spec: ModelSpec) : Diagnostic list = Validation.validate spec
+let validate (spec: ModelSpec) : SpecDiagnostic list = Validation.validate spec
 
 /// Each stage's output shape: input, conv blocks (after pooling), flatten, dense layers.
 let shapes (spec: ModelSpec) : Shapes.LayerShape[] = Shapes.shapes spec

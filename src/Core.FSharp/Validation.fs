@@ -156,14 +156,14 @@ let private layerRules (spec: ModelSpec) =
       yield! List.concat perLayer ]
 
 /// Every broken rule of the spec, errors and warnings, in declaration order.
-let validate (spec: ModelSpec) : Diagnostic list =
+let validate (spec: ModelSpec) : SpecDiagnostic list =
     inputRules spec @ modelRules spec @ layerRules spec
 
 /// The errors alone (warnings do not stop a build).
 let errors (spec: ModelSpec) = validate spec |> List.filter (fun d -> d.IsError)
 
 /// Thrown by `Spec.build` for a spec with errors; carries every diagnostic.
-exception InvalidSpecException of Diagnostic list
+exception InvalidSpecException of SpecDiagnostic list
     with
         override this.Message =
             match this :> exn with

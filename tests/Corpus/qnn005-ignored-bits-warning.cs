@@ -1,0 +1,5 @@
+// expect: QNN005
+[QuantizedMlp]
+[Input(4)]
+[Dense(2, Weights = WeightQuant.Binary, Bits = 8)]
+public partial class IgnoredBits;

@@ -1,0 +1,236 @@
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace Qnn.Generators.Tests;
+
+/// <summary>One test per diagnostic code: its id, severity, location (line and column of the
+/// attribute or argument at fault) and message. A model with an error generates no source.</summary>
+public class DiagnosticTests
+{
+    private const string Header = "using Qnn;\n\nnamespace Demo;\n\n";
+
+    /// <summary>Runs the generator and returns the single diagnostic with <paramref name="id"/>.</summary>
+    private static Diagnostic Single(string declaration, string id, out GeneratorRun run)
+    {
+        run = GeneratorHarness.Run(Header + declaration);
+        var matching = run.Diagnostics.Where(d => d.Id == id).ToList();
+        Assert.True(matching.Count == 1, $"expected one {id}, got: {string.Join("; ", run.Diagnostics)}");
+        return matching[0];
+    }
+
+    /// <summary>Asserts the diagnostic starts where <paramref name="at"/> first occurs in the declaration.</summary>
+    private static void AssertAt(Diagnostic diagnostic, string declaration, string at)
+    {
+        var text = Header + declaration;
+        var offset = text.IndexOf(at, StringComparison.Ordinal);
+        Assert.True(offset >= 0, $"'{at}' is not in the source");
+        var before = text.Substring(0, offset);
+        var line = before.Count(c => c == '\n');
+        var column = offset - (before.LastIndexOf('\n') + 1);
+        var span = diagnostic.Location.GetLineSpan();
+        Assert.Equal(GeneratorHarness.FileName, span.Path);
+        Assert.Equal((line, column), (span.StartLinePosition.Line, span.StartLinePosition.Character));
+    }
+
+    private static void AssertError(string declaration, string id, string at, string message)
+    {
+        var diagnostic = Single(declaration, id, out var run);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        AssertAt(diagnostic, declaration, at);
+        Assert.Equal(message, diagnostic.GetMessage());
+        Assert.Empty(run.Sources);
+        Assert.Empty(run.CompilationErrors);
+    }
+
+    private static void AssertWarning(string declaration, string id, string at, string message)
+    {
+        var diagnostic = Single(declaration, id, out var run);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        AssertAt(diagnostic, declaration, at);
+        Assert.Equal(message, diagnostic.GetMessage());
+        Assert.Single(run.Sources);
+        Assert.Empty(run.CompilationErrors);
+    }
+
+    [Fact]
+    public void QNN001_model_class_not_partial() => AssertError("""
+        [QuantizedMlp]
+        [Input(4)]
+        [Dense(2)]
+        public class Tiny;
+        """, "QNN001", "Tiny", "model class Tiny must be declared partial, so the generator can add its members");
+
+    [Fact]
+    public void QNN001_containing_type_not_partial() => AssertError("""
+        public class Outer
+        {
+            [QuantizedMlp]
+            [Input(4)]
+            [Dense(2)]
+            public partial class Tiny;
+        }
+        """, "QNN001", "Outer", "Outer contains model class Tiny and must be declared partial too");
+
+    [Fact]
+    public void QNN002_wrong_input_kind() => AssertError("""
+        [QuantizedMlp]
+        [ImageInput(Height = 4, Width = 4)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN002", "ImageInput", "an MLP takes [Input(features)], not [ImageInput]");
+
+    [Fact]
+    public void QNN002_two_inputs() => AssertError("""
+        [QuantizedMlp]
+        [Input(4)]
+        [Input(5)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN002", "Input(5)", "model class Tiny has 2 [Input] attributes; it needs exactly one");
+
+    [Fact]
+    public void QNN002_two_model_attributes() => AssertError("""
+        [QuantizedMlp]
+        [QuantizedCnn]
+        [Input(4)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN002", "QuantizedCnn", "the model has both [QuantizedMlp] and [QuantizedCnn]; it needs exactly one model attribute");
+
+    [Fact]
+    public void QNN003_conv_after_dense() => AssertError("""
+        [QuantizedCnn]
+        [ImageInput(Height = 8, Width = 8)]
+        [Dense(4)]
+        [Conv(4)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN003", "Conv(4)", "Conv conv2 comes after a Dense layer; Conv layers must come before any Dense");
+
+    [Fact]
+    public void QNN004_negative_kernel_points_at_the_argument() => AssertError("""
+        [QuantizedCnn]
+        [ImageInput(Height = 8, Width = 8)]
+        [Conv(4, Kernel = -3)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN004", "Kernel = -3", "Conv conv1 kernel is -3; it must be positive");
+
+    [Fact]
+    public void QNN005_nbits_without_bits() => AssertError("""
+        [QuantizedMlp]
+        [Input(4)]
+        [Dense(8, Weights = WeightQuant.NBits)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN005", "Weights = WeightQuant.NBits", "Dense fc1 uses NBits weights without Bits; NBits needs Bits = 2..31");
+
+    [Fact]
+    public void QNN005_bits_on_binary_weights_is_a_warning() => AssertWarning("""
+        [QuantizedMlp]
+        [Input(4)]
+        [Dense(8, Weights = WeightQuant.Binary, Bits = 4)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN005", "Bits = 4", "Dense fc1 sets Bits = 4 on Binary weights; Bits applies only to NBits and is ignored");
+
+    [Fact]
+    public void QNN006_feature_bits_length() => AssertError("""
+        [QuantizedMlp]
+        [Input(4, FeatureBits = new[] { 8, 8 })]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN006", "FeatureBits = new[] { 8, 8 }", "FeatureBits has 2 entries for 4 input features; it needs one per feature");
+
+    [Fact]
+    public void QNN007_dropout() => AssertError("""
+        [QuantizedMlp(Dropout = 1.0)]
+        [Input(4)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN007", "Dropout = 1.0", "Dropout is 1; it must be in [0, 1)");
+
+    [Fact]
+    public void QNN008_reste_o() => AssertError("""
+        [QuantizedMlp(Activation = Activation.BinarizeReste, ResteO = 0.5)]
+        [Input(4)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN008", "ResteO = 0.5", "ResteO is 0.5; ReSTE needs o >= 1");
+
+    [Fact]
+    public void QNN009_conv_output_empty() => AssertError("""
+        [QuantizedCnn]
+        [ImageInput(Height = 4, Width = 4)]
+        [Conv(8, Kernel = 3)]
+        [Conv(8, Kernel = 3, Pool = 3)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN009", "Conv(8, Kernel = 3, Pool = 3)",
+        "Conv conv2 outputs 0×0 from a 2×2 input (kernel 3, stride 1, padding 0, dilation 1, pool 3); a conv block's output must not be empty");
+
+    [Fact]
+    public void QNN010_groups() => AssertError("""
+        [QuantizedCnn]
+        [ImageInput(Channels = 3, Height = 8, Width = 8)]
+        [Conv(8, Groups = 2)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN010", "Groups = 2", "Conv conv1 has Groups = 2, which does not divide its 3 input and 8 output channels");
+
+    [Fact]
+    public void QNN011_generic_class() => AssertError("""
+        [QuantizedMlp]
+        [Input(4)]
+        [Dense(2)]
+        public partial class Tiny<T>;
+        """, "QNN011", "Tiny", "model class Tiny is generic; a model class cannot have type parameters");
+
+    [Fact]
+    public void QNN011_base_class() => AssertError("""
+        public class Base;
+
+        [QuantizedMlp]
+        [Input(4)]
+        [Dense(2)]
+        public partial class Tiny : Base;
+        """, "QNN011", "Tiny", "model class Tiny declares a base class; the generator derives it from torch.nn.Module<Tensor, Tensor>");
+
+    [Fact]
+    public void QNN012_activation_on_output_layer_is_a_warning() => AssertWarning("""
+        [QuantizedMlp]
+        [Input(4)]
+        [Dense(2, Activation = Activation.Binarize)]
+        public partial class Tiny;
+        """, "QNN012", "Activation = Activation.Binarize", "Dense fc1 is the output layer; its Activation = Binarize is ignored (outputs are logits)");
+
+    [Fact]
+    public void QNN013_activation_bits_without_nbits() => AssertError("""
+        [QuantizedMlp(Activation = Activation.Binarize)]
+        [Input(4)]
+        [Dense(8, ActivationBits = 4)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN013", "ActivationBits = 4", "Dense fc1 sets ActivationBits with Activation = Binarize; ActivationBits needs Activation.NBits");
+
+    [Fact]
+    public void Every_descriptor_has_a_docs_page_and_an_explicit_severity()
+    {
+        var docs = Path.Combine(RepositoryRoot(), "docs", "diagnostics");
+        foreach (var descriptor in Diagnostics.DiagnosticDescriptors.All)
+        {
+            Assert.Equal($"docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri);
+            Assert.True(File.Exists(Path.Combine(docs, descriptor.Id + ".md")), $"{descriptor.Id} has no page");
+            Assert.Equal(descriptor.Id == "QNN012" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, descriptor.DefaultSeverity);
+        }
+        Assert.Equal(Enumerable.Range(1, 13).Select(n => $"QNN{n:000}"), Diagnostics.DiagnosticDescriptors.All.Select(d => d.Id));
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Dsl.sln")))
+            directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("Dsl.sln not found above the test output");
+    }
+}
