@@ -1,0 +1,94 @@
+using System.Globalization;
+
+namespace Qnn.Host.Data;
+
+/// <summary>
+/// Reads a user's table: numeric feature columns and a label column (the last, or the one
+/// <c>--label-column</c> names by 0-based index or header name). Separator: comma, semicolon or
+/// tab, whichever the first line uses. A first row whose feature cells are not all numbers is a
+/// header. Labels are classes, numbered in sorted order (numerically when all are numbers).
+/// </summary>
+public static class CsvReader
+{
+    public sealed record Table(float[] Features, long[] Labels, int FeatureCount, IReadOnlyList<string> ClassNames);
+
+    public static Table Read(string path, string? labelColumn)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"{path}: cannot read: {e.Message}", e);
+        }
+        var rows = lines.Select((text, i) => (Text: text, Line: i + 1)).Where(r => r.Text.Trim().Length > 0).ToList();
+        if (rows.Count == 0)
+            throw new DataException($"{path}: the file is empty");
+        var separator = new[] { ',', ';', '\t' }.OrderByDescending(s => rows[0].Text.Count(ch => ch == s)).First();
+        string[] Cells(string text) => text.Split(separator).Select(c => c.Trim()).ToArray();
+
+        var first = Cells(rows[0].Text);
+        var columns = first.Length;
+        if (columns < 2)
+            throw new DataException($"{path}: line {rows[0].Line} has {columns} column; a table needs at least one feature and a label");
+        // A label column named rather than numbered implies a header; otherwise a first row whose
+        // feature cells are not all numbers is one.
+        int? numberedLabel = labelColumn is null ? columns - 1
+            : int.TryParse(labelColumn, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+        var header = numberedLabel is not { } numbered || first.Where((_, c) => c != numbered).Any(cell => !IsNumber(cell)) ? first : null;
+        var label = LabelIndex(path, labelColumn, header, columns);
+        if (header is not null)
+            rows.RemoveAt(0);
+        if (rows.Count == 0)
+            throw new DataException($"{path}: the file has a header but no rows");
+
+        var features = new List<float>();
+        var rawLabels = new List<string>();
+        foreach (var (text, line) in rows)
+        {
+            var cells = Cells(text);
+            if (cells.Length != columns)
+                throw new DataException($"{path}: line {line} has {cells.Length} columns; expected {columns}");
+            for (var c = 0; c < columns; c++)
+            {
+                if (c == label)
+                    continue;
+                if (!float.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !float.IsFinite(value))
+                    throw new DataException($"{path}: line {line}, column {c + 1}: '{cells[c]}' is not a number");
+                features.Add(value);
+            }
+            if (cells[label].Length == 0)
+                throw new DataException($"{path}: line {line}: the label is empty");
+            rawLabels.Add(cells[label]);
+        }
+        var classes = rawLabels.Distinct().ToList();
+        classes = classes.All(IsNumber)
+            ? classes.OrderBy(c => double.Parse(c, CultureInfo.InvariantCulture)).ToList()
+            : classes.OrderBy(c => c, StringComparer.Ordinal).ToList();
+        if (classes.Count < 2)
+            throw new DataException($"{path}: every row has the label '{classes[0]}'; a classification table needs at least two classes");
+        var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => (long)p.i);
+        return new Table(features.ToArray(), rawLabels.Select(l => index[l]).ToArray(), columns - 1, classes);
+    }
+
+    private static int LabelIndex(string path, string? labelColumn, string[]? header, int columns)
+    {
+        if (labelColumn is null)
+            return columns - 1;
+        if (int.TryParse(labelColumn, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index))
+        {
+            if (index < 0 || index >= columns)
+                throw new Qnn.Host.Cli.UsageException($"--label-column {index} is outside the table's columns 0..{columns - 1}");
+            return index;
+        }
+        var named = header is null ? -1 : Array.IndexOf(header, labelColumn);
+        if (named < 0)
+            throw new Qnn.Host.Cli.UsageException($"--label-column '{labelColumn}' names no column of {path}" + (header is null ? " (it has no header row)" : $"; columns: {string.Join(", ", header)}"));
+        return named;
+    }
+
+    private static bool IsNumber(string cell) =>
+        double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v);
+}

@@ -1,0 +1,62 @@
+using Qnn.Host.Cli;
+using TorchSharp;
+
+namespace Qnn.Host.Models;
+
+/// <summary>A model to train: its spec, how to build it, and the data set it is made for.</summary>
+public sealed record ModelChoice(string Name, ModelSpec Spec, Func<torch.nn.Module<torch.Tensor, torch.Tensor>> Create, string DefaultDataSet, string Description);
+
+/// <summary>The models declared in the host (through the generator), and spec files (`--model path.json`).</summary>
+public static class ModelCatalog
+{
+    public static readonly IReadOnlyList<ModelChoice> All = new ModelChoice[]
+    {
+        new("VertebralMlp", VertebralMlp.Spec, () => new VertebralMlp(), "vertebral", "the seed's binary MLP (ReSTE activations)"),
+        new("FloatMlp", FloatMlp.Spec, () => new FloatMlp(), "vertebral", "float baseline with ReLU"),
+        new("TernaryMlp", TernaryMlp.Spec, () => new TernaryMlp(), "vertebral", "ternary weights and activations"),
+        new("NBitsMlp", NBitsMlp.Spec, () => new NBitsMlp(), "vertebral", "4-bit weights, 2-bit activations, per-feature input bits"),
+        new("MiniMnistCnn", MiniMnistCnn.Spec, () => new MiniMnistCnn(), "mini-mnist", "the seed's binary CNN (6272 features into the head)"),
+        new("BinaryLeNet5", BinaryLeNet5.Spec, () => new BinaryLeNet5(), "mini-mnist", "binary LeNet-5"),
+    };
+
+    public static string Names => string.Join(", ", All.Select(m => m.Name));
+
+    /// <summary>A declared model by name, or a spec file (a path that exists or ends in .json).</summary>
+    public static ModelChoice Resolve(string nameOrFile)
+    {
+        var declared = All.FirstOrDefault(m => string.Equals(m.Name, nameOrFile, StringComparison.OrdinalIgnoreCase));
+        if (declared is not null)
+            return declared;
+        if (!File.Exists(nameOrFile))
+        {
+            throw new UsageException(nameOrFile.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+                ? $"--model {nameOrFile}: no such file"
+                : $"--model {nameOrFile}: unknown model; known models: {Names}, or a spec file (.json)");
+        }
+        var spec = ReadSpecFile(nameOrFile);
+        var dataSet = spec.Kind == ModelKind.Cnn ? "mini-mnist" : "vertebral";
+        return new ModelChoice(spec.Name, spec, () => global::Qnn.Spec.build(spec), dataSet, $"from {nameOrFile}");
+    }
+
+    /// <summary>Reads and validates a spec file; format errors and rule violations are usage errors.</summary>
+    public static ModelSpec ReadSpecFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--model {path}: cannot read: {e.Message}");
+        }
+        var read = global::Qnn.Spec.ofJson(text);
+        if (read.IsError)
+            throw new UsageException($"--model {path}: {read.ErrorValue}");
+        var spec = read.ResultValue;
+        var errors = global::Qnn.Spec.validate(spec).Where(d => d.IsError).ToList();
+        if (errors.Count > 0)
+            throw new UsageException($"--model {path} is not a valid model:\n" + string.Join("\n", errors.Select(d => $"  {d.Code} {d.Path}: {d.Message}")));
+        return spec;
+    }
+}

@@ -1,0 +1,3 @@
+using Qnn.Host.Cli;
+
+return new QnnApp(Terminal.FromConsole()).Run(args);
