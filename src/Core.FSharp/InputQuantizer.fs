@@ -5,7 +5,9 @@ open TorchSharp
 
 /// Quantizes the network input to n-bit codes over a range calibrated on the training set:
 /// v = clip(x, low, high); code = round((v - low)/(high - low)·L) with L = 2^bits - 1; output
-/// 2·code/L - 1 ∈ [-1, 1]. `bits` holds one width per feature (per-feature ranges, the seed's
+/// code/L ∈ [0, 1]. The low end maps to 0, so an image's background and a convolution's zero
+/// padding agree (mapping to [-1, 1] made padded borders look mid-grey and cost MiniMnistCnn
+/// about 10 points of accuracy after one epoch). `bits` holds one width per feature (per-feature ranges, the seed's
 /// "per input neuron quantization level") or a single width for the whole tensor (one range).
 /// Widths above 24 exceed float32's 24-bit significand and are not rounded (only normalized).
 /// The range lives in buffers `low` and `high`, saved with the model, so evaluation never depends
@@ -41,22 +43,28 @@ type InputQuantizer(bits: int[], perFeature: bool) as this =
     member _.Low = low
     member _.High = high
 
-    /// The normalized position in [0, 1] of each value within the calibrated range.
+    /// The normalized position in [0, 1] of each value within the calibrated range (a constant
+    /// feature, whose range is empty, sits at 0).
     member private _.Normalize(x: torch.Tensor) =
-        let span = high - low
-        let safeSpan = torch.where(span.Gt(0.0), span, torch.ones_like(span))
-        (torch.clamp(x, low, high) - low) / safeSpan
+        let span = (high - low).clamp_min((1e-30).ToScalar())
+        torch.clamp(x, low, high).sub_(low).div_(span)
+
+    /// Rounds normalized positions to their width's levels, in place (widths above 24 bits stay).
+    member private _.Round(normalized: torch.Tensor) =
+        if bits |> Array.forall (fun b -> b <= roundedBitsLimit) then
+            normalized.mul_(levels).round_().div_(levels)
+        elif bits |> Array.exists (fun b -> b <= roundedBitsLimit) then
+            torch.where(rounded, (normalized * levels).round_().div_(levels), normalized)
+        else normalized
 
     /// The integer codes 0..L that an integer-only engine consumes.
     member this.Codes(x: torch.Tensor) : torch.Tensor =
         use _ = torch.no_grad()
-        (this.Normalize x * levels).round().to_type(torch.ScalarType.Int64)
+        this.Normalize(x).mul_(levels).round_().to_type(torch.ScalarType.Int64)
 
     override this.forward(input) =
         use _ = torch.no_grad()
-        let normalized = this.Normalize input
-        let quantized = torch.where(rounded, (normalized * levels).round() / levels, normalized)
-        quantized * 2.0 - 1.0
+        this.Round(this.Normalize input)
 
     interface ICalibratedLayer with
         member _.Calibrate(trainingInput) =

@@ -3,6 +3,9 @@
 /// from JSON. Optional fields are `None` where the declaration left them out.
 namespace Qnn
 
+open System
+open System.Runtime.InteropServices
+
 /// The input of an MLP: `Count` features, each quantized to `Bits` or to its own width.
 type FeatureInputSpec =
     { Count: int
@@ -77,42 +80,57 @@ type SpecDiagnostic =
       Path: string
       Message: string }
 
-/// Convenience constructors with the DSL's defaults, for F# and C# callers alike.
+/// Convenience constructors with the DSL's defaults, for F# and C# callers alike (optional
+/// arguments left out take the DSL's defaults; an absent Nullable is an absent option).
+[<AbstractClass; Sealed>]
 type SpecDefaults =
-    static member Weights(mode: WeightQuant, ?bits: int, ?scaled: bool) : WeightSpec =
-        { Mode = mode; Bits = bits; Scaled = defaultArg scaled false }
+    static member private Option(value: Nullable<'T>) = if value.HasValue then Some value.Value else None
 
-    static member Dense(units: int, ?weights: WeightSpec, ?activation: Activation, ?activationBits: int) : LayerSpec =
+    static member Weights
+        (
+            mode: WeightQuant,
+            [<Optional; DefaultParameterValue(Nullable<int>())>] bits: Nullable<int>,
+            [<Optional; DefaultParameterValue(false)>] scaled: bool
+        ) : WeightSpec =
+        { Mode = mode; Bits = SpecDefaults.Option bits; Scaled = scaled }
+
+    static member Dense
+        (
+            units: int,
+            [<Optional>] weights: WeightSpec,
+            [<Optional; DefaultParameterValue(Nullable<Activation>())>] activation: Nullable<Activation>,
+            [<Optional; DefaultParameterValue(Nullable<int>())>] activationBits: Nullable<int>
+        ) : LayerSpec =
         Dense
             { Units = units
-              Weights = defaultArg weights (SpecDefaults.Weights WeightQuant.None)
-              Activation = activation
-              ActivationBits = activationBits }
+              Weights = (if isNull (box weights) then SpecDefaults.Weights WeightQuant.None else weights)
+              Activation = SpecDefaults.Option activation
+              ActivationBits = SpecDefaults.Option activationBits }
 
     static member Conv
         (
             channels: int,
-            ?kernel: int,
-            ?stride: int,
-            ?padding: int,
-            ?dilation: int,
-            ?groups: int,
-            ?pool: int,
-            ?weights: WeightSpec,
-            ?activation: Activation,
-            ?activationBits: int
+            [<Optional; DefaultParameterValue(3)>] kernel: int,
+            [<Optional; DefaultParameterValue(1)>] stride: int,
+            [<Optional; DefaultParameterValue(0)>] padding: int,
+            [<Optional; DefaultParameterValue(1)>] dilation: int,
+            [<Optional; DefaultParameterValue(1)>] groups: int,
+            [<Optional; DefaultParameterValue(1)>] pool: int,
+            [<Optional>] weights: WeightSpec,
+            [<Optional; DefaultParameterValue(Nullable<Activation>())>] activation: Nullable<Activation>,
+            [<Optional; DefaultParameterValue(Nullable<int>())>] activationBits: Nullable<int>
         ) : LayerSpec =
         Conv
             { Channels = channels
-              Kernel = defaultArg kernel 3
-              Stride = defaultArg stride 1
-              Padding = defaultArg padding 0
-              Dilation = defaultArg dilation 1
-              Groups = defaultArg groups 1
-              Pool = defaultArg pool 1
-              Weights = defaultArg weights (SpecDefaults.Weights WeightQuant.None)
-              Activation = activation
-              ActivationBits = activationBits }
+              Kernel = kernel
+              Stride = stride
+              Padding = padding
+              Dilation = dilation
+              Groups = groups
+              Pool = pool
+              Weights = (if isNull (box weights) then SpecDefaults.Weights WeightQuant.None else weights)
+              Activation = SpecDefaults.Option activation
+              ActivationBits = SpecDefaults.Option activationBits }
 
     /// A model with the DSL's model-wide defaults (Binarize, deterministic, no dropout,
     /// ReSTE o = 3 and t = 1.5, SwishSign β = 5, ternary threshold 0.5).

@@ -40,13 +40,14 @@ module Topology =
         | Activation.NBits -> Some(Quantizer.DoReFa(defaultArg bits 0))
         | other -> raise (ArgumentOutOfRangeException(nameof activation, other, "unknown activation"))
 
-    /// The input quantizer: per-feature ranges for an MLP, one range for images.
+    /// The input quantizer: one width and one range for the whole tensor (`Bits`, images), or a
+    /// width and a range per feature (`FeatureBits`). One range keeps the features' relative
+    /// scales, which binary first-layer weights (±1 per feature) otherwise lose.
     [<CompiledName("Input")>]
     let input (spec: ModelSpec) : InputQuantizer =
         match spec.Input with
-        | Features f ->
-            let widths = f.FeatureBits |> Option.defaultValue (Array.replicate f.Count f.Bits)
-            new InputQuantizer(widths, true)
+        | Features { FeatureBits = Some widths } -> new InputQuantizer(widths, true)
+        | Features f -> new InputQuantizer(f.Bits)
         | Image i -> new InputQuantizer(i.Bits)
 
     /// The shape that feeds layer `index`: the input, or the previous layer's output.

@@ -41,7 +41,10 @@ let predict (model: Model) (features: torch.Tensor) (batchSize: int) : int64[] =
 /// The order of the training samples in one epoch: a Fisher–Yates shuffle from a generator
 /// seeded by (seed, epoch), independent of torch's global generator and of thread count.
 let shuffledOrder (seed: int) (epoch: int) (count: int) : int64[] =
-    let random = Random(HashCode.Combine(seed, epoch))
+    // A fixed mix of (seed, epoch): HashCode.Combine is randomized per process, which would make
+    // runs irreproducible across processes.
+    let mixed = (int64 seed * 1_000_003L + int64 epoch) &&& 0x7fffffffL
+    let random = Random(int mixed)
     let order = Array.init count int64
     for i in count - 1 .. -1 .. 1 do
         let j = random.Next(i + 1)
@@ -76,6 +79,28 @@ let calibrate (model: Model) (trainSet: TensorDataset) =
         match box m with
         | :? ICalibratedLayer as layer -> layer.Calibrate trainSet.Features
         | _ -> ()
+
+/// Re-estimates every BatchNorm's running statistics over `trainSet` with the current weights: the
+/// statistics are reset and accumulated as a cumulative average (momentum None) over batches in
+/// order, with everything else in evaluation mode (no dropout, no stochastic sampling).
+let recalibrateBatchNorm (model: Model) (trainSet: TensorDataset) (batchSize: int) =
+    let norms = model.modules() |> Seq.choose (fun m -> match box m with :? TorchSharp.Modules.NormBase as n -> Some n | _ -> None) |> Array.ofSeq
+    if norms.Length > 0 then
+        let momenta = norms |> Array.map (fun n -> n.momentum)
+        model.eval()
+        for n in norms do
+            n.reset_running_stats()
+            n.momentum <- Nullable()
+            n.train()
+        use _ = torch.no_grad()
+        let count = trainSet.Count
+        for start in 0 .. batchSize .. count - 1 do
+            let length = min batchSize (count - start)
+            if length > 1 then
+                use _ = torch.NewDisposeScope()
+                model.call(trainSet.Features.narrow(0, int64 start, int64 length)) |> ignore
+        Array.iter2 (fun (n: TorchSharp.Modules.NormBase) m -> n.momentum <- m) norms momenta
+        model.eval()
 
 /// One epoch over shuffled mini-batches; returns the mean training loss. A final batch of a
 /// single sample is skipped: BatchNorm cannot normalize one sample in training mode.
@@ -155,11 +180,17 @@ let fit (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet:
             | _ -> ()
         epoch <- epoch + 1
     let finalLoss, finalAccuracy =
-        match saved with
-        | Some weights when bestEpoch <> history.[history.Count - 1].Epoch ->
-            restore model weights
+        let restored =
+            match saved with
+            | Some weights when bestEpoch <> history.[history.Count - 1].Epoch ->
+                restore model weights
+                true
+            | _ -> false
+        if config.RecalibrateBatchNorm then
+            recalibrateBatchNorm model trainSet (max config.BatchSize 256)
+        if restored || config.RecalibrateBatchNorm then
             evaluate model testSet (max config.BatchSize 256)
-        | _ ->
+        else
             let last = history.[history.Count - 1]
             last.TestLoss, last.TestAccuracy
     disposeSnapshot saved

@@ -37,10 +37,15 @@ type TrainConfig =
       /// Seeds torch (weights, dropout, stochastic quantizers) and the shuffling.
       Seed: int
       /// Clamp latent binary weights to [-1, 1] after each step (BinaryNet).
-      ClipLatentWeights: bool }
+      ClipLatentWeights: bool
+      /// After training, re-estimate every BatchNorm's running mean and variance over the
+      /// training set with the final weights (a cumulative average of batch statistics). Binary
+      /// weights move fast, and momentum-averaged statistics lag behind them.
+      RecalibrateBatchNorm: bool }
 
     /// The seed notebook's first experiment: 15 epochs, batch 32, Adam, lr 0.01, weight decay
-    /// 1e-4, patience 10 on the validation loss.
+    /// 1e-4, patience 10 on the validation loss, and the best epoch's weights restored at the end
+    /// (the checkpoint that patience-based early stopping keeps).
     static member Default =
         { Epochs = 15
           BatchSize = 32
@@ -50,9 +55,10 @@ type TrainConfig =
           CosineSchedule = false
           Patience = Some 10
           StopOn = ValidationLoss
-          RestoreBest = false
+          RestoreBest = true
           Seed = 42
-          ClipLatentWeights = true }
+          ClipLatentWeights = true
+          RecalibrateBatchNorm = true }
 
 /// One epoch of one run. `Seconds` is the training time of the epoch (evaluation excluded).
 type EpochRecord =

@@ -35,7 +35,7 @@ let ``latent binary weights are clipped to [-1, 1] only when asked`` () =
     Assert.Equal<float32[]>([| 3.0f; -0.5f; -2.0f; 0.25f |], values free.Weight)
 
 [<Fact>]
-let ``input quantizer calibrates per feature and gives at most 2^bits levels in [-1, 1]`` () =
+let ``input quantizer calibrates per feature and gives at most 2^bits levels in [0, 1]`` () =
     use quantizer = new InputQuantizer([| 2; 8 |], true)
     use training = torch.tensor([| 0.0f; 100.0f; 10.0f; 300.0f; 5.0f; 200.0f |]).reshape(3L, 2L)
     (quantizer :> ICalibratedLayer).Calibrate training
@@ -44,9 +44,9 @@ let ``input quantizer calibrates per feature and gives at most 2^bits levels in 
     quantizer.eval()
     use probe = torch.tensor([| -5.0f; 100.0f; 4.0f; 250.0f; 20.0f; 1000.0f |]).reshape(3L, 2L)
     let y = values (quantizer.call probe)
-    // feature 0: 2 bits over [0, 10]: -5 → code 0 → -1; 4 → round(1.2) = 1 → -1/3; 20 → 3 → 1
-    // feature 1: 8 bits over [100, 300]: 100 → -1; 250 → round(191.25) = 191 → 2·191/255 - 1; 1000 → 1
-    assertClose 1e-6 [| -1.0; -1.0; -1.0 / 3.0; 2.0 * 191.0 / 255.0 - 1.0; 1.0; 1.0 |] y
+    // feature 0: 2 bits over [0, 10]: -5 → code 0 → 0; 4 → round(1.2) = 1 → 1/3; 20 → 3 → 1
+    // feature 1: 8 bits over [100, 300]: 100 → 0; 250 → round(191.25) = 191 → 191/255; 1000 → 1
+    assertClose 1e-6 [| 0.0; 0.0; 1.0 / 3.0; 191.0 / 255.0; 1.0; 1.0 |] y
     Assert.Equal<int64[]>([| 0L; 0L; 1L; 191L; 3L; 255L |], (quantizer.Codes probe).data<int64>().ToArray())
 
 [<Fact>]

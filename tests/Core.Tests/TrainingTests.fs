@@ -10,7 +10,7 @@ open Qnn.Tests.TestSupport
 let private data = blobs 17 3 8 200
 let private trainSet, testSet = split 480 data
 
-let private config = { TrainConfig.Default with Epochs = 15; Patience = None; Seed = 1 }
+let private config = { TrainConfig.Default with Epochs = 15; Patience = None; Seed = 1; RestoreBest = false }
 
 let private trainSpec (spec: ModelSpec) (config: TrainConfig) =
     torch.manual_seed(int64 config.Seed) |> ignore
@@ -73,7 +73,7 @@ let ``early stopping ends patience epochs after the best one`` () =
 
 [<Fact>]
 let ``restoring the best weights gives the best epoch's accuracy exactly`` () =
-    let restoring = { config with Epochs = 12; LearningRate = 0.05; RestoreBest = true }
+    let restoring = { config with Epochs = 12; LearningRate = 0.05; RestoreBest = true; RecalibrateBatchNorm = false }
     let result = trainSpec (mlp 8 WeightQuant.Binary Activation.Binarize [ 16 ] 3) restoring
     let best = result.History.[result.BestEpoch - 1]
     Assert.Equal(best.TestAccuracy, result.Accuracy)
@@ -132,3 +132,19 @@ let ``no tensor outlives its epoch: the live count grows with fits, not with epo
     let short = liveAfter 3
     let long = liveAfter 30
     Assert.Equal(short, long)
+
+[<Fact>]
+let ``BatchNorm recalibration sets running statistics to the training set's with the final weights`` () =
+    torch.manual_seed(4L) |> ignore
+    use network = Spec.build (mlp 8 WeightQuant.Binary Activation.Binarize [ 16 ] 3)
+    Training.fit network { config with Epochs = 2; RecalibrateBatchNorm = false } trainSet testSet 0 ignore |> ignore
+    Training.recalibrateBatchNorm network trainSet 48
+    // The first BatchNorm sees fc1's output: its running mean is now that output's mean over the
+    // 480 training samples (10 batches of 48: the mean of batch means is the overall mean).
+    network.eval()
+    let fc1Output =
+        use _ = torch.no_grad()
+        network.Layers |> List.take 2 |> List.fold (fun x (_, layer) -> layer.call x) trainSet.Features
+    let bn1 = network.Layers |> List.find (fun (n, _) -> n = "bn1") |> snd :?> TorchSharp.Modules.BatchNorm1d
+    assertClose 1e-4 (values (fc1Output.mean([| 0L |])) |> Array.map float) (values bn1.running_mean)
+    Assert.Equal(Nullable 0.1, bn1.momentum)

@@ -21,18 +21,21 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
         ["model"] = true, ["dataset"] = true, ["epochs"] = true, ["batch-size"] = true, ["lr"] = true,
         ["weight-decay"] = true, ["patience"] = true, ["runs"] = true, ["seed"] = true, ["threads"] = true,
         ["save"] = true, ["json"] = true, ["plot"] = true, ["data-dir"] = true, ["offline"] = false,
-        ["optimizer"] = true, ["momentum"] = true, ["cosine"] = false, ["stop-on"] = true, ["restore-best"] = false,
-        ["label-column"] = true, ["split-seed"] = true,
+        ["optimizer"] = true, ["momentum"] = true, ["cosine"] = false, ["stop-on"] = true, ["restore-best"] = true,
+        ["label-column"] = true, ["split-seed"] = true, ["clip-latent"] = true, ["bn-recalibrate"] = true,
     };
 
     public const string Usage = """
         qnn train [--model NAME|FILE] [--dataset NAME] [--epochs N] [--batch-size N] [--lr X]
                   [--weight-decay X] [--patience N] [--runs N] [--seed N] [--threads N] [--save FILE]
                   [--json FILE] [--plot FILE.png] [--data-dir DIR] [--offline]
-                  [--optimizer adam|sgd] [--momentum X] [--cosine] [--stop-on val|train] [--restore-best]
-                  [--label-column N|NAME] [--split-seed N]
+                  [--optimizer adam|sgd] [--momentum X] [--cosine] [--stop-on val|train] [--restore-best on|off]
+                  [--label-column N|NAME] [--split-seed N] [--clip-latent on|off]
+                  [--bn-recalibrate on|off]
           Defaults: VertebralMlp on vertebral, 15 epochs, batch 32, lr 0.01, weight decay 1e-4,
-          patience 10 (0 turns early stopping off), 1 run, seed 42, Adam.
+          patience 10 (0 turns early stopping off), best epoch's weights restored, BatchNorm statistics
+          re-estimated on the training set at the end, 1 run, seed 42, Adam.
+          The test split doubles as the validation set, as in the seed notebook.
         """;
 
     public int Run(IReadOnlyList<string> args)
@@ -116,9 +119,10 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
             flags.Has("cosine"),
             patience == 0 ? null : patience,
             flags.Choice("stop-on", "val", "val", "train") == "train" ? StopMetric.TrainLoss : StopMetric.ValidationLoss,
-            flags.Has("restore-best"),
+            flags.Choice("restore-best", defaults.RestoreBest ? "on" : "off", "on", "off") == "on",
             flags.Int("seed", defaults.Seed, 0),
-            defaults.ClipLatentWeights);
+            flags.Choice("clip-latent", defaults.ClipLatentWeights ? "on" : "off", "on", "off") == "on",
+            flags.Choice("bn-recalibrate", defaults.RecalibrateBatchNorm ? "on" : "off", "on", "off") == "on");
     }
 
     private static TrainingSummary Summarize(string model, string dataSet, TrainConfig config, TensorDataset train, TensorDataset test, List<RunResult> results, int threads)
