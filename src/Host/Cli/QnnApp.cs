@@ -5,7 +5,9 @@ namespace Qnn.Host.Cli;
 
 /// <summary>The qnn command line: dispatches to a command and turns a user's mistakes into a
 /// message and an exit code (2 usage, 3 data), never a stack trace.</summary>
-public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null)
+/// <param name="environment">QNN_DATA_DIR, XDG_CACHE_HOME and HOME as the process sees them
+/// unless a test gives its own.</param>
+public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null, IReadOnlyDictionary<string, string?>? environment = null)
 {
     public const string Usage = "usage: qnn <train|eval|inspect|datasets|help> [flags]; `qnn help` lists the flags";
 
@@ -21,7 +23,7 @@ public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null)
                 "train" => new TrainCommand(terminal, MakeDataSets).Run(rest),
                 "eval" => new EvalCommand(terminal, MakeDataSets).Run(rest),
                 "inspect" => new InspectCommand(terminal).Run(rest),
-                "datasets" => new DatasetsCommand(terminal).Run(rest),
+                "datasets" => new DatasetsCommand(terminal, Locator).Run(rest),
                 "help" or "--help" or "-h" => Help(),
                 var other => throw new UsageException($"unknown command '{other}'; {Usage}"),
             };
@@ -44,8 +46,11 @@ public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null)
     }
 
     private DataSets MakeDataSets(DataOptions options) =>
-        new(options, DataLocator.FromEnvironment(options.DataDir),
+        new(options, Locator(options.DataDir),
             () => new Downloader(http?.Invoke() ?? new HttpClient { Timeout = TimeSpan.FromMinutes(10) }, terminal.Error, terminal.Interactive));
+
+    private DataLocator Locator(string? dataDir) =>
+        environment is null ? DataLocator.FromEnvironment(dataDir) : new DataLocator(dataDir, environment);
 
     private int Help()
     {

@@ -5,7 +5,7 @@ using Qnn.Host.Data;
 namespace Qnn.Host.Commands;
 
 /// <summary>`qnn datasets`: each data set, where it was found (or where qnn looked), and its sizes.</summary>
-public sealed class DatasetsCommand(Terminal terminal)
+public sealed class DatasetsCommand(Terminal terminal, Func<string?, DataLocator> locators)
 {
     public static readonly IReadOnlyDictionary<string, bool> Flags = new Dictionary<string, bool> { ["data-dir"] = true };
 
@@ -18,7 +18,7 @@ public sealed class DatasetsCommand(Terminal terminal)
     public int Run(IReadOnlyList<string> args)
     {
         var flags = CommandLine.Parse("datasets", args, Flags);
-        var locator = DataLocator.FromEnvironment(flags.String("data-dir"));
+        var locator = locators(flags.String("data-dir"));
         var output = terminal.Out;
         foreach (var set in DataSetCatalog.All)
         {

@@ -1,0 +1,55 @@
+using Xunit;
+using Qnn.Host.Cli;
+
+namespace Qnn.Host.Tests;
+
+/// <summary>Runs qnn in process, as a user would from a shell, and captures what it prints.</summary>
+public sealed record CliResult(int ExitCode, string Output, string Error);
+
+public static class Cli
+{
+    /// <summary>The shared real data (QNN_DATA_DIR, else ../shared/data above the repository).</summary>
+    public static string? SharedData
+    {
+        get
+        {
+            var fromEnvironment = Environment.GetEnvironmentVariable("QNN_DATA_DIR");
+            if (!string.IsNullOrEmpty(fromEnvironment))
+                return fromEnvironment;
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Dsl.sln")))
+                directory = directory.Parent;
+            var shared = directory?.Parent is { } parent ? Path.Combine(parent.FullName, "shared", "data") : null;
+            return shared is not null && Directory.Exists(shared) ? shared : null;
+        }
+    }
+
+    /// <summary>Skips a test whose data set is missing, unless QNN_REQUIRE_DATA=1 (CI), where it fails.</summary>
+    public static string RequireData(params string[] relativeFiles)
+    {
+        var root = SharedData;
+        var missing = root is null ? relativeFiles : relativeFiles.Where(f => !File.Exists(Path.Combine(root, f))).ToArray();
+        if (missing.Length == 0)
+            return root!;
+        var message = $"data missing: {string.Join(", ", missing)} under {root ?? "(no QNN_DATA_DIR)"}";
+        if (Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1")
+            throw new InvalidOperationException(message + " (QNN_REQUIRE_DATA=1)");
+        Skip.If(true, message);
+        return root!;
+    }
+
+    /// <summary>Runs `qnn args` with QNN_DATA_DIR = <paramref name="dataDir"/> and a private cache.</summary>
+    public static CliResult Run(string? dataDir, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var environment = new Dictionary<string, string?>
+        {
+            ["QNN_DATA_DIR"] = dataDir,
+            ["XDG_CACHE_HOME"] = Path.Combine(Path.GetTempPath(), "qnn-test-cache-" + Environment.ProcessId),
+            ["HOME"] = Path.GetTempPath(),
+        };
+        var code = new QnnApp(new Terminal(output, error, Interactive: false), environment: environment).Run(args);
+        return new CliResult(code, output.ToString(), error.ToString());
+    }
+}

@@ -1,0 +1,50 @@
+using Xunit;
+
+namespace Qnn.Host.Tests;
+
+public class InspectAndDatasetsTests
+{
+    [Fact]
+    public void Inspect_shows_the_layer_table_in_bits_and_the_flattened_size()
+    {
+        var result = Cli.Run(null, "inspect", "--model", "MiniMnistCnn");
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Output.Split('\n');
+        Assert.StartsWith("MiniMnistCnn (CNN), input 1×28×28", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("conv2", StringComparison.Ordinal) && l.Contains("32×14×14") && l.Contains("3,612,672"));
+        Assert.Contains(lines, l => l.StartsWith("fc5", StringComparison.Ordinal) && l.Contains("float32 × 1-bit"));
+        Assert.Contains(lines, l => l.StartsWith("total", StringComparison.Ordinal) && l.Contains("207,044") && l.Contains("216,720"));
+        Assert.Contains("flattened features into the head: 6272", result.Output);
+    }
+
+    [Fact]
+    public void Inspect_of_the_vertebral_mlp_counts_integer_and_binary_macs()
+    {
+        var result = Cli.Run(null, "inspect", "--model", "VertebralMlp");
+        Assert.Equal(0, result.ExitCode);
+        var fc1 = result.Output.Split('\n').Single(l => l.StartsWith("fc1", StringComparison.Ordinal));
+        Assert.Contains("1-bit × 16-bit", fc1);
+        Assert.Contains("192", fc1);
+        Assert.DoesNotContain("flattened", result.Output);
+    }
+
+    [SkippableFact]
+    public void Datasets_says_where_each_set_was_found_and_its_size()
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat", "mnist/train-images-idx3-ubyte.gz");
+        var result = Cli.Run(data, "datasets");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"vertebral: {Path.Combine(data, "vertebral")} — 310 rows: 248 train, 62 test", result.Output);
+        Assert.Contains($"mini-mnist: {Path.Combine(data, "mnist")} — 4,000 train, 800 test images", result.Output);
+    }
+
+    [Fact]
+    public void Datasets_says_where_it_looked_for_a_missing_set()
+    {
+        var empty = Directory.CreateTempSubdirectory("qnn-empty-").FullName;
+        var result = Cli.Run(empty, "datasets", "--data-dir", empty);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"looked in {Path.Combine(empty, "vertebral")} (--data-dir): not there", result.Output);
+        Assert.Contains("downloads from https://archive.ics.uci.edu/", result.Output);
+    }
+}
