@@ -64,6 +64,11 @@ public static class IdxReader
             using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
             using var output = new MemoryStream();
             gzip.CopyTo(output);
+            // .NET stops quietly at the end of a cut-off stream; gzip's trailer (the size mod 2^32)
+            // tells a complete file from a truncated one.
+            var trailer = BitConverter.ToUInt32(raw, raw.Length - 4);
+            if (raw.Length < 18 || trailer != (uint)output.Length)
+                throw new DataException($"{path}: the gzip data is truncated (it decompresses to {output.Length:N0} bytes; its trailer says {trailer:N0})");
             return output.ToArray();
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
