@@ -40,33 +40,36 @@ type Activation =
     /// DoReFa k-bit activation with `ActivationBits = k`.
     | NBits = 7
 
+/// The model-wide settings both model attributes take.
+[<AbstractClass>]
+type QuantizedModelAttribute() =
+    inherit Attribute()
+    /// The activation after each hidden layer's BatchNorm (a layer may override it).
+    member val Activation = Activation.Binarize with get, set
+    /// DoReFa width for `Activation.NBits` (1..31).
+    member val ActivationBits = 0 with get, set
+    member val QMode = QMode.Deterministic with get, set
+    /// Dropout after each hidden Dense layer's BatchNorm, in [0, 1).
+    member val Dropout = 0.0 with get, set
+    /// ReSTE's o (>= 1) and threshold t (> 0).
+    member val ResteO = 3.0 with get, set
+    member val ResteThreshold = 1.5 with get, set
+    /// SwishSign's β (> 0).
+    member val SwishBeta = 5.0 with get, set
+    /// Ternarize's threshold (> 0).
+    member val TernaryThreshold = 0.5 with get, set
+
 /// Declares a quantized multi-layer perceptron: `Input`, then `Dense` layers in source order.
 [<AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)>]
 [<Sealed>]
 type QuantizedMlpAttribute() =
-    inherit Attribute()
-    member val Activation = Activation.Binarize with get, set
-    member val ActivationBits = 0 with get, set
-    member val QMode = QMode.Deterministic with get, set
-    member val Dropout = 0.0 with get, set
-    member val ResteO = 3.0 with get, set
-    member val ResteThreshold = 1.5 with get, set
-    member val SwishBeta = 5.0 with get, set
-    member val TernaryThreshold = 0.5 with get, set
+    inherit QuantizedModelAttribute()
 
 /// Declares a quantized CNN: `ImageInput`, `Conv` blocks, then `Dense` layers in source order.
 [<AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)>]
 [<Sealed>]
 type QuantizedCnnAttribute() =
-    inherit Attribute()
-    member val Activation = Activation.Binarize with get, set
-    member val ActivationBits = 0 with get, set
-    member val QMode = QMode.Deterministic with get, set
-    member val Dropout = 0.0 with get, set
-    member val ResteO = 3.0 with get, set
-    member val ResteThreshold = 1.5 with get, set
-    member val SwishBeta = 5.0 with get, set
-    member val TernaryThreshold = 0.5 with get, set
+    inherit QuantizedModelAttribute()
 
 /// The input of an MLP: `features` values quantized to `Bits` each, or per feature with
 /// `FeatureBits` (one width per feature).

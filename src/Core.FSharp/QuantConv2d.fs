@@ -31,14 +31,9 @@ type QuantConv2d
         if defaultArg bias false then Parameter(torch.zeros(outChannels)) else null
 
     do
-        // The initialisation of torch.nn.Conv2d: U(-1/√fan_in, 1/√fan_in).
-        use _ = torch.no_grad()
-        let bound = 1.0 / Math.Sqrt(float (inChannels / groups * kernel * kernel))
-        init.uniform_(weight, -bound, bound) |> ignore
+        LatentWeights.initialize weight bias (inChannels / groups * kernel * kernel)
         this.register_parameter("weight", weight)
-        if not (isNull bias) then
-            init.uniform_(bias, -bound, bound) |> ignore
-            this.register_parameter("bias", bias)
+        if not (isNull bias) then this.register_parameter("bias", bias)
 
     member _.InChannels = inChannels
     member _.OutChannels = outChannels
@@ -63,7 +58,4 @@ type QuantConv2d
         )
 
     interface ILatentWeightLayer with
-        member _.ClipLatentWeights() =
-            if clip then
-                use _ = torch.no_grad()
-                weight.clamp_((-1.0).ToScalar(), (1.0).ToScalar()) |> ignore
+        member _.ClipLatentWeights() = if clip then LatentWeights.clip weight

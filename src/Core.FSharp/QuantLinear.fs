@@ -17,14 +17,9 @@ type QuantLinear(inFeatures: int64, outFeatures: int64, weightQuantizer: Quantiz
     let clip = defaultArg clipLatentWeights false
 
     do
-        // The initialisation of torch.nn.Linear: U(-1/√in, 1/√in) for weights and bias.
-        use _ = torch.no_grad()
-        let bound = 1.0 / Math.Sqrt(float inFeatures)
-        init.uniform_(weight, -bound, bound) |> ignore
+        LatentWeights.initialize weight bias inFeatures
         this.register_parameter("weight", weight)
-        if not (isNull bias) then
-            init.uniform_(bias, -bound, bound) |> ignore
-            this.register_parameter("bias", bias)
+        if not (isNull bias) then this.register_parameter("bias", bias)
 
     member _.InFeatures = inFeatures
     member _.OutFeatures = outFeatures
@@ -38,7 +33,4 @@ type QuantLinear(inFeatures: int64, outFeatures: int64, weightQuantizer: Quantiz
         functional.linear(input, weightQuantizer.Apply(weight, this.training), (if isNull bias then null else bias))
 
     interface ILatentWeightLayer with
-        member _.ClipLatentWeights() =
-            if clip then
-                use _ = torch.no_grad()
-                weight.clamp_((-1.0).ToScalar(), (1.0).ToScalar()) |> ignore
+        member _.ClipLatentWeights() = if clip then LatentWeights.clip weight
