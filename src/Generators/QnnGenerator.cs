@@ -20,6 +20,7 @@ public sealed class QnnGenerator : IIncrementalGenerator
     {
         public const string ReadMlp = "ReadMlpDeclaration";
         public const string ReadCnn = "ReadCnnDeclaration";
+        public const string KeepModels = "KeepModelDeclarations";
         public const string Analyze = "AnalyzeModel";
     }
 
@@ -44,6 +45,7 @@ public sealed class QnnGenerator : IIncrementalGenerator
     {
         var analyses = declarations
             .Where(static d => d is not null)
+            .WithTrackingName(Steps.KeepModels)
             .Select(static (d, _) => ModelAnalyzer.Analyze(d!))
             .WithTrackingName(Steps.Analyze);
         context.RegisterSourceOutput(analyses, static (output, analysis) =>
