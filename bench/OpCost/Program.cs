@@ -16,6 +16,9 @@ double Micro(string name, Action step, int n = 20000)
     return us;
 }
 Micro("empty dispose scope", () => { });
+var leaf = torch.randn(32, 32, requires_grad: true);
+Micro("custom identity function fwd+bwd", () => { var y = IdentityFunction.apply(leaf); y.sum().backward(); });
+Micro("plain alias fwd+bwd", () => { var y = leaf.alias() * 1.0; y.sum().backward(); });
 Micro("x.mul(2.0)", () => x.mul(2.0));
 Micro("x.detach()", () => x.detach());
 Micro("x.ge(0)", () => x.ge(0.0));
@@ -58,4 +61,11 @@ static ModelSpec VertebralMlpSpec()
     var s = SpecDefaults.Model("VertebralMlp", ModelKind.Mlp, InputSpec.NewFeatures(new FeatureInputSpec(6, 16, null)),
         new[] { SpecDefaults.Dense(32, binary), SpecDefaults.Dense(32, binary), SpecDefaults.Dense(3, binary) });
     return new ModelSpec(s.Name, s.Kind, s.Input, s.Layers, Activation.BinarizeReste, s.ActivationBits, s.QMode, s.Dropout, s.ResteO, s.ResteThreshold, s.SwishBeta, s.TernaryThreshold);
+}
+
+sealed class IdentityFunction : torch.autograd.SingleTensorFunction<IdentityFunction>
+{
+    public override string Name => "IdentityFunction";
+    public override torch.Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars) => ((torch.Tensor)vars[0]).alias();
+    public override List<torch.Tensor> backward(torch.autograd.AutogradContext ctx, torch.Tensor grad_output) => new() { grad_output };
 }
