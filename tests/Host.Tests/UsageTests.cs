@@ -31,7 +31,7 @@ public class UsageTests
     [InlineData(new[] { "eval" }, "--load FILE is required")]
     [InlineData(new[] { "inspect" }, "--model NAME|FILE or --load FILE is required")]
     [InlineData(new[] { "fit" }, "unknown command 'fit'")]
-    [InlineData(new string[0], "usage: qnn <train|eval|inspect|datasets|help>")]
+    [InlineData(new string[0], "usage: qnn <train|eval|export|predict|inspect|datasets|help>")]
     public void Bad_usage_exits_2_with_the_flag_and_the_rule(string[] args, string fragment) => AssertUsage(Cli.Run(null, args), fragment);
 
     [Fact]

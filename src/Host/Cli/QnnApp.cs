@@ -9,7 +9,7 @@ namespace Qnn.Host.Cli;
 /// unless a test gives its own.</param>
 public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null, IReadOnlyDictionary<string, string?>? environment = null)
 {
-    public const string Usage = "usage: qnn <train|eval|inspect|datasets|help> [flags]; `qnn help` lists the flags";
+    public const string Usage = "usage: qnn <train|eval|export|predict|inspect|datasets|help> [flags]; `qnn help` lists the flags";
 
     public int Run(IReadOnlyList<string> args)
     {
@@ -22,6 +22,8 @@ public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null, IRe
             {
                 "train" => new TrainCommand(terminal, MakeDataSets).Run(rest),
                 "eval" => new EvalCommand(terminal, MakeDataSets).Run(rest),
+                "export" => new ExportCommand(terminal).Run(rest),
+                "predict" => new PredictCommand(terminal, MakeDataSets).Run(rest),
                 "inspect" => new InspectCommand(terminal).Run(rest),
                 "datasets" => new DatasetsCommand(terminal, Locator).Run(rest),
                 "help" or "--help" or "-h" => Help(),
@@ -57,7 +59,7 @@ public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null, IRe
         var o = terminal.Out;
         o.WriteLine("qnn: quantization-aware training experiments");
         o.WriteLine();
-        foreach (var usage in new[] { TrainCommand.Usage, EvalCommand.Usage, InspectCommand.Usage, DatasetsCommand.Usage })
+        foreach (var usage in new[] { TrainCommand.Usage, EvalCommand.Usage, ExportCommand.Usage, PredictCommand.Usage, InspectCommand.Usage, DatasetsCommand.Usage })
         {
             o.WriteLine(usage);
             o.WriteLine();

@@ -13,13 +13,21 @@ public sealed class InspectCommand(Terminal terminal)
     public static readonly IReadOnlyDictionary<string, bool> Flags = new Dictionary<string, bool> { ["model"] = true, ["load"] = true };
 
     public const string Usage = """
-        qnn inspect --model NAME|FILE | --load FILE
+        qnn inspect --model NAME|FILE|FILE.qnnx | --load FILE
           Layer table: output shape, parameters, weight bits, memory, MACs by precision; totals.
+          For an exported .qnnx file: bytes and operations per layer, and the file against float32.
         """;
 
     public int Run(IReadOnlyList<string> args)
     {
         var flags = CommandLine.Parse("inspect", args, Flags);
+        if (flags.String("model") is { } file && file.EndsWith(".qnnx", StringComparison.OrdinalIgnoreCase))
+        {
+            var engine = PredictCommand.Load(file);
+            terminal.Out.WriteLine($"{engine.Name} (exported engine), input {string.Join("×", engine.Input.Shape)} as {string.Join("/", engine.Input.Bits.Distinct())}-bit codes");
+            WriteEngine(terminal.Out, engine, new FileInfo(file).Length);
+            return ExitCodes.Success;
+        }
         ModelSpec spec;
         string name;
         if (flags.String("load") is { } saved)
@@ -65,6 +73,36 @@ public sealed class InspectCommand(Terminal terminal)
         if (spec.Kind == ModelKind.Cnn)
             output.WriteLine($"flattened features into the head: {Qnn.Spec.flattenedFeatures(spec)}");
     }
+
+    /// <summary>Per-layer bytes and operations of an exported engine model, and its size against float32.</summary>
+    public static void WriteEngine(TextWriter output, Engine.EngineModel model, long fileBytes)
+    {
+        var rows = new List<string[]> { new[] { "layer", "kind", "in", "out", "bytes", "XNOR-popcount ops", "other ops" } };
+        foreach (var layer in model.Layers)
+        {
+            rows.Add(new[]
+            {
+                layer.Name, layer.GetType().Name.Replace("Layer", ""), N(layer.InputSize), N(layer.OutputSize), N(layer.ParameterBytes),
+                N(layer.BinaryOperations), N(layer.OtherOperations),
+            });
+        }
+        var floatBytes = model.Layers.Sum(FloatBytes);
+        rows.Add(new[] { "total", "", "", "", N(model.Layers.Sum(l => l.ParameterBytes)), N(model.Layers.Sum(l => l.BinaryOperations)), N(model.Layers.Sum(l => l.OtherOperations)) });
+        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        foreach (var row in rows)
+            output.WriteLine(string.Join("  ", row.Select((cell, c) => c < 2 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"file {N(fileBytes)} bytes; the same layers as float32 (weights and BatchNorm) take {N(floatBytes)} bytes: {(double)floatBytes / fileBytes:F1}× more"));
+    }
+
+    /// <summary>What a layer's weights and BatchNorm (γ, β, mean, variance) take as float32.</summary>
+    private static long FloatBytes(Engine.EngineLayer layer) => layer switch
+    {
+        Engine.DenseLayer d => 4L * ((long)d.InputSize * d.OutputSize + 4L * d.OutputSize),
+        Engine.FloatDenseLayer f => 4L * ((long)f.InputSize * f.OutputSize + 4L * f.OutputSize),
+        Engine.ConvLayer c => 4L * ((long)c.OutChannels * (c.InputShape[0] / c.Groups) * c.Kernel * c.Kernel + 4L * c.OutChannels),
+        _ => 0,
+    };
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -1,0 +1,89 @@
+namespace Qnn.Engine;
+
+/// <summary>
+/// A fully connected layer with binary weights. On ±1 inputs it packs the input once and takes
+/// each output's dot product by XNOR–popcount (z = n - 2·popcount(x XOR w)); on integer input
+/// codes it accumulates Σ ±code·multiplier in integers (the multipliers bring codes of different
+/// widths to one denominator). Then its <see cref="LayerOutput"/>: folded thresholds or logits.
+/// </summary>
+public sealed class DenseLayer : EngineLayer
+{
+    private readonly ulong[] packedWeights;
+    private readonly int[]? codeMultipliers;
+    private readonly int words;
+
+    /// <param name="name">The layer's name (fc1…).</param>
+    /// <param name="inputs">Inputs per sample.</param>
+    /// <param name="packedWeights">Outputs × ⌈inputs/64⌉ packed sign rows.</param>
+    /// <param name="codeMultipliers">Null for ±1 inputs; for code inputs, one integer multiplier per input.</param>
+    /// <param name="output">Thresholds or logits, one per output.</param>
+    public DenseLayer(string name, int inputs, ulong[] packedWeights, int[]? codeMultipliers, LayerOutput output)
+    {
+        Name = name;
+        InputSize = inputs;
+        words = BitPacking.WordsFor(inputs);
+        if (packedWeights.Length != words * output.Count)
+            throw new ArgumentException($"{name}: {output.Count} outputs of {inputs} inputs need {words * output.Count} weight words, got {packedWeights.Length}");
+        if (codeMultipliers is not null && codeMultipliers.Length != inputs)
+            throw new ArgumentException($"{name}: {inputs} inputs need {inputs} code multipliers, got {codeMultipliers.Length}");
+        this.packedWeights = packedWeights;
+        this.codeMultipliers = codeMultipliers;
+        Output = output;
+    }
+
+    /// <inheritdoc />
+    public override string Name { get; }
+
+    /// <inheritdoc />
+    public override int InputSize { get; }
+
+    /// <inheritdoc />
+    public override int OutputSize => Output.Count;
+
+    /// <summary>What happens to each pre-activation.</summary>
+    public LayerOutput Output { get; }
+
+    /// <summary>The packed weight rows.</summary>
+    public ReadOnlySpan<ulong> PackedWeights => packedWeights;
+
+    /// <summary>Null for ±1 inputs, else one multiplier per input code.</summary>
+    public int[]? CodeMultipliers => codeMultipliers;
+
+    /// <inheritdoc />
+    public override long ParameterBytes => packedWeights.Length * 8L + (Output.Thresholds is null ? 8L * OutputSize : 5L * OutputSize) + 4L * (codeMultipliers?.Length ?? 0);
+
+    /// <inheritdoc />
+    public override long BinaryOperations => codeMultipliers is null ? (long)InputSize * OutputSize : 0;
+
+    /// <inheritdoc />
+    public override long OtherOperations => codeMultipliers is null ? 0 : (long)InputSize * OutputSize;
+
+    /// <inheritdoc />
+    public override int ScratchWords => words;
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
+    {
+        if (codeMultipliers is null)
+        {
+            BitPacking.PackSigns(input.Slice(0, InputSize), scratch);
+            for (var j = 0; j < OutputSize; j++)
+            {
+                var z = InputSize - 2 * PopCountKernel.XorPopCount(scratch.Slice(0, words), packedWeights.AsSpan(j * words, words));
+                output[j] = Output.Apply(j, z);
+            }
+            return;
+        }
+        for (var j = 0; j < OutputSize; j++)
+        {
+            var row = packedWeights.AsSpan(j * words, words);
+            long z = 0;
+            for (var i = 0; i < InputSize; i++)
+            {
+                var term = (long)input[i] * codeMultipliers[i];
+                z += ((row[i >> 6] >> (i & 63)) & 1) == 1 ? term : -term;
+            }
+            output[j] = Output.Apply(j, z);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+namespace Qnn.Engine;
+
+/// <summary>
+/// A frozen network: the input quantizer as integer codes, then binary layers with folded
+/// thresholds, ending in logits. Predicts one sample or a batch on one thread, allocating nothing
+/// per sample (a <see cref="Workspace"/> holds every buffer).
+/// </summary>
+public sealed class EngineModel
+{
+    /// <param name="name">The model's name.</param>
+    /// <param name="input">The input quantizer.</param>
+    /// <param name="layers">The layers in order; the last outputs logits.</param>
+    public EngineModel(string name, InputStage input, IReadOnlyList<EngineLayer> layers)
+    {
+        Name = name;
+        Input = input;
+        Layers = layers;
+        var size = input.Size;
+        foreach (var layer in layers)
+        {
+            if (layer.InputSize != size)
+                throw new ArgumentException($"{layer.Name} takes {layer.InputSize} values but receives {size}");
+            size = layer.OutputSize;
+        }
+        Classes = size;
+    }
+
+    /// <summary>The model's name.</summary>
+    public string Name { get; }
+    /// <summary>The input quantizer.</summary>
+    public InputStage Input { get; }
+    /// <summary>The layers in order.</summary>
+    public IReadOnlyList<EngineLayer> Layers { get; }
+    /// <summary>Logits per sample.</summary>
+    public int Classes { get; }
+
+    /// <summary>Buffers for one thread's predictions.</summary>
+    public Workspace CreateWorkspace() => new(this);
+
+    /// <summary>The logits of one sample (a view into the workspace, valid until its next use).</summary>
+    public ReadOnlySpan<float> Logits(ReadOnlySpan<float> sample, Workspace workspace)
+    {
+        var activations = workspace.Activations;
+        Input.Encode(sample, activations[0]);
+        for (var i = 0; i < Layers.Count; i++)
+            Layers[i].Forward(activations[i], activations[i + 1], workspace.Scratch[i]);
+        return activations[Layers.Count];
+    }
+
+    /// <summary>The predicted class of one sample: the first largest logit (as torch.argmax).</summary>
+    public int Predict(ReadOnlySpan<float> sample, Workspace workspace)
+    {
+        var logits = Logits(sample, workspace);
+        var best = 0;
+        for (var j = 1; j < logits.Length; j++)
+        {
+            if (logits[j] > logits[best])
+                best = j;
+        }
+        return best;
+    }
+
+    /// <summary>Predicts every sample of a row-major batch into <paramref name="classes"/>.</summary>
+    public void Predict(ReadOnlySpan<float> samples, Span<int> classes, Workspace workspace)
+    {
+        var size = Input.Size;
+        if (samples.Length != classes.Length * size)
+            throw new ArgumentException($"{classes.Length} samples of {size} values need {classes.Length * size} values, got {samples.Length}");
+        for (var s = 0; s < classes.Length; s++)
+            classes[s] = Predict(samples.Slice(s * size, size), workspace);
+    }
+}

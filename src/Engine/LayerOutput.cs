@@ -1,0 +1,55 @@
+namespace Qnn.Engine;
+
+/// <summary>
+/// What a layer does with each output's integer pre-activation z: a folded BatchNorm + sign
+/// (±1 out), or the BatchNorm as float logits y = (z·Scale)·α + β with α = γ/√(σ² + ε) and
+/// β = bias - μ·α, the affine form libtorch evaluates in inference.
+/// </summary>
+public sealed class LayerOutput
+{
+    private LayerOutput(SignThreshold[]? thresholds, float[]? alpha, float[]? beta, float scale)
+    {
+        Thresholds = thresholds;
+        Alpha = alpha;
+        Beta = beta;
+        Scale = scale;
+    }
+
+    /// <summary>Folded thresholds (sign outputs), or null for logits.</summary>
+    public SignThreshold[]? Thresholds { get; }
+
+    /// <summary>Per-output BatchNorm scale for logits.</summary>
+    public float[]? Alpha { get; }
+
+    /// <summary>Per-output BatchNorm shift for logits.</summary>
+    public float[]? Beta { get; }
+
+    /// <summary>The real value of one unit of z (1, or 1/L for input codes).</summary>
+    public float Scale { get; }
+
+    /// <summary>Outputs.</summary>
+    public int Count => Thresholds?.Length ?? Alpha!.Length;
+
+    /// <summary>±1 outputs through folded thresholds.</summary>
+    public static LayerOutput Signs(SignThreshold[] thresholds) => new(thresholds, null, null, 1);
+
+    /// <summary>Float logits through the BatchNorm's affine form.</summary>
+    public static LayerOutput Logits(float[] alpha, float[] beta, float scale) =>
+        alpha.Length == beta.Length ? new(null, alpha, beta, scale) : throw new ArgumentException("alpha and beta differ in length");
+
+    /// <summary>The BatchNorm's affine form as libtorch computes it in float32.</summary>
+    public static (float Alpha, float Beta) Affine(float gamma, float beta, float mean, float variance, float epsilon)
+    {
+        var inverseStd = 1f / MathF.Sqrt(variance + epsilon);
+        var alpha = inverseStd * gamma;
+        return (alpha, beta - mean * alpha);
+    }
+
+    /// <summary>The output value of output <paramref name="j"/> for pre-activation z.</summary>
+    public float Apply(int j, long z)
+    {
+        if (Thresholds is not null)
+            return Thresholds[j].Fires(checked((int)z)) ? 1f : -1f;
+        return z * Scale * Alpha![j] + Beta![j];
+    }
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+using Qnn.Engine;
+using Qnn.Host.Cli;
+using Qnn.Host.Export;
+using Qnn.Host.Persistence;
+using Qnn.Host.Reports;
+
+namespace Qnn.Host.Commands;
+
+/// <summary>`qnn export --load MODEL --out FILE.qnnx`: freezes a saved model into the bit-packed
+/// integer engine's file (written to a temporary name and renamed).</summary>
+public sealed class ExportCommand(Terminal terminal)
+{
+    public static readonly IReadOnlyDictionary<string, bool> Flags = new Dictionary<string, bool> { ["load"] = true, ["out"] = true };
+
+    public const string Usage = """
+        qnn export --load MODEL --out FILE.qnnx
+          Freezes a model saved by `qnn train --save` into the bit-packed inference engine's format.
+        """;
+
+    public int Run(IReadOnlyList<string> args)
+    {
+        var flags = CommandLine.Parse("export", args, Flags);
+        var load = flags.String("load") ?? throw new UsageException("qnn export: --load MODEL is required");
+        var output = flags.String("out") ?? throw new UsageException("qnn export: --out FILE.qnnx is required");
+        var (network, _) = SavedModel.Load(load);
+        using var _ = network;
+        var model = EngineExporter.Export(network);
+        AtomicFile.Write(output, temporary =>
+        {
+            using var stream = File.Create(temporary);
+            QnnxFormat.Write(model, stream);
+        });
+        var floatBytes = Qnn.Spec.cost(network.Spec).Float32Bits / 8;
+        var size = new FileInfo(output).Length;
+        terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"exported {model.Name} to {output}: {size:N0} bytes, {(double)floatBytes / size:F1}× smaller than its {floatBytes:N0} bytes of float32 parameters"));
+        InspectCommand.WriteEngine(terminal.Out, model, size);
+        return ExitCodes.Success;
+    }
+}
