@@ -1,0 +1,130 @@
+using Qnn.Engine;
+using Qnn.Host.Data;
+using Qnn.Host.Export;
+using Qnn.Host.Persistence;
+using TorchSharp;
+using Xunit;
+
+namespace Qnn.Host.Tests;
+
+/// <summary>The exported engine predicts exactly what TorchSharp's evaluation predicts, on every
+/// test sample, for binary MLPs and CNNs trained by `qnn train`.</summary>
+public class ExportTests
+{
+    private static string Temp(string name) => Path.Combine(Directory.CreateTempSubdirectory("qnn-export-").FullName, name);
+
+    private static LoadedData Load(string dataSet, string? dataDir) =>
+        new DataSets(new DataOptions(Offline: true),
+            new DataLocator(dataDir, new Dictionary<string, string?> { ["HOME"] = Path.GetTempPath() }),
+            () => throw new InvalidOperationException("no downloads in tests")).Load(dataSet);
+
+    /// <summary>Trains with the CLI, exports in process, and compares every test prediction.</summary>
+    private static void AssertBitExact(string? dataDir, string dataSet, params string[] trainFlags)
+    {
+        var saved = Temp("model.qnn");
+        var train = Cli.Run(dataDir, new[] { "train", "--dataset", dataSet, "--save", saved }.Concat(trainFlags).ToArray());
+        Assert.True(train.ExitCode == 0, train.Error);
+        var (network, _) = SavedModel.Load(saved);
+        using var _ = network;
+        var engine = EngineExporter.Export(network);
+        var data = Load(dataSet, dataDir);
+        var (_, test) = Qnn.Host.Commands.ModelData.Fit(network.Spec, network.Spec.Name, data);
+
+        var expected = Training.predict(network, test.Features, 256);
+        network.eval();
+        float[] torchLogits;
+        using (torch.no_grad())
+            torchLogits = network.call(test.Features).contiguous().data<float>().ToArray();
+        var samples = test.Features.contiguous().data<float>().ToArray();
+        var size = engine.Input.Size;
+        var workspace = engine.CreateWorkspace();
+        for (var s = 0; s < expected.Length; s++)
+        {
+            var logits = engine.Logits(samples.AsSpan(s * size, size), workspace).ToArray();
+            var predicted = Array.IndexOf(logits, logits.Max());
+            Assert.True(predicted == expected[s], $"sample {s}: engine {predicted}, TorchSharp {expected[s]}");
+            for (var j = 0; j < logits.Length; j++)
+            {
+                var reference = torchLogits[s * logits.Length + j];
+                Assert.True(Math.Abs(logits[j] - reference) <= 1e-4 * Math.Max(1, Math.Abs(reference)),
+                    $"sample {s}, logit {j}: engine {logits[j]}, TorchSharp {reference}");
+            }
+        }
+    }
+
+    [SkippableFact]
+    public void A_binary_mlp_on_vertebral() =>
+        AssertBitExact(Cli.RequireData("vertebral/column_3C.dat"), "vertebral", "--epochs", "8");
+
+    [SkippableFact]
+    public void A_binary_cnn_with_a_float_output_layer_on_mini_mnist() =>
+        AssertBitExact(Cli.RequireData("mnist/train-images-idx3-ubyte.gz"), "mini-mnist", "--model", "MiniMnistCnn", "--epochs", "1", "--batch-size", "128");
+
+    [SkippableFact]
+    public void A_binary_lenet_on_mini_fashion_mnist()
+    {
+        Skip.IfNot(File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") || Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1",
+            "Debian's dataset-fashion-mnist is not installed");
+        AssertBitExact(null, "mini-fashion-mnist", "--model", "BinaryLeNet5", "--epochs", "1", "--batch-size", "128");
+    }
+
+    [SkippableFact]
+    public void A_binary_mlp_on_images_with_a_spec_file()
+    {
+        var data = Cli.RequireData("mnist/train-images-idx3-ubyte.gz");
+        var spec = Temp("digits.json");
+        File.WriteAllText(spec, """{ "name": "DigitMlp", "kind": "mlp", "activation": "BinarizeReste", "input": { "features": 784, "bits": 8 }, "layers": [ { "dense": 128, "weights": "Binary" }, { "dense": 64, "weights": "Binary" }, { "dense": 10, "weights": "Binary" } ] }""");
+        AssertBitExact(data, "mini-mnist", "--model", spec, "--epochs", "1", "--batch-size", "64");
+    }
+
+    [SkippableFact]
+    public void Export_predict_and_inspect_from_the_command_line()
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        var saved = Temp("vertebral.qnn");
+        Assert.Equal(0, Cli.Run(data, "train", "--epochs", "5", "--save", saved).ExitCode);
+        var accuracy = Cli.Run(data, "eval", "--load", saved).Output.Split("accuracy ")[1].Split('%')[0];
+        var exported = Path.ChangeExtension(saved, ".qnnx");
+        var export = Cli.Run(data, "export", "--load", saved, "--out", exported);
+        Assert.True(export.ExitCode == 0, export.Error);
+        Assert.Contains($"exported VertebralMlp to {exported}", export.Output);
+        var predict = Cli.Run(data, "predict", "--model", exported, "--dataset", "vertebral");
+        Assert.True(predict.ExitCode == 0, predict.Error);
+        Assert.StartsWith($"VertebralMlp on vertebral: accuracy {accuracy}% (62 test samples)", predict.Output);
+        var inspect = Cli.Run(null, "inspect", "--model", exported);
+        Assert.Contains("fc2    Dense  32   32", inspect.Output);
+        Assert.Contains("1,024", inspect.Output);
+    }
+
+    [SkippableFact]
+    public void A_corrupt_engine_file_exits_3()
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        var path = Temp("broken.qnnx");
+        File.WriteAllBytes(path, "QNNX\u0001\u0000"u8.ToArray());
+        var result = Cli.Run(data, "predict", "--model", path, "--dataset", "vertebral");
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains($"{path}: the file is truncated", result.Error);
+    }
+
+    [Fact]
+    public void An_unsupported_model_is_a_usage_error()
+    {
+        torch.manual_seed(1);
+        using var network = Qnn.Spec.build(Models.ModelCatalog.Resolve("TernaryMlp").Spec);
+        var error = Assert.Throws<Qnn.Host.Cli.UsageException>(() => EngineExporter.Export(network));
+        Assert.Contains("uses Activation.Ternarize", error.Message);
+    }
+
+    [Fact]
+    public void A_784_2048_2048_10_binary_mlp_exports_at_least_25_times_smaller_than_float32()
+    {
+        var spec = Qnn.Spec.ofJson("""{ "name": "Big", "kind": "mlp", "input": { "features": 784, "bits": 8 }, "layers": [ { "dense": 2048, "weights": "Binary" }, { "dense": 2048, "weights": "Binary" }, { "dense": 10, "weights": "Binary" } ] }""").ResultValue;
+        torch.manual_seed(1);
+        using var network = Qnn.Spec.build(spec);
+        var floatBytes = network.state_dict().Values.Where(t => t.dtype == torch.ScalarType.Float32).Sum(t => t.numel() * 4);
+        using var stream = new MemoryStream();
+        QnnxFormat.Write(EngineExporter.Export(network), stream);
+        Assert.True(floatBytes >= 25 * stream.Length, $"float32 state dict {floatBytes:N0} bytes, exported {stream.Length:N0} bytes");
+    }
+}
