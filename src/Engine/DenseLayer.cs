@@ -2,15 +2,18 @@ namespace Qnn.Engine;
 
 /// <summary>
 /// A fully connected layer with binary weights. On ±1 inputs it packs the input once and takes
-/// each output's dot product by XNOR–popcount (z = n - 2·popcount(x XOR w)); on integer input
-/// codes it accumulates Σ ±code·multiplier in integers (the multipliers bring codes of different
-/// widths to one denominator). Then its <see cref="LayerOutput"/>: folded thresholds or logits.
+/// each output's dot product by XNOR–popcount (z = n - 2·popcount(x XOR w)). On integer input
+/// codes of one width it splits the codes into bit-planes and counts per plane:
+/// Σ ±c_i = Σ_b 2^b (2·popcount(plane_b AND w) - popcount(plane_b)); codes of different widths
+/// accumulate Σ ±code·multiplier in integers (the multipliers bring them to one denominator).
+/// Then its <see cref="LayerOutput"/>: folded thresholds or logits.
 /// </summary>
 public sealed class DenseLayer : EngineLayer
 {
     private readonly ulong[] packedWeights;
     private readonly int[]? codeMultipliers;
     private readonly int words;
+    private readonly int planes;
 
     /// <param name="name">The layer's name (fc1…).</param>
     /// <param name="inputs">Inputs per sample.</param>
@@ -29,6 +32,8 @@ public sealed class DenseLayer : EngineLayer
         this.packedWeights = packedWeights;
         this.codeMultipliers = codeMultipliers;
         Output = output;
+        // One multiplier for every input: bit-planes apply (codes are below 2^24, so 24 planes at most).
+        planes = codeMultipliers is { Length: > 0 } m && m.All(x => x == m[0]) ? 24 : 0;
     }
 
     /// <inheritdoc />
@@ -59,7 +64,7 @@ public sealed class DenseLayer : EngineLayer
     public override long OtherOperations => codeMultipliers is null ? 0 : (long)InputSize * OutputSize;
 
     /// <inheritdoc />
-    public override int ScratchWords => words;
+    public override int ScratchWords => words * (1 + planes);
 
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
@@ -74,6 +79,11 @@ public sealed class DenseLayer : EngineLayer
             }
             return;
         }
+        if (planes > 0)
+        {
+            ForwardPlanes(input, output, scratch);
+            return;
+        }
         for (var j = 0; j < OutputSize; j++)
         {
             var row = packedWeights.AsSpan(j * words, words);
@@ -84,6 +94,41 @@ public sealed class DenseLayer : EngineLayer
                 z += ((row[i >> 6] >> (i & 63)) & 1) == 1 ? term : -term;
             }
             output[j] = Output.Apply(j, z);
+        }
+    }
+
+    /// <summary>Integer codes of one width by bit-planes: each plane is a packed vector.</summary>
+    private void ForwardPlanes(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
+    {
+        var planeWords = scratch.Slice(0, words * planes);
+        planeWords.Clear();
+        var used = 0;
+        for (var i = 0; i < InputSize; i++)
+        {
+            var code = (uint)input[i];
+            while (code != 0)
+            {
+                var b = System.Numerics.BitOperations.TrailingZeroCount(code);
+                planeWords[b * words + (i >> 6)] |= 1UL << (i & 63);
+                used = Math.Max(used, b + 1);
+                code &= code - 1;
+            }
+        }
+        Span<int> planeCounts = stackalloc int[24];
+        for (var b = 0; b < used; b++)
+        {
+            var count = 0;
+            foreach (var word in planeWords.Slice(b * words, words)) count += System.Numerics.BitOperations.PopCount(word);
+            planeCounts[b] = count;
+        }
+        long multiplier = codeMultipliers![0];
+        for (var j = 0; j < OutputSize; j++)
+        {
+            var row = packedWeights.AsSpan(j * words, words);
+            long z = 0;
+            for (var b = 0; b < used; b++)
+                z += (2L * PopCountKernel.AndPopCount(planeWords.Slice(b * words, words), row) - planeCounts[b]) << b;
+            output[j] = Output.Apply(j, z * multiplier);
         }
     }
 }

@@ -17,6 +17,39 @@ public enum PopCountPath
     Avx512,
 }
 
+/// <summary>How two packed words combine before counting: XOR (differing signs) or AND.</summary>
+public interface IWordCombiner
+{
+    /// <summary>One word.</summary>
+    static abstract ulong Combine(ulong a, ulong b);
+    /// <summary>256 bits.</summary>
+    static abstract Vector256<ulong> Combine(Vector256<ulong> a, Vector256<ulong> b);
+    /// <summary>512 bits.</summary>
+    static abstract Vector512<ulong> Combine(Vector512<ulong> a, Vector512<ulong> b);
+}
+
+/// <summary>a XOR b: the bits where two sign vectors differ.</summary>
+public readonly struct XorWords : IWordCombiner
+{
+    /// <inheritdoc />
+    public static ulong Combine(ulong a, ulong b) => a ^ b;
+    /// <inheritdoc />
+    public static Vector256<ulong> Combine(Vector256<ulong> a, Vector256<ulong> b) => a ^ b;
+    /// <inheritdoc />
+    public static Vector512<ulong> Combine(Vector512<ulong> a, Vector512<ulong> b) => a ^ b;
+}
+
+/// <summary>a AND b: the bits set in both (bit-planes of input codes against +1 weights).</summary>
+public readonly struct AndWords : IWordCombiner
+{
+    /// <inheritdoc />
+    public static ulong Combine(ulong a, ulong b) => a & b;
+    /// <inheritdoc />
+    public static Vector256<ulong> Combine(Vector256<ulong> a, Vector256<ulong> b) => a & b;
+    /// <inheritdoc />
+    public static Vector512<ulong> Combine(Vector512<ulong> a, Vector512<ulong> b) => a & b;
+}
+
 /// <summary>
 /// popcount(a XOR b) over packed sign vectors: the Hamming distance behind XNOR–popcount, since
 /// the dot product of two ±1 vectors of length n is n - 2·popcount(a XOR b). The fastest path the
@@ -37,27 +70,38 @@ public static class PopCountKernel
     };
 
     /// <summary>popcount(a XOR b) with the best path.</summary>
-    public static int XorPopCount(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b) => XorPopCount(a, b, Best);
+    public static int XorPopCount(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b) => Count<XorWords>(a, b, Best);
 
     /// <summary>popcount(a XOR b) with a given path (for tests and benchmarks).</summary>
-    public static int XorPopCount(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, PopCountPath path)
+    public static int XorPopCount(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, PopCountPath path) => Count<XorWords>(a, b, path);
+
+    /// <summary>popcount(a AND b) with the best path.</summary>
+    public static int AndPopCount(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b) => Count<AndWords>(a, b, Best);
+
+    /// <summary>popcount(a AND b) with a given path.</summary>
+    public static int AndPopCount(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, PopCountPath path) => Count<AndWords>(a, b, path);
+
+    /// <summary>popcount(combine(a, b)) with a given path.</summary>
+    public static int Count<TCombiner>(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, PopCountPath path)
+        where TCombiner : struct, IWordCombiner
     {
         if (a.Length != b.Length)
             throw new ArgumentException($"vectors of {a.Length} and {b.Length} words");
         return path switch
         {
-            PopCountPath.Avx512 when Avx512BW.IsSupported => Avx512Count(a, b),
-            PopCountPath.Avx2 when Avx2.IsSupported => Avx2Count(a, b),
-            PopCountPath.Scalar => ScalarCount(a, b, 0),
+            PopCountPath.Avx512 when Avx512BW.IsSupported => Avx512Count<TCombiner>(a, b),
+            PopCountPath.Avx2 when Avx2.IsSupported => Avx2Count<TCombiner>(a, b),
+            PopCountPath.Scalar => ScalarCount<TCombiner>(a, b, 0),
             _ => throw new PlatformNotSupportedException($"this CPU has no {path}"),
         };
     }
 
-    private static int ScalarCount(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, int start)
+    private static int ScalarCount<TCombiner>(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, int start)
+        where TCombiner : struct, IWordCombiner
     {
         var count = 0;
         for (var i = start; i < a.Length; i++)
-            count += BitOperations.PopCount(a[i] ^ b[i]);
+            count += BitOperations.PopCount(TCombiner.Combine(a[i], b[i]));
         return count;
     }
 
@@ -72,19 +116,21 @@ public static class PopCountKernel
         return Avx2.SumAbsoluteDifferences(low + high, Vector256<byte>.Zero).AsUInt64();
     }
 
-    private static int Avx2Count(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    private static int Avx2Count<TCombiner>(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+        where TCombiner : struct, IWordCombiner
     {
         var va = MemoryMarshal.Cast<ulong, Vector256<ulong>>(a);
         var vb = MemoryMarshal.Cast<ulong, Vector256<ulong>>(b);
         var sum = Vector256<ulong>.Zero;
         for (var i = 0; i < va.Length; i++)
-            sum += ByteCounts256((va[i] ^ vb[i]).AsByte());
-        return (int)Vector256.Sum(sum) + ScalarCount(a, b, va.Length * 4);
+            sum += ByteCounts256(TCombiner.Combine(va[i], vb[i]).AsByte());
+        return (int)Vector256.Sum(sum) + ScalarCount<TCombiner>(a, b, va.Length * 4);
     }
 
     private static readonly Vector512<byte> NibbleCounts512 = Vector512.Create(NibbleCounts256, NibbleCounts256);
 
-    private static int Avx512Count(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    private static int Avx512Count<TCombiner>(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+        where TCombiner : struct, IWordCombiner
     {
         var va = MemoryMarshal.Cast<ulong, Vector512<ulong>>(a);
         var vb = MemoryMarshal.Cast<ulong, Vector512<ulong>>(b);
@@ -92,7 +138,7 @@ public static class PopCountKernel
         var mask = Vector512.Create((byte)0x0f);
         for (var i = 0; i < va.Length; i++)
         {
-            var v = (va[i] ^ vb[i]).AsByte();
+            var v = TCombiner.Combine(va[i], vb[i]).AsByte();
             var low = Avx512BW.Shuffle(NibbleCounts512, v & mask);
             var high = Avx512BW.Shuffle(NibbleCounts512, Avx512BW.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & mask);
             sum += Avx512BW.SumAbsoluteDifferences(low + high, Vector512<byte>.Zero).AsUInt64();
@@ -100,7 +146,7 @@ public static class PopCountKernel
         var done = va.Length * 8;
         // A 256-bit step for the rest before going word by word.
         if (Avx2.IsSupported && a.Length - done >= 4)
-            return (int)Vector512.Sum(sum) + Avx2Count(a.Slice(done), b.Slice(done));
-        return (int)Vector512.Sum(sum) + ScalarCount(a, b, done);
+            return (int)Vector512.Sum(sum) + Avx2Count<TCombiner>(a.Slice(done), b.Slice(done));
+        return (int)Vector512.Sum(sum) + ScalarCount<TCombiner>(a, b, done);
     }
 }
