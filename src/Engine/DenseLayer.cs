@@ -14,6 +14,8 @@ public sealed class DenseLayer : EngineLayer
     private readonly int[]? codeMultipliers;
     private readonly int words;
     private readonly int planes;
+    private readonly sbyte[]? byteWeights;
+    private readonly int byteStride;
 
     /// <param name="name">The layer's name (fc1…).</param>
     /// <param name="inputs">Inputs per sample.</param>
@@ -34,6 +36,15 @@ public sealed class DenseLayer : EngineLayer
         Output = output;
         // One multiplier for every input: bit-planes apply (codes are below 2^24, so 24 planes at most).
         planes = codeMultipliers is { Length: > 0 } m && m.All(x => x == m[0]) ? 24 : 0;
+        if (planes > 0)
+        {
+            // Codes of up to 8 bits take the u8×s8 path: the weight rows expanded to ±1 bytes once.
+            byteStride = (inputs + 63) / 64 * 64;
+            byteWeights = new sbyte[byteStride * output.Count];
+            for (var j = 0; j < output.Count; j++)
+                for (var i = 0; i < inputs; i++)
+                    byteWeights[j * byteStride + i] = (sbyte)(((packedWeights[j * words + (i >> 6)] >> (i & 63)) & 1) == 1 ? 1 : -1);
+        }
     }
 
     /// <inheritdoc />
@@ -64,19 +75,27 @@ public sealed class DenseLayer : EngineLayer
     public override long OtherOperations => codeMultipliers is null ? 0 : (long)InputSize * OutputSize;
 
     /// <inheritdoc />
-    public override int ScratchWords => words * (1 + planes);
+    public override int ScratchWords => words * (1 + planes) + (OutputSize + 1) / 2 + byteStride / 8;
 
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
     {
+        var counts = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, int>(scratch.Slice(words * (1 + planes), (OutputSize + 1) / 2)).Slice(0, OutputSize);
         if (codeMultipliers is null)
         {
-            BitPacking.PackSigns(input.Slice(0, InputSize), scratch);
+            var packed = scratch.Slice(0, words);
+            BitPacking.PackSigns(input.Slice(0, InputSize), packed);
+            RowKernels.XorPopCountRows(packed, packedWeights, counts, PopCountKernel.Best);
             for (var j = 0; j < OutputSize; j++)
-            {
-                var z = InputSize - 2 * PopCountKernel.XorPopCount(scratch.Slice(0, words), packedWeights.AsSpan(j * words, words));
-                output[j] = Output.Apply(j, z);
-            }
+                output[j] = Output.Apply(j, InputSize - 2 * counts[j]);
+            return;
+        }
+        if (planes > 0 && TryBytes(input, scratch.Slice(scratch.Length - byteStride / 8)))
+        {
+            var codes = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, byte>(scratch.Slice(scratch.Length - byteStride / 8));
+            RowKernels.ByteDotRows(codes, byteWeights, byteStride, counts);
+            for (var j = 0; j < OutputSize; j++)
+                output[j] = Output.Apply(j, (long)counts[j] * codeMultipliers[0]);
             return;
         }
         if (planes > 0)
@@ -95,6 +114,21 @@ public sealed class DenseLayer : EngineLayer
             }
             output[j] = Output.Apply(j, z);
         }
+    }
+
+    /// <summary>Copies codes into bytes (zero-padded); false when a code exceeds 255.</summary>
+    private bool TryBytes(ReadOnlySpan<float> input, Span<ulong> scratch)
+    {
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, byte>(scratch);
+        bytes.Clear();
+        for (var i = 0; i < InputSize; i++)
+        {
+            var code = input[i];
+            if (code > 255)
+                return false;
+            bytes[i] = (byte)code;
+        }
+        return true;
     }
 
     /// <summary>Integer codes of one width by bit-planes: each plane is a packed vector.</summary>

@@ -17,4 +17,5 @@ public sealed class Workspace
 
     internal float[][] Activations { get; }
     internal ulong[][] Scratch { get; }
+
 }

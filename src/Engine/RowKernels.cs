@@ -1,0 +1,99 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Qnn.Engine;
+
+/// <summary>
+/// Whole-layer kernels: one call counts an input against every weight row, so the per-call
+/// dispatch and reductions of <see cref="PopCountKernel"/> are paid once per layer, not per row.
+/// </summary>
+public static class RowKernels
+{
+    /// <summary>counts[j] = popcount(x XOR row_j) for rows of <c>x.Length</c> words.</summary>
+    public static void XorPopCountRows(ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> rows, Span<int> counts, PopCountPath path)
+    {
+        counts.Clear();
+        var words = x.Length;
+        if (rows.Length != words * counts.Length)
+            throw new ArgumentException($"{counts.Length} rows of {words} words need {words * counts.Length} words, got {rows.Length}");
+        if (path == PopCountPath.Avx512 && Avx512BW.IsSupported && words % 8 == 0)
+        {
+            var vx = MemoryMarshal.Cast<ulong, Vector512<ulong>>(x);
+            var vr = MemoryMarshal.Cast<ulong, Vector512<ulong>>(rows);
+            var mask = Vector512.Create((byte)0x0f);
+            var table = Vector512.Create(
+                (byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+            var perRow = vx.Length;
+            for (var j = 0; j < counts.Length; j++)
+            {
+                var row = vr.Slice(j * perRow, perRow);
+                var bytes = Vector512<byte>.Zero;
+                for (var i = 0; i < perRow; i++)
+                {
+                    // Each step adds at most 8 to a byte lane; flushing every 16 steps keeps lanes below 256.
+                    var v = (vx[i] ^ row[i]).AsByte();
+                    bytes += Avx512BW.Shuffle(table, v & mask) + Avx512BW.Shuffle(table, Avx512BW.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & mask);
+                    if ((i & 15) == 15)
+                    {
+                        counts[j] += (int)Vector512.Sum(Avx512BW.SumAbsoluteDifferences(bytes, Vector512<byte>.Zero).AsUInt64());
+                        bytes = Vector512<byte>.Zero;
+                    }
+                }
+                counts[j] += (int)Vector512.Sum(Avx512BW.SumAbsoluteDifferences(bytes, Vector512<byte>.Zero).AsUInt64());
+            }
+            return;
+        }
+        for (var j = 0; j < counts.Length; j++)
+            counts[j] += PopCountKernel.XorPopCount(x, rows.Slice(j * words, words), path);
+    }
+
+    /// <summary>dots[j] = Σ_i codes[i]·weights[j, i] for byte codes and ±1 sbyte weight rows (both
+    /// padded to <paramref name="stride"/>, a multiple of 64): u8×s8 pairs summed by vpmaddubsw.
+    /// Codes of at most 8 bits keep every 16-bit pair sum in range (2·255).</summary>
+    public static void ByteDotRows(ReadOnlySpan<byte> codes, ReadOnlySpan<sbyte> weights, int stride, Span<int> dots)
+    {
+        if (Avx512BW.IsSupported)
+        {
+            var vc = MemoryMarshal.Cast<byte, Vector512<byte>>(codes.Slice(0, stride));
+            var vw = MemoryMarshal.Cast<sbyte, Vector512<sbyte>>(weights);
+            var ones = Vector512.Create((short)1);
+            var perRow = stride / 64;
+            for (var j = 0; j < dots.Length; j++)
+            {
+                var sum = Vector512<int>.Zero;
+                var row = vw.Slice(j * perRow, perRow);
+                for (var i = 0; i < perRow; i++)
+                    sum += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(vc[i], row[i]), ones);
+                dots[j] = Vector512.Sum(sum);
+            }
+            return;
+        }
+        if (Avx2.IsSupported)
+        {
+            var vc = MemoryMarshal.Cast<byte, Vector256<byte>>(codes.Slice(0, stride));
+            var vw = MemoryMarshal.Cast<sbyte, Vector256<sbyte>>(weights);
+            var ones = Vector256.Create((short)1);
+            var perRow = stride / 32;
+            for (var j = 0; j < dots.Length; j++)
+            {
+                var sum = Vector256<int>.Zero;
+                var row = vw.Slice(j * perRow, perRow);
+                for (var i = 0; i < perRow; i++)
+                    sum += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(vc[i], row[i]), ones);
+                dots[j] = Vector256.Sum(sum);
+            }
+            return;
+        }
+        for (var j = 0; j < dots.Length; j++)
+        {
+            var sum = 0;
+            var row = weights.Slice(j * stride, stride);
+            for (var i = 0; i < stride; i++)
+                sum += codes[i] * row[i];
+            dots[j] = sum;
+        }
+    }
+}
