@@ -101,7 +101,6 @@ public sealed class ConvLayer : EngineLayer
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
     {
         var inChannels = InputShape[0];
-        int height = InputShape[1], width = InputShape[2];
         var perGroupIn = inChannels / Groups;
         var perGroupOut = OutChannels / Groups;
         var window = scratch.Slice(0, windowWords);
@@ -119,7 +118,7 @@ public sealed class ConvLayer : EngineLayer
                             output[c * OutHeight * OutWidth + position] = Output.Apply(c, CodeSum(input, c, g * perGroupIn, oy, ox));
                         continue;
                     }
-                    var count = PackWindow(input, g * perGroupIn, oy, ox, window, valid, height, width);
+                    var count = PackWindow(input, g * perGroupIn, oy, ox, window, valid);
                     var full = count == windowBits;
                     for (var c = g * perGroupOut; c < (g + 1) * perGroupOut; c++)
                     {
@@ -132,8 +131,17 @@ public sealed class ConvLayer : EngineLayer
         }
     }
 
+    /// <summary>The input index under tap (ci, ky, kx) of output position (oy, ox), or -1 in the padding.</summary>
+    private int TapIndex(int channel, int ky, int kx, int oy, int ox)
+    {
+        int height = InputShape[1], width = InputShape[2];
+        var y = oy * Stride - Padding + ky * Dilation;
+        var x = ox * Stride - Padding + kx * Dilation;
+        return y < 0 || y >= height || x < 0 || x >= width ? -1 : (channel * height + y) * width + x;
+    }
+
     /// <summary>Packs one window's signs (and which taps fall inside the image); returns the inside taps.</summary>
-    private int PackWindow(ReadOnlySpan<float> input, int firstChannel, int oy, int ox, Span<ulong> window, Span<ulong> valid, int height, int width)
+    private int PackWindow(ReadOnlySpan<float> input, int firstChannel, int oy, int ox, Span<ulong> window, Span<ulong> valid)
     {
         window.Clear();
         valid.Clear();
@@ -141,18 +149,16 @@ public sealed class ConvLayer : EngineLayer
         var inside = 0;
         for (var ci = 0; ci < InputShape[0] / Groups; ci++)
         {
-            var plane = (firstChannel + ci) * height * width;
             for (var ky = 0; ky < Kernel; ky++)
             {
-                var y = oy * Stride - Padding + ky * Dilation;
                 for (var kx = 0; kx < Kernel; kx++, bit++)
                 {
-                    var x = ox * Stride - Padding + kx * Dilation;
-                    if (y < 0 || y >= height || x < 0 || x >= width)
+                    var index = TapIndex(firstChannel + ci, ky, kx, oy, ox);
+                    if (index < 0)
                         continue;
                     inside++;
                     valid[bit >> 6] |= 1UL << (bit & 63);
-                    if (input[plane + y * width + x] >= 0)
+                    if (input[index] >= 0)
                         window[bit >> 6] |= 1UL << (bit & 63);
                 }
             }
@@ -170,22 +176,19 @@ public sealed class ConvLayer : EngineLayer
 
     private long CodeSum(ReadOnlySpan<float> input, int outChannel, int firstChannel, int oy, int ox)
     {
-        int height = InputShape[1], width = InputShape[2];
         var row = packedWeights.AsSpan(outChannel * windowWords, windowWords);
         long z = 0;
         var bit = 0;
         for (var ci = 0; ci < InputShape[0] / Groups; ci++)
         {
-            var plane = (firstChannel + ci) * height * width;
             for (var ky = 0; ky < Kernel; ky++)
             {
-                var y = oy * Stride - Padding + ky * Dilation;
                 for (var kx = 0; kx < Kernel; kx++, bit++)
                 {
-                    var x = ox * Stride - Padding + kx * Dilation;
-                    if (y < 0 || y >= height || x < 0 || x >= width)
+                    var index = TapIndex(firstChannel + ci, ky, kx, oy, ox);
+                    if (index < 0)
                         continue;
-                    var code = (long)input[plane + y * width + x];
+                    var code = (long)input[index];
                     z += ((row[bit >> 6] >> (bit & 63)) & 1) == 1 ? code : -code;
                 }
             }
