@@ -66,9 +66,17 @@ let swishSignGradient (beta: float) (x: Tensor) : Tensor =
 // ---------------------------------------------------------------------------------------------
 // Forward functions (no gradient of their own)
 
+/// ±1 as 0-dimensional float32 tensors, made once and kept out of every dispose scope, so that
+/// sign is two operations (compare, select) instead of four.
+let private plusOne = lazy (torch.tensor(1.0f).DetachFromDisposeScope())
+let private minusOne = lazy (torch.tensor(-1.0f).DetachFromDisposeScope())
+
 /// sign(x) with sign(0) = +1: +1 where x >= 0, else -1.
 let sign (x: Tensor) : Tensor =
-    x.Ge(0.0).to_type(x.dtype).mul_((2.0).ToScalar()).sub_((1.0).ToScalar())
+    if x.dtype = torch.ScalarType.Float32 && x.device_type = DeviceType.CPU then
+        torch.where(x.Ge(0.0), plusOne.Force(), minusOne.Force())
+    else
+        x.Ge(0.0).to_type(x.dtype).mul_((2.0).ToScalar()).sub_((1.0).ToScalar())
 
 /// hard_sigmoid(x) = clip((x + 1)/2, 0, 1).
 let hardSigmoid (x: Tensor) : Tensor = ((x + 1.0) / 2.0).ClampTo(0.0, 1.0)

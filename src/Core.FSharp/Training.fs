@@ -53,11 +53,26 @@ let shuffledOrder (seed: int) (epoch: int) (count: int) : int64[] =
         order.[j] <- t
     order
 
-let private makeOptimizer (config: TrainConfig) (model: Model) : torch.optim.Optimizer =
+/// The optimizer's step and its learning-rate setter: FlatAdam for Adam, TorchSharp's SGD.
+type private Stepper =
+    { Step: unit -> unit
+      SetLearningRate: float -> unit
+      Dispose: unit -> unit }
+
+let private makeOptimizer (config: TrainConfig) (model: Model) : Stepper =
     match config.Optimizer with
-    | Adam -> torch.optim.Adam(model.parameters(), config.LearningRate, weight_decay = config.WeightDecay)
+    | Adam ->
+        let adam = new FlatAdam(model.parameters() |> Array.ofSeq, config.LearningRate, config.WeightDecay)
+        { Step = adam.Step; SetLearningRate = (fun lr -> adam.LearningRate <- lr); Dispose = (adam :> IDisposable).Dispose }
     | SgdMomentum momentum ->
-        torch.optim.SGD(model.parameters(), config.LearningRate, momentum = momentum, weight_decay = config.WeightDecay)
+        let sgd = torch.optim.SGD(model.parameters(), config.LearningRate, momentum = momentum, weight_decay = config.WeightDecay)
+        { Step = (fun () -> sgd.step() |> ignore)
+          SetLearningRate = (fun lr -> for group in sgd.ParamGroups do group.LearningRate <- lr)
+          Dispose = sgd.Dispose }
+
+/// Cosine annealing from the initial rate to 0 over the epochs: the rate of epoch e (1-based).
+let cosineRate (initial: float) (epochs: int) (epoch: int) =
+    initial * (1.0 + Math.Cos(Math.PI * float (epoch - 1) / float epochs)) / 2.0
 
 /// A copy of every parameter and buffer, to restore the best epoch's weights.
 let private snapshot (model: Model) =
@@ -104,7 +119,7 @@ let recalibrateBatchNorm (model: Model) (trainSet: TensorDataset) (batchSize: in
 
 /// One epoch over shuffled mini-batches; returns the mean training loss. A final batch of a
 /// single sample is skipped: BatchNorm cannot normalize one sample in training mode.
-let private trainEpoch (model: Model) (optimizer: torch.optim.Optimizer) (config: TrainConfig) (trainSet: TensorDataset) epoch =
+let private trainEpoch (model: Model) (optimizer: Stepper) (config: TrainConfig) (trainSet: TensorDataset) epoch =
     model.train()
     let n = trainSet.Count
     // One gather per epoch; each batch is then a view (narrow), not a copy.
@@ -125,7 +140,7 @@ let private trainEpoch (model: Model) (optimizer: torch.optim.Optimizer) (config
             model.zero_grad(set_to_none = true)
             let loss = torch.nn.functional.cross_entropy(model.call x, y)
             loss.backward()
-            optimizer.step() |> ignore
+            optimizer.Step()
             if config.ClipLatentWeights then
                 for layer in latentLayers do
                     layer.ClipLatentWeights()
@@ -133,18 +148,32 @@ let private trainEpoch (model: Model) (optimizer: torch.optim.Optimizer) (config
             seen <- seen + length
     lossSum / float (max seen 1)
 
+/// Whether a model is small enough that threads cost more than they give: no convolution weights,
+/// and batch × its widest layer below libtorch's grain size (32,768 values).
+let isSmallModel (model: Model) (batchSize: int) =
+    let shapes = model.parameters() |> Seq.map (fun p -> p.shape) |> Array.ofSeq
+    shapes |> Array.forall (fun s -> s.Length <= 2)
+    && int64 batchSize * (shapes |> Array.collect id |> Array.fold max 1L) < 32768L
+
 /// Trains `model` (already built and seeded) on `trainSet`, evaluating on `testSet` after each
 /// epoch (the test set doubles as the validation set for early stopping, as in the seed).
 /// Calibrates the input quantizer first. `progress` receives each epoch's record as it ends.
-let fit (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset) (run: int) (progress: EpochRecord -> unit) : RunResult =
+let rec fit (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset) (run: int) (progress: EpochRecord -> unit) : RunResult =
     if config.Epochs < 1 then invalidArg (nameof config) $"Epochs is {config.Epochs}; it must be at least 1"
     if config.BatchSize < 2 then invalidArg (nameof config) $"BatchSize is {config.BatchSize}; it must be at least 2"
+    let threads = torch.get_num_threads()
+    let oneThread = config.OneThreadForSmallModels && threads > 1 && isSmallModel model config.BatchSize
+    if oneThread then torch.set_num_threads 1
+    try
+        fitWithThreads model config trainSet testSet run progress
+    finally
+        if oneThread then torch.set_num_threads threads
+
+and private fitWithThreads (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset) (run: int) (progress: EpochRecord -> unit) : RunResult =
     torch.manual_seed(int64 config.Seed) |> ignore
     calibrate model trainSet
-    use optimizer = makeOptimizer config model
-    let scheduler =
-        if config.CosineSchedule then Some(torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, float config.Epochs))
-        else None
+    let optimizer = makeOptimizer config model
+    use _ = { new IDisposable with member _.Dispose() = optimizer.Dispose() }
     let history = ResizeArray<EpochRecord>()
     let mutable best = Double.PositiveInfinity
     let mutable bestEpoch = 0
@@ -153,10 +182,10 @@ let fit (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet:
     let mutable stopped = false
     let mutable epoch = 1
     while epoch <= config.Epochs && not stopped do
+        if config.CosineSchedule then optimizer.SetLearningRate(cosineRate config.LearningRate config.Epochs epoch)
         let clock = Stopwatch.StartNew()
         let trainLoss = trainEpoch model optimizer config trainSet epoch
         let seconds = clock.Elapsed.TotalSeconds
-        scheduler |> Option.iter (fun s -> s.step())
         let testLoss, testAccuracy = evaluate model testSet (max config.BatchSize 256)
         let record =
             { Run = run

@@ -22,7 +22,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
         ["weight-decay"] = true, ["patience"] = true, ["runs"] = true, ["seed"] = true, ["threads"] = true,
         ["save"] = true, ["json"] = true, ["plot"] = true, ["data-dir"] = true, ["offline"] = false,
         ["optimizer"] = true, ["momentum"] = true, ["cosine"] = false, ["stop-on"] = true, ["restore-best"] = true,
-        ["label-column"] = true, ["split-seed"] = true, ["clip-latent"] = true, ["bn-recalibrate"] = true,
+        ["label-column"] = true, ["split-seed"] = true, ["clip-latent"] = true, ["bn-recalibrate"] = true, ["one-thread-small"] = true,
     };
 
     public const string Usage = """
@@ -31,11 +31,13 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
                   [--json FILE] [--plot FILE.png] [--data-dir DIR] [--offline]
                   [--optimizer adam|sgd] [--momentum X] [--cosine] [--stop-on val|train] [--restore-best on|off]
                   [--label-column N|NAME] [--split-seed N] [--clip-latent on|off]
-                  [--bn-recalibrate on|off]
+                  [--bn-recalibrate on|off] [--one-thread-small on|off]
           Defaults: VertebralMlp on vertebral, 15 epochs, batch 32, lr 0.01, weight decay 1e-4,
           patience 10 (0 turns early stopping off), best epoch's weights restored, BatchNorm statistics
           re-estimated on the training set at the end, 1 run, seed 42, Adam.
-          The test split doubles as the validation set, as in the seed notebook.
+          The test split doubles as the validation set, as in the seed notebook. --threads caps
+          torch's threads; a model without convolutions whose batch × widest layer is below 32,768
+          trains on one thread (threads cost more than they give there) unless --one-thread-small off.
         """;
 
     public int Run(IReadOnlyList<string> args)
@@ -122,7 +124,8 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
             flags.Choice("restore-best", defaults.RestoreBest ? "on" : "off", "on", "off") == "on",
             flags.Int("seed", defaults.Seed, 0),
             flags.Choice("clip-latent", defaults.ClipLatentWeights ? "on" : "off", "on", "off") == "on",
-            flags.Choice("bn-recalibrate", defaults.RecalibrateBatchNorm ? "on" : "off", "on", "off") == "on");
+            flags.Choice("bn-recalibrate", defaults.RecalibrateBatchNorm ? "on" : "off", "on", "off") == "on",
+            flags.Choice("one-thread-small", defaults.OneThreadForSmallModels ? "on" : "off", "on", "off") == "on");
     }
 
     private static TrainingSummary Summarize(string model, string dataSet, TrainConfig config, TensorDataset train, TensorDataset test, List<RunResult> results, int threads)
