@@ -14,6 +14,11 @@ public sealed class ConvLayer : EngineLayer
     private readonly ulong[] packedWeights;
     private readonly int windowBits;
     private readonly int windowWords;
+    /// <summary>For ±1 inputs of at most 64 channels per group: per output channel and tap, the
+    /// group's input-channel weights as one word, to meet one word of channel bits per pixel.</summary>
+    private readonly ulong[]? tapWeights;
+    /// <summary>For input codes: each weight as ±1, in [out channel, in channel, tap] order.</summary>
+    private readonly sbyte[]? codeWeights;
 
     /// <param name="name">The layer's name (conv1…).</param>
     /// <param name="inputShape">[channels, height, width] in.</param>
@@ -48,6 +53,26 @@ public sealed class ConvLayer : EngineLayer
         if (packedWeights.Length != windowWords * outChannels)
             throw new ArgumentException($"{name}: {outChannels} channels of {windowBits} weights need {windowWords * outChannels} words, got {packedWeights.Length}");
         this.packedWeights = packedWeights;
+        var perGroupIn = inputShape[0] / groups;
+        if (codeInputs)
+        {
+            codeWeights = new sbyte[outChannels * windowBits];
+            for (var c = 0; c < outChannels; c++)
+                for (var bit = 0; bit < windowBits; bit++)
+                    codeWeights[c * windowBits + bit] = (sbyte)(((packedWeights[c * windowWords + (bit >> 6)] >> (bit & 63)) & 1) == 1 ? 1 : -1);
+        }
+        if (!codeInputs && perGroupIn <= 64)
+        {
+            tapWeights = new ulong[outChannels * kernel * kernel];
+            for (var c = 0; c < outChannels; c++)
+                for (var ci = 0; ci < perGroupIn; ci++)
+                    for (var tap = 0; tap < kernel * kernel; tap++)
+                    {
+                        var bit = ci * kernel * kernel + tap;
+                        if (((packedWeights[c * windowWords + (bit >> 6)] >> (bit & 63)) & 1) == 1)
+                            tapWeights[c * kernel * kernel + tap] |= 1UL << ci;
+                    }
+        }
     }
 
     private int OutSize(int size)
@@ -95,11 +120,16 @@ public sealed class ConvLayer : EngineLayer
     /// <inheritdoc />
     public override long OtherOperations => CodeInputs ? Macs : 0;
     /// <inheritdoc />
-    public override int ScratchWords => 2 * windowWords;
+    public override int ScratchWords => tapWeights is null ? 2 * windowWords : Groups * InputShape[1] * InputShape[2];
 
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
     {
+        if (tapWeights is not null)
+        {
+            ForwardPixelWords(input, output, scratch);
+            return;
+        }
         var inChannels = InputShape[0];
         var perGroupIn = inChannels / Groups;
         var perGroupOut = OutChannels / Groups;
@@ -114,8 +144,7 @@ public sealed class ConvLayer : EngineLayer
                 {
                     if (CodeInputs)
                     {
-                        for (var c = g * perGroupOut; c < (g + 1) * perGroupOut; c++)
-                            output[c * OutHeight * OutWidth + position] = Output.Apply(c, CodeSum(input, c, g * perGroupIn, oy, ox));
+                        CodeSums(input, output, g, oy, ox);
                         continue;
                     }
                     var count = PackWindow(input, g * perGroupIn, oy, ox, window, valid);
@@ -125,6 +154,68 @@ public sealed class ConvLayer : EngineLayer
                         var row = packedWeights.AsSpan(c * windowWords, windowWords);
                         var differing = full ? PopCountKernel.XorPopCount(window, row) : MaskedXorPopCount(window, row, valid);
                         output[c * OutHeight * OutWidth + position] = Output.Apply(c, count - 2 * differing);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// ±1 inputs with one word of channel bits per pixel: each tap of each output channel is one
+    /// XOR and popcount; taps in the padding are skipped (they contribute 0) and the dot product is
+    /// (inside taps · channels) - 2·differing bits.
+    /// </summary>
+    private void ForwardPixelWords(ReadOnlySpan<float> input, Span<float> output, Span<ulong> pixels)
+    {
+        int height = InputShape[1], width = InputShape[2];
+        var perGroupIn = InputShape[0] / Groups;
+        var perGroupOut = OutChannels / Groups;
+        var plane = height * width;
+        pixels.Slice(0, Groups * plane).Clear();
+        for (var channel = 0; channel < InputShape[0]; channel++)
+        {
+            var group = channel / perGroupIn;
+            var bit = 1UL << (channel % perGroupIn);
+            var words = pixels.Slice(group * plane, plane);
+            var values = input.Slice(channel * plane, plane);
+            for (var i = 0; i < plane; i++)
+            {
+                if (values[i] >= 0)
+                    words[i] |= bit;
+            }
+        }
+        var taps = Kernel * Kernel;
+        Span<int> inside = stackalloc int[taps];
+        Span<int> insideTap = stackalloc int[taps];
+        var outPlane = OutHeight * OutWidth;
+        for (var oy = 0; oy < OutHeight; oy++)
+        {
+            for (var ox = 0; ox < OutWidth; ox++)
+            {
+                var count = 0;
+                for (var ky = 0; ky < Kernel; ky++)
+                {
+                    var y = oy * Stride - Padding + ky * Dilation;
+                    if (y < 0 || y >= height) continue;
+                    for (var kx = 0; kx < Kernel; kx++)
+                    {
+                        var x = ox * Stride - Padding + kx * Dilation;
+                        if (x < 0 || x >= width) continue;
+                        inside[count] = y * width + x;
+                        insideTap[count++] = ky * Kernel + kx;
+                    }
+                }
+                var position = oy * OutWidth + ox;
+                for (var g = 0; g < Groups; g++)
+                {
+                    var words = pixels.Slice(g * plane, plane);
+                    for (var c = g * perGroupOut; c < (g + 1) * perGroupOut; c++)
+                    {
+                        var weights = tapWeights.AsSpan(c * taps, taps);
+                        var differing = 0;
+                        for (var t = 0; t < count; t++)
+                            differing += BitOperations.PopCount(words[inside[t]] ^ weights[insideTap[t]]);
+                        output[c * outPlane + position] = Output.Apply(c, count * perGroupIn - 2 * differing);
                     }
                 }
             }
@@ -174,25 +265,43 @@ public sealed class ConvLayer : EngineLayer
         return count;
     }
 
-    private long CodeSum(ReadOnlySpan<float> input, int outChannel, int firstChannel, int oy, int ox)
+    /// <summary>Every output channel of group <paramref name="group"/> at (oy, ox) on input codes:
+    /// the inside taps are found once, then Σ ±code over channels and taps in integers.</summary>
+    private void CodeSums(ReadOnlySpan<float> input, Span<float> output, int group, int oy, int ox)
     {
-        var row = packedWeights.AsSpan(outChannel * windowWords, windowWords);
-        long z = 0;
-        var bit = 0;
-        for (var ci = 0; ci < InputShape[0] / Groups; ci++)
+        int height = InputShape[1], width = InputShape[2];
+        var perGroupIn = InputShape[0] / Groups;
+        var perGroupOut = OutChannels / Groups;
+        var taps = Kernel * Kernel;
+        Span<int> inside = stackalloc int[taps];
+        Span<int> insideTap = stackalloc int[taps];
+        var count = 0;
+        for (var ky = 0; ky < Kernel; ky++)
         {
-            for (var ky = 0; ky < Kernel; ky++)
+            var y = oy * Stride - Padding + ky * Dilation;
+            if (y < 0 || y >= height) continue;
+            for (var kx = 0; kx < Kernel; kx++)
             {
-                for (var kx = 0; kx < Kernel; kx++, bit++)
-                {
-                    var index = TapIndex(firstChannel + ci, ky, kx, oy, ox);
-                    if (index < 0)
-                        continue;
-                    var code = (long)input[index];
-                    z += ((row[bit >> 6] >> (bit & 63)) & 1) == 1 ? code : -code;
-                }
+                var x = ox * Stride - Padding + kx * Dilation;
+                if (x < 0 || x >= width) continue;
+                inside[count] = y * width + x;
+                insideTap[count++] = ky * Kernel + kx;
             }
         }
-        return z;
+        var plane = height * width;
+        var position = oy * OutWidth + ox;
+        for (var c = group * perGroupOut; c < (group + 1) * perGroupOut; c++)
+        {
+            var weights = codeWeights.AsSpan(c * windowBits, windowBits);
+            long z = 0;
+            for (var ci = 0; ci < perGroupIn; ci++)
+            {
+                var codes = input.Slice((group * perGroupIn + ci) * plane, plane);
+                var row = weights.Slice(ci * taps, taps);
+                for (var t = 0; t < count; t++)
+                    z += (long)codes[inside[t]] * row[insideTap[t]];
+            }
+            output[c * OutHeight * OutWidth + position] = Output.Apply(c, z);
+        }
     }
 }

@@ -29,6 +29,7 @@ public class ConvAndFormatTests
     [InlineData(3, 9, 9, 8, 3, 1, 1, 1, 1, false)]
     [InlineData(4, 11, 10, 6, 3, 2, 2, 2, 2, false)]
     [InlineData(2, 7, 7, 4, 5, 1, 2, 1, 1, false)]
+    [InlineData(70, 5, 5, 3, 3, 1, 1, 1, 1, false)]   // over 64 channels per group: packed windows
     [InlineData(1, 8, 8, 5, 3, 1, 1, 1, 1, true)]
     [InlineData(4, 6, 6, 4, 2, 1, 0, 1, 4, true)]
     public void A_binary_convolution_matches_the_direct_one(int channels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups, bool codes)
