@@ -53,5 +53,7 @@ type FlatAdam(parameters: Modules.Parameter[], learningRate: float, weightDecay:
 
     interface IDisposable with
         member _.Dispose() =
+            // The parameters' views keep the flat storage alive; only this handle goes.
+            flat.Dispose()
             first.Dispose()
             second.Dispose()
