@@ -50,6 +50,23 @@ foreach (var (name, json) in models)
     var engineOne = Rate(() => { engine.Predict(samples.AsSpan(0, size), workspace); return 1; });
     var engineBatch = Rate(() => { engine.Predict(samples, classes, workspace); return 256; });
     Console.WriteLine($"{name,-30} {torchOne,10:N0} {engineOne,10:N0} {engineOne / torchOne,6:F1}× {torchBatch,11:N0} {engineBatch,12:N0} {engineBatch / torchBatch,6:F1}×");
+    // Where one sample's time goes, layer by layer.
+    var activations = new float[engine.Layers.Count + 1][];
+    activations[0] = new float[size];
+    engine.Input.Encode(samples.AsSpan(0, size), activations[0]);
+    var parts = new List<string>();
+    for (var i = 0; i < engine.Layers.Count; i++)
+    {
+        var stage = engine.Layers[i];
+        activations[i + 1] = new float[stage.OutputSize];
+        var buffer = new ulong[stage.ScratchWords];
+        var (stageIn, stageOut) = (activations[i], activations[i + 1]);
+        var perSecond = Rate(() => { stage.Forward(stageIn, stageOut, buffer); return 1; });
+        parts.Add($"{stage.Name} {1e6 / perSecond:F1} µs");
+    }
+    var encoded = new float[size];
+    var encode = Rate(() => { engine.Input.Encode(samples.AsSpan(0, size), encoded); return 1; });
+    Console.WriteLine($"    per sample: input codes {1e6 / encode:F1} µs, {string.Join(", ", parts)}");
 }
 
 // The kernel alone on 2048-bit rows held in L1 (its peak), and inside the 2048×2048 layer.

@@ -116,6 +116,33 @@ public sealed class DenseLayer : EngineLayer
         }
     }
 
+    /// <inheritdoc />
+    public override int BlockScratchWords(int count) => ScratchWords + count * byteStride / 8 + (count + 1) / 2;
+
+    /// <inheritdoc />
+    public override void ForwardBlock(ReadOnlySpan<float> inputs, Span<float> outputs, int count, Span<ulong> scratch)
+    {
+        // Input codes of up to 8 bits: each expanded weight row (too large to stay in cache from
+        // one sample to the next) is read once for the whole block.
+        var bytes = scratch.Slice(ScratchWords, count * byteStride / 8);
+        var usable = byteWeights is not null && count <= 8;
+        for (var s = 0; s < count && usable; s++)
+            usable = TryBytes(inputs.Slice(s * InputSize, InputSize), bytes.Slice(s * byteStride / 8, byteStride / 8));
+        if (!usable)
+        {
+            base.ForwardBlock(inputs, outputs, count, scratch);
+            return;
+        }
+        var dots = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, int>(scratch.Slice(ScratchWords + count * byteStride / 8)).Slice(0, count);
+        var codes = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, byte>(bytes);
+        for (var j = 0; j < OutputSize; j++)
+        {
+            RowKernels.ByteDotBlock(codes, count, byteWeights.AsSpan(j * byteStride, byteStride), dots);
+            for (var s = 0; s < count; s++)
+                outputs[s * OutputSize + j] = Output.Apply(j, (long)dots[s] * codeMultipliers![0]);
+        }
+    }
+
     /// <summary>Copies codes into bytes (zero-padded); false when a code exceeds 255.</summary>
     private bool TryBytes(ReadOnlySpan<float> input, Span<ulong> scratch)
     {

@@ -31,4 +31,15 @@ public abstract class EngineLayer
 
     /// <summary>Packed words of scratch this layer needs.</summary>
     public virtual int ScratchWords => 0;
+
+    /// <summary>Scratch words for <see cref="ForwardBlock"/> over <paramref name="count"/> samples.</summary>
+    public virtual int BlockScratchWords(int count) => ScratchWords;
+
+    /// <summary>Computes <paramref name="count"/> samples stored one after another. A layer whose
+    /// weights do not stay in cache overrides this to read each weight row once for the block.</summary>
+    public virtual void ForwardBlock(ReadOnlySpan<float> inputs, Span<float> outputs, int count, Span<ulong> scratch)
+    {
+        for (var s = 0; s < count; s++)
+            Forward(inputs.Slice(s * InputSize, InputSize), outputs.Slice(s * OutputSize, OutputSize), scratch);
+    }
 }

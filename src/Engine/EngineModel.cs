@@ -50,7 +50,33 @@ public sealed class EngineModel
     /// <summary>The predicted class of one sample: the first largest logit (as torch.argmax).</summary>
     public int Predict(ReadOnlySpan<float> sample, Workspace workspace)
     {
-        var logits = Logits(sample, workspace);
+        return ArgMax(Logits(sample, workspace));
+    }
+
+    /// <summary>Predicts every sample of a row-major batch into <paramref name="classes"/>, a block
+    /// of samples at a time through each layer (so wide layers read their weights once per block).</summary>
+    public void Predict(ReadOnlySpan<float> samples, Span<int> classes, Workspace workspace)
+    {
+        var size = Input.Size;
+        if (samples.Length != classes.Length * size)
+            throw new ArgumentException($"{classes.Length} samples of {size} values need {classes.Length * size} values, got {samples.Length}");
+        workspace.EnsureBlockBuffers(this);
+        var activations = workspace.BlockActivations!;
+        for (var start = 0; start < classes.Length; start += Workspace.Block)
+        {
+            var count = Math.Min(Workspace.Block, classes.Length - start);
+            for (var s = 0; s < count; s++)
+                Input.Encode(samples.Slice((start + s) * size, size), activations[0].AsSpan(s * size, size));
+            for (var i = 0; i < Layers.Count; i++)
+                Layers[i].ForwardBlock(activations[i], activations[i + 1], count, workspace.BlockScratch![i]);
+            for (var s = 0; s < count; s++)
+                classes[start + s] = ArgMax(activations[Layers.Count].AsSpan(s * Classes, Classes));
+        }
+    }
+
+    /// <summary>The first index of the largest value (as torch.argmax).</summary>
+    private static int ArgMax(ReadOnlySpan<float> logits)
+    {
         var best = 0;
         for (var j = 1; j < logits.Length; j++)
         {
@@ -58,15 +84,5 @@ public sealed class EngineModel
                 best = j;
         }
         return best;
-    }
-
-    /// <summary>Predicts every sample of a row-major batch into <paramref name="classes"/>.</summary>
-    public void Predict(ReadOnlySpan<float> samples, Span<int> classes, Workspace workspace)
-    {
-        var size = Input.Size;
-        if (samples.Length != classes.Length * size)
-            throw new ArgumentException($"{classes.Length} samples of {size} values need {classes.Length * size} values, got {samples.Length}");
-        for (var s = 0; s < classes.Length; s++)
-            classes[s] = Predict(samples.Slice(s * size, size), workspace);
     }
 }

@@ -50,6 +50,40 @@ public static class RowKernels
             counts[j] += PopCountKernel.XorPopCount(x, rows.Slice(j * words, words), path);
     }
 
+    /// <summary>dots[s] = Σ_i codes_s[i]·row[i] for up to 8 samples of byte codes (one after another,
+    /// each <c>row.Length</c> long) against one ±1 sbyte row: the row is read once, each chunk of it
+    /// meeting every sample's chunk while the accumulators stay in registers.</summary>
+    public static void ByteDotBlock(ReadOnlySpan<byte> codes, int count, ReadOnlySpan<sbyte> row, Span<int> dots)
+    {
+        var stride = row.Length;
+        if (!Avx512BW.IsSupported || count > 8)
+        {
+            for (var s = 0; s < count; s++)
+                ByteDotRows(codes.Slice(s * stride, stride), row, stride, dots.Slice(s, 1));
+            return;
+        }
+        var vw = MemoryMarshal.Cast<sbyte, Vector512<sbyte>>(row);
+        var vc = MemoryMarshal.Cast<byte, Vector512<byte>>(codes.Slice(0, count * stride));
+        var chunks = vw.Length;
+        var ones = Vector512.Create((short)1);
+        Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        for (var i = 0; i < chunks; i++)
+        {
+            var w = vw[i];
+            a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(vc[i], w), ones);
+            if (count > 1) a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(vc[chunks + i], w), ones);
+            if (count > 2) a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(vc[2 * chunks + i], w), ones);
+            if (count > 3) a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(vc[3 * chunks + i], w), ones);
+            if (count > 4) a4 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(vc[4 * chunks + i], w), ones);
+            if (count > 5) a5 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(vc[5 * chunks + i], w), ones);
+            if (count > 6) a6 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(vc[6 * chunks + i], w), ones);
+            if (count > 7) a7 += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(vc[7 * chunks + i], w), ones);
+        }
+        Span<Vector512<int>> sums = stackalloc Vector512<int>[] { a0, a1, a2, a3, a4, a5, a6, a7 };
+        for (var s = 0; s < count; s++)
+            dots[s] = Vector512.Sum(sums[s]);
+    }
+
     /// <summary>dots[j] = Σ_i codes[i]·weights[j, i] for byte codes and ±1 sbyte weight rows (both
     /// padded to <paramref name="stride"/>, a multiple of 64): u8×s8 pairs summed by vpmaddubsw.
     /// Codes of at most 8 bits keep every 16-bit pair sum in range (2·255).</summary>

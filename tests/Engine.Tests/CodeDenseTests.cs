@@ -48,3 +48,28 @@ public class CodeDenseTests
         }
     }
 }
+
+public class BatchPredictionTests
+{
+    [Fact]
+    public void A_batch_predicts_what_single_samples_predict()
+    {
+        var random = new Random(8);
+        const int inputs = 100, hidden = 70, classes = 4;
+        ulong[] Rows(int rows, int width) => Enumerable.Range(0, rows)
+            .SelectMany(_ => BitPacking.PackSigns(Enumerable.Range(0, width).Select(_ => random.Next(2) == 0 ? -1f : 1f).ToArray())).ToArray();
+        var input = new InputStage(new[] { inputs }, new[] { 0f }, new[] { 1f }, new[] { 8 });
+        var first = new DenseLayer("fc1", inputs, Rows(hidden, inputs), Enumerable.Repeat(1, inputs).ToArray(),
+            LayerOutput.Signs(Enumerable.Range(0, hidden).Select(j => new SignThreshold(random.Next(-2000, 2000), ThresholdDirection.AtLeast)).ToArray()));
+        var second = new DenseLayer("fc2", hidden, Rows(classes, hidden), null,
+            LayerOutput.Logits(new[] { 1f, 0.5f, -1f, 2f }, new[] { 0f, 0.1f, 0.2f, -0.3f }, 1f));
+        var model = new EngineModel("Batch", input, new EngineLayer[] { first, second });
+        var samples = Enumerable.Range(0, 37 * inputs).Select(_ => (float)random.NextDouble()).ToArray();
+        var batch = new int[37];
+        var workspace = model.CreateWorkspace();
+        model.Predict(samples, batch, workspace);
+        for (var s = 0; s < 37; s++)
+            Assert.Equal(model.Predict(samples.AsSpan(s * inputs, inputs), workspace), batch[s]);
+        Assert.True(batch.Distinct().Count() > 1, "the test should see more than one class");
+    }
+}
