@@ -192,19 +192,7 @@ public sealed class ConvLayer : EngineLayer
         {
             for (var ox = 0; ox < OutWidth; ox++)
             {
-                var count = 0;
-                for (var ky = 0; ky < Kernel; ky++)
-                {
-                    var y = oy * Stride - Padding + ky * Dilation;
-                    if (y < 0 || y >= height) continue;
-                    for (var kx = 0; kx < Kernel; kx++)
-                    {
-                        var x = ox * Stride - Padding + kx * Dilation;
-                        if (x < 0 || x >= width) continue;
-                        inside[count] = y * width + x;
-                        insideTap[count++] = ky * Kernel + kx;
-                    }
-                }
+                var count = InsideTaps(oy, ox, inside, insideTap);
                 var position = oy * OutWidth + ox;
                 for (var g = 0; g < Groups; g++)
                 {
@@ -220,6 +208,27 @@ public sealed class ConvLayer : EngineLayer
                 }
             }
         }
+    }
+
+    /// <summary>The taps of output position (oy, ox) that fall inside the image: each one's pixel
+    /// index within a channel plane and its tap number (ky·k + kx); returns how many.</summary>
+    private int InsideTaps(int oy, int ox, Span<int> pixel, Span<int> tap)
+    {
+        int height = InputShape[1], width = InputShape[2];
+        var count = 0;
+        for (var ky = 0; ky < Kernel; ky++)
+        {
+            var y = oy * Stride - Padding + ky * Dilation;
+            if (y < 0 || y >= height) continue;
+            for (var kx = 0; kx < Kernel; kx++)
+            {
+                var x = ox * Stride - Padding + kx * Dilation;
+                if (x < 0 || x >= width) continue;
+                pixel[count] = y * width + x;
+                tap[count++] = ky * Kernel + kx;
+            }
+        }
+        return count;
     }
 
     /// <summary>The input index under tap (ci, ky, kx) of output position (oy, ox), or -1 in the padding.</summary>
@@ -275,19 +284,7 @@ public sealed class ConvLayer : EngineLayer
         var taps = Kernel * Kernel;
         Span<int> inside = stackalloc int[taps];
         Span<int> insideTap = stackalloc int[taps];
-        var count = 0;
-        for (var ky = 0; ky < Kernel; ky++)
-        {
-            var y = oy * Stride - Padding + ky * Dilation;
-            if (y < 0 || y >= height) continue;
-            for (var kx = 0; kx < Kernel; kx++)
-            {
-                var x = ox * Stride - Padding + kx * Dilation;
-                if (x < 0 || x >= width) continue;
-                inside[count] = y * width + x;
-                insideTap[count++] = ky * Kernel + kx;
-            }
-        }
+        var count = InsideTaps(oy, ox, inside, insideTap);
         var plane = height * width;
         var position = oy * OutWidth + ox;
         for (var c = group * perGroupOut; c < (group + 1) * perGroupOut; c++)
