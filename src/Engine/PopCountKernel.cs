@@ -129,20 +129,22 @@ public static class PopCountKernel
 
     private static readonly Vector512<byte> NibbleCounts512 = Vector512.Create(NibbleCounts256, NibbleCounts256);
 
+    /// <summary>The number of set bits in each byte of <paramref name="v"/> (0..8), by nibble lookup.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<byte> ByteCounts512(Vector512<byte> v)
+    {
+        var mask = Vector512.Create((byte)0x0f);
+        return Avx512BW.Shuffle(NibbleCounts512, v & mask) + Avx512BW.Shuffle(NibbleCounts512, Avx512BW.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & mask);
+    }
+
     private static int Avx512Count<TCombiner>(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
         where TCombiner : struct, IWordCombiner
     {
         var va = MemoryMarshal.Cast<ulong, Vector512<ulong>>(a);
         var vb = MemoryMarshal.Cast<ulong, Vector512<ulong>>(b);
         var sum = Vector512<ulong>.Zero;
-        var mask = Vector512.Create((byte)0x0f);
         for (var i = 0; i < va.Length; i++)
-        {
-            var v = TCombiner.Combine(va[i], vb[i]).AsByte();
-            var low = Avx512BW.Shuffle(NibbleCounts512, v & mask);
-            var high = Avx512BW.Shuffle(NibbleCounts512, Avx512BW.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & mask);
-            sum += Avx512BW.SumAbsoluteDifferences(low + high, Vector512<byte>.Zero).AsUInt64();
-        }
+            sum += Avx512BW.SumAbsoluteDifferences(ByteCounts512(TCombiner.Combine(va[i], vb[i]).AsByte()), Vector512<byte>.Zero).AsUInt64();
         var done = va.Length * 8;
         // A 256-bit step for the rest before going word by word.
         if (Avx2.IsSupported && a.Length - done >= 4)

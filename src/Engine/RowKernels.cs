@@ -22,10 +22,6 @@ public static class RowKernels
         {
             var vx = MemoryMarshal.Cast<ulong, Vector512<ulong>>(x);
             var vr = MemoryMarshal.Cast<ulong, Vector512<ulong>>(rows);
-            var mask = Vector512.Create((byte)0x0f);
-            var table = Vector512.Create(
-                (byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
-                0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
             var perRow = vx.Length;
             for (var j = 0; j < counts.Length; j++)
             {
@@ -34,8 +30,7 @@ public static class RowKernels
                 for (var i = 0; i < perRow; i++)
                 {
                     // Each step adds at most 8 to a byte lane; flushing every 16 steps keeps lanes below 256.
-                    var v = (vx[i] ^ row[i]).AsByte();
-                    bytes += Avx512BW.Shuffle(table, v & mask) + Avx512BW.Shuffle(table, Avx512BW.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & mask);
+                    bytes += PopCountKernel.ByteCounts512((vx[i] ^ row[i]).AsByte());
                     if ((i & 15) == 15)
                     {
                         counts[j] += (int)Vector512.Sum(Avx512BW.SumAbsoluteDifferences(bytes, Vector512<byte>.Zero).AsUInt64());
