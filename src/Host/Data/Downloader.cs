@@ -13,23 +13,13 @@ public sealed class Downloader(HttpClient client, TextWriter progress, bool inte
     public void Download(RemoteFile file, string destination)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        var temporary = destination + ".part-" + Guid.NewGuid().ToString("N")[..8];
-        try
-        {
-            var content = Fetch(file.Url, file.Name);
-            if (file.ZipEntry is not null)
-                content = Extract(content, file);
-            var actual = Convert.ToHexStringLower(SHA256.HashData(content));
-            if (!string.Equals(actual, file.Sha256, StringComparison.OrdinalIgnoreCase))
-                throw new DataException($"{file.Url}: checksum mismatch for {file.Name} (SHA-256 {actual}, expected {file.Sha256}); the file was not kept");
-            File.WriteAllBytes(temporary, content);
-            File.Move(temporary, destination, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
-        }
+        var content = Fetch(file.Url, file.Name);
+        if (file.ZipEntry is not null)
+            content = Extract(content, file);
+        var actual = Convert.ToHexStringLower(SHA256.HashData(content));
+        if (!string.Equals(actual, file.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new DataException($"{file.Url}: checksum mismatch for {file.Name} (SHA-256 {actual}, expected {file.Sha256}); the file was not kept");
+        Persistence.AtomicFile.WriteAllBytes(destination, content);
     }
 
     private byte[] Fetch(string url, string name)

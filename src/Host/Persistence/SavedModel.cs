@@ -29,29 +29,18 @@ public static class SavedModel
 
     public static void Save(string path, torch.nn.Module<torch.Tensor, torch.Tensor> model, ModelSpec spec, SavedModelInfo info)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
+        AtomicFile.Write(path, temporary =>
         {
-            using (var stream = File.Create(temporary))
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-            {
-                writer.Write(Magic);
-                writer.Write(Version);
-                WriteBlock(writer, Encoding.UTF8.GetBytes(global::Qnn.Spec.toJson(spec)));
-                WriteBlock(writer, JsonSerializer.SerializeToUtf8Bytes(info));
-                model.save(writer);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
-        }
+            using var stream = File.Create(temporary);
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(Magic);
+            writer.Write(Version);
+            WriteBlock(writer, Encoding.UTF8.GetBytes(global::Qnn.Spec.toJson(spec)));
+            WriteBlock(writer, JsonSerializer.SerializeToUtf8Bytes(info));
+            model.save(writer);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        });
     }
 
     /// <summary>Reads a saved model into a network built from its spec.</summary>

@@ -1,3 +1,4 @@
+using Qnn.Host.Persistence;
 namespace Qnn.Host.Reports;
 
 /// <summary>Draws loss and accuracy curves of every run to a PNG (ScottPlot): losses on the left

@@ -1,3 +1,4 @@
+using Qnn.Host.Persistence;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;

@@ -1,4 +1,4 @@
-namespace Qnn.Host.Reports;
+namespace Qnn.Host.Persistence;
 
 /// <summary>Writes a file under a temporary name beside it and renames it: never half a file.</summary>
 public static class AtomicFile
