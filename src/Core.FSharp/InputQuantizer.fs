@@ -28,6 +28,9 @@ type InputQuantizer(bits: int[], perFeature: bool) as this =
     let high = torch.ones(rangeSize)
     let levels = torch.tensor(bits |> Array.map (fun b -> float32 ((1L <<< min b roundedBitsLimit) - 1L)))
     let rounded = torch.tensor(bits |> Array.map (fun b -> b <= roundedBitsLimit))
+    // Decided once: whether every, some or no width is rounded.
+    let allRounded = bits |> Array.forall (fun b -> b <= roundedBitsLimit)
+    let someRounded = bits |> Array.exists (fun b -> b <= roundedBitsLimit)
 
     do
         this.register_buffer("low", low)
@@ -51,10 +54,8 @@ type InputQuantizer(bits: int[], perFeature: bool) as this =
 
     /// Rounds normalized positions to their width's levels, in place (widths above 24 bits stay).
     member private _.Round(normalized: torch.Tensor) =
-        if bits |> Array.forall (fun b -> b <= roundedBitsLimit) then
-            normalized.mul_(levels).round_().div_(levels)
-        elif bits |> Array.exists (fun b -> b <= roundedBitsLimit) then
-            torch.where(rounded, (normalized * levels).round_().div_(levels), normalized)
+        if allRounded then normalized.mul_(levels).round_().div_(levels)
+        elif someRounded then torch.where(rounded, (normalized * levels).round_().div_(levels), normalized)
         else normalized
 
     /// The integer codes 0..L that an integer-only engine consumes.

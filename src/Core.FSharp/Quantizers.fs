@@ -126,9 +126,12 @@ let doReFaActivation (bits: int) (x: Tensor) : Tensor =
 // ---------------------------------------------------------------------------------------------
 // Weight quantizers (weights are [out, in] or [out, in/groups, kh, kw]; channel = dim 0)
 
+/// Every dimension but the first (the output channel): what per-channel statistics reduce over.
+let private channelDims (w: Tensor) = [| for d in 1L .. w.dim() - 1L -> d |]
+
 /// Reduces |w| per output channel to shape [out, 1, ...] (mean over all other dims).
 let private perChannelMeanAbs (w: Tensor) : Tensor =
-    let dims = [| for d in 1L .. w.dim() - 1L -> d |]
+    let dims = channelDims w
     w.abs().mean(dims, keepdim = true)
 
 /// Binary weights: forward sign(w) (stochastic sign when `stochastic`), clipped-STE gradient.
@@ -143,7 +146,7 @@ let binaryWeights (scaled: bool) (stochastic: bool) (w: Tensor) : Tensor =
 let ternaryWeights (deltaFactor: float) (w: Tensor) : Tensor =
     let value =
         use _ = torch.no_grad()
-        let dims = [| for d in 1L .. w.dim() - 1L -> d |]
+        let dims = channelDims w
         let magnitude = w.abs()
         let delta = perChannelMeanAbs w * deltaFactor
         let kept = magnitude.gt(delta).AsValuesOf(w)
@@ -171,7 +174,7 @@ let uniformPerTensor (bits: int) (stochastic: bool) (x: Tensor) : Tensor =
 let symmetricPerChannel (bits: int) (stochastic: bool) (w: Tensor) : Tensor =
     let value =
         use _ = torch.no_grad()
-        let dims = [| for d in 1L .. w.dim() - 1L -> d |]
+        let dims = channelDims w
         let top = float ((1L <<< (bits - 1)) - 1L)
         let maxAbs = w.abs().amax(dims, keepdim = true)
         let step = maxAbs / top
