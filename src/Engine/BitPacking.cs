@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Qnn.Engine;
 
 /// <summary>
@@ -16,7 +18,14 @@ public static class BitPacking
         if (words.Length < WordsFor(values.Length))
             throw new ArgumentException($"{values.Length} values need {WordsFor(values.Length)} words, got {words.Length}", nameof(words));
         words.Slice(0, WordsFor(values.Length)).Clear();
-        for (var i = 0; i < values.Length; i++)
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // 16 signs per compare; (NaN >= 0) is false in both paths.
+            for (; i + 16 <= values.Length; i += 16)
+                words[i >> 6] |= (ulong)Vector512.GreaterThanOrEqual(Vector512.Create(values.Slice(i, 16)), Vector512<float>.Zero).ExtractMostSignificantBits() << (i & 63);
+        }
+        for (; i < values.Length; i++)
         {
             if (values[i] >= 0)
                 words[i >> 6] |= 1UL << (i & 63);

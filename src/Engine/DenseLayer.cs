@@ -1,12 +1,16 @@
+using System.Runtime.Intrinsics;
+
 namespace Qnn.Engine;
 
 /// <summary>
 /// A fully connected layer with binary weights. On ±1 inputs it packs the input once and takes
-/// each output's dot product by XNOR–popcount (z = n - 2·popcount(x XOR w)). On integer input
-/// codes of one width it splits the codes into bit-planes and counts per plane:
-/// Σ ±c_i = Σ_b 2^b (2·popcount(plane_b AND w) - popcount(plane_b)); codes of different widths
-/// accumulate Σ ±code·multiplier in integers (the multipliers bring them to one denominator).
-/// Then its <see cref="LayerOutput"/>: folded thresholds or logits.
+/// each output's dot product by XNOR–popcount (z = n - 2·popcount(x XOR w)): with AVX-512 and at
+/// least 256 outputs by the <see cref="ColumnCounter"/> (vertical, 512 outputs at a time), else
+/// row by row. On integer input codes of up to 8 bits it multiplies u8 codes by ±1 bytes (VNNI
+/// where the CPU has it, a block of samples per pass over the weights); wider codes of one width
+/// split into bit-planes: Σ ±c_i = Σ_b 2^b (2·popcount(plane_b AND w) - popcount(plane_b)); codes
+/// of different widths accumulate Σ ±code·multiplier in integers (the multipliers bring them to
+/// one denominator). Then its <see cref="LayerOutput"/>: folded thresholds or logits.
 /// </summary>
 public sealed class DenseLayer : EngineLayer
 {
@@ -14,6 +18,11 @@ public sealed class DenseLayer : EngineLayer
     private readonly int[]? codeMultipliers;
     private readonly int words;
     private readonly int planes;
+    // ±1 inputs, vertical path: the weights transposed into columns and each row's count of +1s.
+    private readonly ulong[]? columns;
+    private readonly int[]? rowOnes;
+    // Byte codes: ±1 bytes, k-major for VNNI or row by row (byteStride each) otherwise.
+    private readonly sbyte[]? vnniWeights;
     private readonly sbyte[]? byteWeights;
     private readonly int byteStride;
 
@@ -34,16 +43,28 @@ public sealed class DenseLayer : EngineLayer
         this.packedWeights = packedWeights;
         this.codeMultipliers = codeMultipliers;
         Output = output;
+        if (codeMultipliers is null && ColumnCounter.IsSupported && output.Count >= 256 && inputs <= ColumnCounter.MaxInputs)
+        {
+            columns = ColumnCounter.Transpose(packedWeights, inputs, output.Count);
+            rowOnes = new int[output.Count];
+            for (var j = 0; j < output.Count; j++)
+                foreach (var word in packedWeights.AsSpan(j * words, words))
+                    rowOnes[j] += System.Numerics.BitOperations.PopCount(word);
+        }
         // One multiplier for every input: bit-planes apply (codes are below 2^24, so 24 planes at most).
         planes = codeMultipliers is { Length: > 0 } m && m.All(x => x == m[0]) ? 24 : 0;
-        if (planes > 0)
+        if (planes > 0 && ByteDotVnni.IsSupported)
         {
-            // Codes of up to 8 bits take the u8×s8 path: the weight rows expanded to ±1 bytes once.
+            byteStride = ByteDotVnni.Stride(inputs);
+            vnniWeights = ByteDotVnni.Arrange(packedWeights, inputs, output.Count);
+        }
+        else if (planes > 0)
+        {
             byteStride = (inputs + 63) / 64 * 64;
             byteWeights = new sbyte[byteStride * output.Count];
             for (var j = 0; j < output.Count; j++)
                 for (var i = 0; i < inputs; i++)
-                    byteWeights[j * byteStride + i] = (sbyte)(((packedWeights[j * words + (i >> 6)] >> (i & 63)) & 1) == 1 ? 1 : -1);
+                    byteWeights[j * byteStride + i] = (sbyte)BitPacking.SignAt(packedWeights.AsSpan(j * words, words), i);
         }
     }
 
@@ -65,6 +86,9 @@ public sealed class DenseLayer : EngineLayer
     /// <summary>Null for ±1 inputs, else one multiplier per input code.</summary>
     public int[]? CodeMultipliers => codeMultipliers;
 
+    /// <summary>How ±1 inputs are counted: vertically by <see cref="ColumnCounter"/> or row by row.</summary>
+    public bool CountsByColumns => columns is not null;
+
     /// <inheritdoc />
     public override long ParameterBytes => packedWeights.Length * 8L + (Output.Thresholds is null ? 8L * OutputSize : 5L * OutputSize) + 4L * (codeMultipliers?.Length ?? 0);
 
@@ -74,28 +98,54 @@ public sealed class DenseLayer : EngineLayer
     /// <inheritdoc />
     public override long OtherOperations => codeMultipliers is null ? 0 : (long)InputSize * OutputSize;
 
+    private int PaddedOutputs => vnniWeights is not null ? ByteDotVnni.PaddedOutputs(OutputSize)
+        : columns is not null ? ColumnCounter.GroupsFor(OutputSize) * ColumnCounter.GroupWidth : OutputSize;
+
+    // Scratch, in this order: packed input (and its bit-planes), integer sums for a block of
+    // samples, selected input indices, then byte codes for a block of samples.
+    private int PackedWords => words * (1 + planes);
+    private int SumWords(int count) => (count * PaddedOutputs + 1) / 2;
+    private int IndexWords => columns is null ? 0 : (InputSize + 1) / 2;
+    private int CodeWords(int count) => (count * byteStride + 7) / 8;
+
     /// <inheritdoc />
-    public override int ScratchWords => words * (1 + planes) + (OutputSize + 1) / 2 + byteStride / 8;
+    public override int ScratchWords => BlockScratchWords(1);
+
+    /// <inheritdoc />
+    public override int BlockScratchWords(int count) => PackedWords + SumWords(count) + IndexWords + CodeWords(count);
+
+    private Span<int> Sums(Span<ulong> scratch, int count) =>
+        System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, int>(scratch.Slice(PackedWords, SumWords(count))).Slice(0, count * PaddedOutputs);
+
+    private Span<byte> Codes(Span<ulong> scratch, int count) =>
+        System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, byte>(scratch.Slice(PackedWords + SumWords(count) + IndexWords, CodeWords(count))).Slice(0, count * byteStride);
 
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
     {
-        var counts = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, int>(scratch.Slice(words * (1 + planes), (OutputSize + 1) / 2)).Slice(0, OutputSize);
+        var sums = Sums(scratch, 1);
         if (codeMultipliers is null)
         {
             var packed = scratch.Slice(0, words);
             BitPacking.PackSigns(input.Slice(0, InputSize), packed);
-            RowKernels.XorPopCountRows(packed, packedWeights, counts, PopCountKernel.Best);
-            for (var j = 0; j < OutputSize; j++)
-                output[j] = Output.Apply(j, InputSize - 2 * counts[j]);
+            if (columns is not null)
+                CountByColumns(packed, sums, System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, int>(scratch.Slice(PackedWords + SumWords(1), IndexWords)));
+            else
+            {
+                RowKernels.XorPopCountRows(packed, packedWeights, sums, PopCountKernel.Best);
+                for (var j = 0; j < OutputSize; j++)
+                    sums[j] = InputSize - 2 * sums[j];
+            }
+            Output.ApplyAll(sums, 1, output);
             return;
         }
-        if (planes > 0 && TryBytes(input, scratch.Slice(scratch.Length - byteStride / 8)))
+        if (planes > 0 && TryBytes(input, Codes(scratch, 1)))
         {
-            var codes = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, byte>(scratch.Slice(scratch.Length - byteStride / 8));
-            RowKernels.ByteDotRows(codes, byteWeights, byteStride, counts);
-            for (var j = 0; j < OutputSize; j++)
-                output[j] = Output.Apply(j, (long)counts[j] * codeMultipliers[0]);
+            if (vnniWeights is not null)
+                ByteDotVnni.Run(Codes(scratch, 1), 1, vnniWeights, InputSize, sums);
+            else
+                RowKernels.ByteDotRows(Codes(scratch, 1), byteWeights, byteStride, sums);
+            Output.ApplyAll(sums.Slice(0, OutputSize), codeMultipliers[0], output);
             return;
         }
         if (planes > 0)
@@ -116,39 +166,78 @@ public sealed class DenseLayer : EngineLayer
         }
     }
 
-    /// <inheritdoc />
-    public override int BlockScratchWords(int count) => ScratchWords + count * byteStride / 8 + (count + 1) / 2;
+    /// <summary>z for every output by the column counter: it sums the weight bits of the inputs
+    /// that are +1 (or of those that are −1, whichever are fewer), and z follows from that sum S,
+    /// the row's count of +1 weights W and the number of +1 inputs p:
+    /// z = 4S − 2W + n − 2p over the +1 inputs, z = 2W − 4S + n − 2p over the −1 inputs.</summary>
+    private void CountByColumns(ReadOnlySpan<ulong> packed, Span<int> z, Span<int> indices)
+    {
+        var n = InputSize;
+        var plus = 0;
+        foreach (var word in packed) plus += System.Numerics.BitOperations.PopCount(word);
+        var overPlus = plus <= n - plus;
+        var selected = indices.Slice(0, ColumnCounter.Select(packed, n, overPlus, indices));
+        var (sign, offset) = overPlus ? (4, n - 2 * plus) : (-4, n - 2 * plus);
+        for (var g = 0; g < ColumnCounter.GroupsFor(OutputSize); g++)
+            ColumnCounter.Count(columns.AsSpan(g * n * 8, n * 8), selected, z.Slice(g * ColumnCounter.GroupWidth, ColumnCounter.GroupWidth));
+        var j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; j + 16 <= OutputSize; j += 16)
+                (Vector512.Create(z.Slice(j, 16)) * sign - Vector512.Create(rowOnes.AsSpan(j, 16)) * (sign / 2) + Vector512.Create(offset)).CopyTo(z.Slice(j, 16));
+        }
+        for (; j < OutputSize; j++)
+            z[j] = sign * z[j] - (sign / 2) * rowOnes![j] + offset;
+    }
 
     /// <inheritdoc />
     public override void ForwardBlock(ReadOnlySpan<float> inputs, Span<float> outputs, int count, Span<ulong> scratch)
     {
-        // Input codes of up to 8 bits: each expanded weight row (too large to stay in cache from
-        // one sample to the next) is read once for the whole block.
-        var bytes = scratch.Slice(ScratchWords, count * byteStride / 8);
-        var usable = byteWeights is not null && count <= 8;
+        // Input codes of up to 8 bits: each weight row (or VNNI panel) is read once for the block.
+        var codes = Codes(scratch, count);
+        var usable = planes > 0;
         for (var s = 0; s < count && usable; s++)
-            usable = TryBytes(inputs.Slice(s * InputSize, InputSize), bytes.Slice(s * byteStride / 8, byteStride / 8));
-        if (!usable)
+            usable = TryBytes(inputs.Slice(s * InputSize, InputSize), codes.Slice(s * byteStride, byteStride));
+        if (!usable || (vnniWeights is null && count > 8))
         {
             base.ForwardBlock(inputs, outputs, count, scratch);
             return;
         }
-        var dots = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, int>(scratch.Slice(ScratchWords + count * byteStride / 8)).Slice(0, count);
-        var codes = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, byte>(bytes);
-        for (var j = 0; j < OutputSize; j++)
+        var sums = Sums(scratch, count);
+        if (vnniWeights is not null)
+            ByteDotVnni.Run(codes, count, vnniWeights, InputSize, sums);
+        else
         {
-            RowKernels.ByteDotBlock(codes, count, byteWeights.AsSpan(j * byteStride, byteStride), dots);
-            for (var s = 0; s < count; s++)
-                outputs[s * OutputSize + j] = Output.Apply(j, (long)dots[s] * codeMultipliers![0]);
+            var dots = sums.Slice(count * OutputSize, count);
+            for (var j = 0; j < OutputSize; j++)
+            {
+                RowKernels.ByteDotBlock(codes, count, byteWeights.AsSpan(j * byteStride, byteStride), dots);
+                for (var s = 0; s < count; s++)
+                    sums[s * PaddedOutputs + j] = dots[s];
+            }
         }
+        for (var s = 0; s < count; s++)
+            Output.ApplyAll(sums.Slice(s * PaddedOutputs, OutputSize), codeMultipliers![0], outputs.Slice(s * OutputSize, OutputSize));
     }
 
     /// <summary>Copies codes into bytes (zero-padded); false when a code exceeds 255.</summary>
-    private bool TryBytes(ReadOnlySpan<float> input, Span<ulong> scratch)
+    private bool TryBytes(ReadOnlySpan<float> input, Span<byte> bytes)
     {
-        var bytes = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, byte>(scratch);
         bytes.Clear();
-        for (var i = 0; i < InputSize; i++)
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var limit = Vector512.Create(255f);
+            for (; i + 16 <= InputSize; i += 16)
+            {
+                var code = Vector512.Create(input.Slice(i, 16));
+                if (Vector512.GreaterThanAny(code, limit))
+                    return false;
+                var narrowed = Vector512.Narrow(Vector512.Narrow(Vector512.ConvertToInt32(code), Vector512<int>.Zero), Vector512<short>.Zero);
+                narrowed.AsByte().GetLower().GetLower().CopyTo(bytes.Slice(i, 16));
+            }
+        }
+        for (; i < InputSize; i++)
         {
             var code = input[i];
             if (code > 255)

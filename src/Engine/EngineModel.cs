@@ -34,6 +34,9 @@ public sealed class EngineModel
     /// <summary>Logits per sample.</summary>
     public int Classes { get; }
 
+    /// <summary>Samples a batch prediction moves through each layer together.</summary>
+    public static int BatchBlock => Workspace.Block;
+
     /// <summary>Buffers for one thread's predictions.</summary>
     public Workspace CreateWorkspace() => new(this);
 

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Qnn.Engine;
 
 /// <summary>
@@ -10,10 +12,26 @@ public sealed class LayerOutput
     private LayerOutput(SignThreshold[]? thresholds, float[]? alpha, float[]? beta, float scale)
     {
         Thresholds = thresholds;
+        if (thresholds is not null)
+        {
+            // Each threshold as the range of z that fires, so a vector compares 16 outputs at once.
+            (lowest, highest) = (new int[thresholds.Length], new int[thresholds.Length]);
+            for (var j = 0; j < thresholds.Length; j++)
+                (lowest[j], highest[j]) = thresholds[j].Direction switch
+                {
+                    ThresholdDirection.AtLeast => (thresholds[j].Threshold, int.MaxValue),
+                    ThresholdDirection.AtMost => (int.MinValue, thresholds[j].Threshold),
+                    ThresholdDirection.Always => (int.MinValue, int.MaxValue),
+                    _ => (1, 0),
+                };
+        }
         Alpha = alpha;
         Beta = beta;
         Scale = scale;
     }
+
+    private readonly int[]? lowest;
+    private readonly int[]? highest;
 
     /// <summary>Folded thresholds (sign outputs), or null for logits.</summary>
     public SignThreshold[]? Thresholds { get; }
@@ -51,5 +69,25 @@ public sealed class LayerOutput
         if (Thresholds is not null)
             return Thresholds[j].Fires(checked((int)z)) ? 1f : -1f;
         return z * Scale * Alpha![j] + Beta![j];
+    }
+
+    /// <summary>outputs[j] = Apply(j, z[j]·multiplier) for every output; sign outputs with a
+    /// multiplier of 1 compare 16 at a time.</summary>
+    public void ApplyAll(ReadOnlySpan<int> z, long multiplier, Span<float> outputs)
+    {
+        var j = 0;
+        if (lowest is not null && multiplier == 1 && Vector512.IsHardwareAccelerated)
+        {
+            var (plus, minus) = (Vector512.Create(1f), Vector512.Create(-1f));
+            for (; j + 16 <= Count; j += 16)
+            {
+                var value = Vector512.Create(z.Slice(j, 16));
+                var fires = Vector512.GreaterThanOrEqual(value, Vector512.Create(lowest.AsSpan(j, 16)))
+                    & Vector512.LessThanOrEqual(value, Vector512.Create(highest!.AsSpan(j, 16)));
+                Vector512.ConditionalSelect(fires.AsSingle(), plus, minus).CopyTo(outputs.Slice(j, 16));
+            }
+        }
+        for (; j < Count; j++)
+            outputs[j] = Apply(j, z[j] * multiplier);
     }
 }

@@ -19,7 +19,7 @@ public sealed class Workspace
     internal ulong[][] Scratch { get; }
 
     /// <summary>Samples a batch prediction moves through each layer together.</summary>
-    internal const int Block = 8;
+    internal const int Block = 32;
 
     internal float[][]? BlockActivations { get; private set; }
     internal ulong[][]? BlockScratch { get; private set; }
