@@ -11,12 +11,12 @@ Allocator.tuneForTraining();
 torch.set_num_threads(1);
 var budget = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1.0;
 
-double Rate(Func<int> run)
+double Rate(Func<int> run, double? seconds = null)
 {
     run();
     var clock = Stopwatch.StartNew();
     var samples = 0L;
-    while (clock.Elapsed.TotalSeconds < budget)
+    while (clock.Elapsed.TotalSeconds < (seconds ?? budget))
         samples += run();
     return samples / clock.Elapsed.TotalSeconds;
 }
@@ -45,10 +45,15 @@ foreach (var (name, json) in models.Where(m => args.Length < 2 || m.Name.Contain
     var workspace = engine.CreateWorkspace();
     var classes = new int[256];
     using var one = data.narrow(0, 0, 1);
-    var torchOne = Rate(() => { using var _ = torch.NewDisposeScope(); using var g = torch.no_grad(); network.call(one); return 1; });
-    var torchBatch = Rate(() => { using var _ = torch.NewDisposeScope(); using var g = torch.no_grad(); network.call(data); return 256; });
-    var engineOne = Rate(() => { engine.Predict(samples.AsSpan(0, size), workspace); return 1; });
-    var engineBatch = Rate(() => { engine.Predict(samples, classes, workspace); return 256; });
+    // Five interleaved rounds, best of each: a shared machine's slow spells hit both sides alike.
+    var (torchOne, torchBatch, engineOne, engineBatch) = (0.0, 0.0, 0.0, 0.0);
+    for (var round = 0; round < 5; round++)
+    {
+        torchOne = Math.Max(torchOne, Rate(() => { using var _ = torch.NewDisposeScope(); using var g = torch.no_grad(); network.call(one); return 1; }, budget / 5));
+        engineOne = Math.Max(engineOne, Rate(() => { engine.Predict(samples.AsSpan(0, size), workspace); return 1; }, budget / 5));
+        torchBatch = Math.Max(torchBatch, Rate(() => { using var _ = torch.NewDisposeScope(); using var g = torch.no_grad(); network.call(data); return 256; }, budget / 5));
+        engineBatch = Math.Max(engineBatch, Rate(() => { engine.Predict(samples, classes, workspace); return 256; }, budget / 5));
+    }
     Console.WriteLine($"{name,-30} {torchOne,10:N0} {engineOne,10:N0} {engineOne / torchOne,6:F1}× {torchBatch,11:N0} {engineBatch,12:N0} {engineBatch / torchBatch,6:F1}×");
     // Where one sample's time goes, layer by layer.
     var activations = new float[engine.Layers.Count + 1][];
@@ -85,24 +90,33 @@ foreach (var (name, json) in models.Where(m => args.Length < 2 || m.Name.Contain
     Console.WriteLine($"    per sample: input codes {1e6 / encode:F1} µs, {string.Join(", ", parts)}");
 }
 
-// The popcount kernels alone on 2048-bit rows held in L1 (their peaks), then the 2048×2048
-// binary dense layer on ±1 inputs (512 KiB of weights) row by row and by columns.
+// The machine's popcount peak: each path's whole-layer kernel on 64 rows of 2048 bits held in
+// L1. Then the 2048×2048 binary layer on ±1 inputs (512 KiB of weights, beyond L1): the row
+// kernel, the column counter alone, and the whole hidden layer (packing, counting, thresholds).
 var random = new Random(1);
 var a = Enumerable.Range(0, 32).Select(_ => (ulong)random.NextInt64()).ToArray();
-var rows = Enumerable.Range(0, 64 * 32).Select(_ => (ulong)random.NextInt64()).ToArray();
-var sink = 0;
+var hot = Enumerable.Range(0, 64 * 32).Select(_ => (ulong)random.NextInt64()).ToArray();
+var hotCounts = new int[64];
 var peaks = Enum.GetValues<PopCountPath>().Where(PopCountKernel.IsSupported).ToDictionary(path => path,
-    path => Rate(() => { for (var r = 0; r < 64; r++) sink += PopCountKernel.XorPopCount(a, rows.AsSpan(r * 32, 32), path); return 64 * 2048; }));
-Console.WriteLine($"XOR+popcount on L1-resident 2048-bit rows: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value / 1e9:F0}"))} G bit-ops/s");
+    path => Rate(() => { RowKernels.XorPopCountRows(a, hot, hotCounts, path); return 64 * 2048; }));
+var best = peaks[PopCountKernel.Best];
+Console.WriteLine($"popcount peak (XOR+popcount, L1-resident 2048-bit rows): {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value / 1e9:F0}"))} G bit-ops/s");
 var weights = Enumerable.Range(0, 2048 * 32).Select(_ => (ulong)random.NextInt64()).ToArray();
-var counts = new int[2048];
 var signs = Enumerable.Range(0, 2048).Select(_ => random.Next(2) == 0 ? -1f : 1f).ToArray();
 var packedSigns = BitPacking.PackSigns(signs);
+var counts = new int[2048];
 var byRows = Rate(() => { RowKernels.XorPopCountRows(packedSigns, weights, counts, PopCountKernel.Best); return 2048 * 2048; });
-var layer = new DenseLayer("fc", 2048, weights, null, LayerOutput.Logits(Enumerable.Repeat(1f, 2048).ToArray(), new float[2048], 1f));
-var output = new float[2048];
-var scratch = new ulong[layer.ScratchWords];
+var line = $"2048×2048 binary layer: row kernel {byRows / 1e9:F0} G bit-ops/s ({byRows / best:P0} of peak)";
+if (ColumnCounter.IsSupported)
+{
+    var columns = ColumnCounter.Transpose(weights, 2048, 2048);
+    var selected = new int[2048];
+    selected = selected.AsSpan(0, ColumnCounter.Select(packedSigns, 2048, true, selected)).ToArray();
+    var byColumns = Rate(() => { for (var g = 0; g < 4; g++) ColumnCounter.Count(columns.AsSpan(g * 2048 * 8, 2048 * 8), selected, counts.AsSpan(g * 512, 512)); return 2048 * 2048; });
+    line += $"; column counter {byColumns / 1e9:F0} G ({byColumns / best:P0})";
+}
+var thresholds = Enumerable.Range(0, 2048).Select(_ => new SignThreshold(random.Next(-40, 40), ThresholdDirection.AtLeast)).ToArray();
+var layer = new DenseLayer("fc", 2048, weights, null, LayerOutput.Signs(thresholds));
+var (output, scratch) = (new float[2048], new ulong[layer.ScratchWords]);
 var byLayer = Rate(() => { layer.Forward(signs, output, scratch); return 2048 * 2048; });
-var best = peaks[PopCountKernel.Best];
-Console.WriteLine($"2048×2048 binary dense layer: row by row {byRows / 1e9:F0} G bit-ops/s ({byRows / best:P0} of the {PopCountKernel.Best} peak); " +
-    $"whole layer{(layer.CountsByColumns ? " by columns" : "")} {byLayer / 1e9:F0} G bit-ops/s ({byLayer / best:P0}) {sink % 2}");
+Console.WriteLine($"{line}; whole hidden layer {byLayer / 1e9:F0} G ({byLayer / best:P0})");

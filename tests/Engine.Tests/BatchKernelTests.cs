@@ -146,4 +146,22 @@ public class BatchKernelTests
             Assert.Equal(values[i] >= 0 ? 1 : -1, BitPacking.SignAt(packed, i));
         Assert.Equal(0UL, packed[0] >> 37);
     }
+
+    [Fact]
+    public void Input_codes_from_one_range_equal_the_per_feature_scalar_path()
+    {
+        var random = new Random(21);
+        const int size = 37;
+        var one = new InputStage(new[] { size }, new[] { -1.5f }, new[] { 2.25f }, new[] { 8 });
+        var perFeature = new InputStage(new[] { size }, Enumerable.Repeat(-1.5f, size).ToArray(), Enumerable.Repeat(2.25f, size).ToArray(), Enumerable.Repeat(8, size).ToArray());
+        // Out of range both ways, NaN, and values on a rounding midpoint (code 0.5 and 2.5 → 0 and 2).
+        var sample = Enumerable.Range(0, size).Select(_ => (float)(random.NextDouble() * 5 - 2.5)).ToArray();
+        (sample[0], sample[1], sample[2]) = (float.NaN, -1.5f + 0.5f * 3.75f / 255f, -1.5f + 2.5f * 3.75f / 255f);
+        var (fast, slow) = (new float[size], new float[size]);
+        one.Encode(sample, fast);
+        perFeature.Encode(sample, slow);
+        Assert.Equal(slow, fast);
+        Assert.Contains(0f, fast);
+        Assert.Contains(255f, fast);
+    }
 }
