@@ -6,9 +6,10 @@ namespace Qnn.Engine;
 public sealed class QnnxFormatException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// The .qnnx file format, version 1, little-endian throughout:
+/// The .qnnx file format, version 2 (version 1, without integer dense layers, is read too),
+/// little-endian throughout:
 /// <code>
-/// "QNNX"  u16 version = 1  u16 reserved = 0
+/// "QNNX"  u16 version = 2  u16 reserved = 0
 /// name: u16 length + UTF-8
 /// input: u8 rank, i32 dims[rank], i32 ranges (1 or the sample size), f32 low[ranges], f32 high[ranges], u8 bits[ranges]
 /// u32 layer count, then per layer: u8 kind (1 dense, 2 conv, 3 max-pool), name, and
@@ -17,6 +18,9 @@ public sealed class QnnxFormatException(string message, Exception? inner = null)
 ///             u8 code inputs, output, i32 words, u64 packed weights[words]
 ///   max-pool: i32 channels, height, width, pool
 ///   float dense (4): i32 inputs, i32 outputs, u8 signs, f32 weights[outputs·inputs], f32 alpha[outputs], f32 beta[outputs]
+///   integer dense (5): i32 inputs, u8 code inputs, [i32 multipliers[inputs]], output, u8 coding, u8 bits, then
+///             coding 1 (ternary): i32 words, u64 nonzero plane[words], i32 words, u64 positive plane[words]
+///             coding 2 (n-bit):   i32 count, i8 weights[count] (row by row)
 ///   output:   u8 1 = thresholds: i32 count, (i32 threshold, u8 direction)[count]
 ///             u8 2 = logits: i32 count, f32 scale, f32 alpha[count], f32 beta[count]
 /// "END!"
@@ -28,8 +32,8 @@ public static class QnnxFormat
 {
     private static readonly byte[] Magic = "QNNX"u8.ToArray();
     private static readonly byte[] End = "END!"u8.ToArray();
-    /// <summary>The version this engine writes and reads.</summary>
-    public const ushort Version = 1;
+    /// <summary>The version this engine writes (and the newest it reads).</summary>
+    public const ushort Version = 2;
 
     /// <summary>Writes a model.</summary>
     public static void Write(EngineModel model, Stream stream)
@@ -85,6 +89,26 @@ public static class QnnxFormat
                     foreach (var v in dense.Alpha) w.Write(v);
                     foreach (var v in dense.Beta) w.Write(v);
                     break;
+                case IntegerDenseLayer dense:
+                    w.Write((byte)5);
+                    WriteString(w, dense.Name);
+                    w.Write(dense.InputSize);
+                    w.Write(dense.CodeMultipliers is null ? (byte)0 : (byte)1);
+                    foreach (var m in dense.CodeMultipliers ?? Array.Empty<int>()) w.Write(m);
+                    WriteOutput(w, dense.Output);
+                    w.Write((byte)dense.Coding);
+                    w.Write((byte)dense.Bits);
+                    if (dense.Coding == IntegerWeights.Ternary)
+                    {
+                        WriteWords(w, dense.NonzeroPlane);
+                        WriteWords(w, dense.PositivePlane);
+                    }
+                    else
+                    {
+                        w.Write(dense.Weights.Length);
+                        foreach (var q in dense.Weights) w.Write(q);
+                    }
+                    break;
                 default:
                     throw new NotSupportedException($"{layer.GetType().Name} has no file form");
             }
@@ -101,8 +125,8 @@ public static class QnnxFormat
             if (!r.ReadBytes(4).AsSpan().SequenceEqual(Magic))
                 throw new QnnxFormatException("not a .qnnx file (it does not start with QNNX)");
             var version = r.ReadUInt16();
-            if (version != Version)
-                throw new QnnxFormatException($"format version {version}; this engine reads version {Version}");
+            if (version is < 1 or > Version)
+                throw new QnnxFormatException($"format version {version}; this engine reads versions 1 to {Version}");
             r.ReadUInt16();
             var name = ReadString(r);
             var rank = r.ReadByte();
@@ -171,6 +195,22 @@ public static class QnnxFormat
                 var signs = r.ReadByte() == 1;
                 var weights = Floats(r, Count(r, checked(inputs * outputs), 4, $"{name} weights"));
                 return new FloatDenseLayer(name, inputs, weights, Floats(r, Count(r, outputs, 4, $"{name} scales")), Floats(r, outputs), signs);
+            }
+            case 5:
+            {
+                var inputs = Positive(r.ReadInt32(), $"{name} inputs");
+                var codes = r.ReadByte() == 1;
+                var multipliers = codes ? Enumerable.Range(0, Count(r, inputs, 4, $"{name} multipliers")).Select(_ => r.ReadInt32()).ToArray() : null;
+                var output = ReadOutput(r, name);
+                var coding = r.ReadByte();
+                var bits = r.ReadByte();
+                return coding switch
+                {
+                    (byte)IntegerWeights.Ternary => IntegerDenseLayer.Ternary(name, inputs, Words(r, name), Words(r, name), multipliers, output),
+                    (byte)IntegerWeights.NBits => IntegerDenseLayer.NBits(name, inputs, bits,
+                        r.ReadBytes(Count(r, r.ReadInt32(), 1, $"{name} weights")).Select(b => (sbyte)b).ToArray(), multipliers, output),
+                    _ => throw new QnnxFormatException($"layer {name}: unknown weight coding {coding}"),
+                };
             }
             default:
                 throw new QnnxFormatException($"layer {index}: unknown kind {kind}");

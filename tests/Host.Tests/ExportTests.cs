@@ -77,6 +77,32 @@ public class ExportTests
         AssertBitExact(data, "mini-mnist", "--model", spec, "--epochs", "1", "--batch-size", "64");
     }
 
+    [SkippableTheory]
+    [InlineData("""{ "dense": 32, "weights": "Ternary" }, { "dense": 32, "weights": "Ternary" }, { "dense": 3, "weights": "Ternary" }""", "8")]
+    [InlineData("""{ "dense": 32, "weights": "NBits", "bits": 4 }, { "dense": 32, "weights": "NBits", "bits": 2 }, { "dense": 3, "weights": "NBits", "bits": 8 }""", "8")]
+    [InlineData("""{ "dense": 32, "weights": "Binary", "scaled": true }, { "dense": 32, "weights": "Binary", "scaled": true }, { "dense": 3, "weights": "Binary", "scaled": true }""", "8")]
+    // Mixed input widths (multipliers other than 1) into ternary, n-bit and scaled layers.
+    [InlineData("""{ "dense": 32, "weights": "Ternary" }, { "dense": 32, "weights": "NBits", "bits": 3 }, { "dense": 3, "weights": "Binary", "scaled": true }""", "[8, 8, 8, 8, 16, 16]")]
+    [InlineData("""{ "dense": 32, "weights": "NBits", "bits": 5 }, { "dense": 32, "weights": "Ternary" }, { "dense": 3, "weights": "NBits", "bits": 4 }""", "[8, 4, 8, 4, 12, 12]")]
+    public void Ternary_n_bit_and_scaled_binary_mlps_on_vertebral(string layers, string inputBits)
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        var spec = Temp("weights.json");
+        var input = inputBits.StartsWith('[') ? $"\"featureBits\": {inputBits}" : $"\"bits\": {inputBits}";
+        File.WriteAllText(spec, $$"""{ "name": "WeightsMlp", "kind": "mlp", "activation": "Binarize", "input": { "features": 6, {{input}} }, "layers": [ {{layers}} ] }""");
+        AssertBitExact(data, "vertebral", "--model", spec, "--epochs", "8");
+    }
+
+    [Theory]
+    [InlineData("""{ "name": "C", "kind": "cnn", "activation": "Binarize", "input": { "channels": 1, "height": 8, "width": 8, "bits": 8 }, "layers": [ { "conv": 4, "kernel": 3, "weights": "Ternary" }, { "dense": 2, "weights": "Binary" } ] }""", "conv1 has Ternary weights")]
+    [InlineData("""{ "name": "M", "kind": "mlp", "activation": "Binarize", "input": { "features": 4, "bits": 8 }, "layers": [ { "dense": 8, "weights": "NBits", "bits": 12 }, { "dense": 2, "weights": "Binary" } ] }""", "fc1 has 12-bit weights")]
+    public void Weights_the_engine_does_not_store_are_a_usage_error(string json, string message)
+    {
+        torch.manual_seed(1);
+        using var network = Qnn.Spec.build(Qnn.Spec.ofJson(json).ResultValue);
+        Assert.Contains(message, Assert.Throws<Qnn.Host.Cli.UsageException>(() => EngineExporter.Export(network)).Message);
+    }
+
     [SkippableFact]
     public void Export_predict_and_inspect_from_the_command_line()
     {

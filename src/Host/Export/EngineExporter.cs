@@ -53,17 +53,16 @@ public static class EngineExporter
                 throw new UsageException($"qnn export: layer {index + 1} uses Activation.{effective}; the engine takes sign activations (Binarize, BinarizeReste, BinarizeApprox, BinarizeSwish)");
             var norm = (TorchSharp.Modules.NormBase)modules[$"bn{number}"];
             var floatWeights = weights.Mode == WeightQuant.None;
-            if (!floatWeights && (weights.Mode != WeightQuant.Binary || weights.Scaled))
-                throw new UsageException($"qnn export: layer {index + 1} has {(weights.Scaled ? "scaled " : "")}{weights.Mode} weights; this engine packs plain binary weights (float layers stay float)");
             var fanInShape = layers.Count == 0 ? shape : ShapeAfter(layers[^1], shape);
             if (spec.Layers[index] is LayerSpec.Conv conv)
             {
-                if (floatWeights)
-                    throw new UsageException($"qnn export: conv{number} has float weights; the engine's convolutions are binary");
+                if (weights.Mode != WeightQuant.Binary)
+                    throw new UsageException($"qnn export: conv{number} has {weights.Mode} weights; the engine's convolutions take binary weights (scaled or not)");
                 var module = (QuantConv2d)modules[$"conv{number}"];
                 var c = conv.Item;
                 var windowBits = (int)(module.InChannels / module.Groups * module.Kernel * module.Kernel);
-                var output = isOutput ? Logits(norm, codes ? 1f / denominator : 1f) : Thresholds(norm, windowBits, codes, denominator, twoDimensional: true);
+                var scales = weights.Scaled ? ChannelScales(Quantized(module.WeightQuantizer, module.Weight, c.Channels), 1) : null;
+                var output = isOutput ? Logits(norm, codes ? 1f / denominator : 1f, scales) : Thresholds(norm, windowBits, codes, denominator, twoDimensional: true, scales);
                 var layer = new ConvLayer($"conv{number}", fanInShape, c.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups,
                     PackRows(module.Weight, c.Channels), codes, output);
                 layers.Add(layer);
@@ -75,18 +74,35 @@ public static class EngineExporter
             var dense = ((LayerSpec.Dense)spec.Layers[index]).Item;
             var linear = (QuantLinear)modules[$"fc{number}"];
             var fanIn = fanInShape.Aggregate(1, (p, n) => p * n);
+            var name = $"fc{number}";
             if (floatWeights)
             {
                 if (codes)
-                    throw new UsageException($"qnn export: fc{number} is a float layer on input codes; the engine takes float layers after binary ones");
+                    throw new UsageException($"qnn export: {name} is a float layer on input codes; the engine takes float layers after binary ones");
                 var (alpha, beta) = AffineArrays(norm);
-                layers.Add(new FloatDenseLayer($"fc{number}", fanIn, linear.Weight.detach().contiguous().data<float>().ToArray(), alpha, beta, signs: !isOutput));
+                layers.Add(new FloatDenseLayer(name, fanIn, linear.Weight.detach().contiguous().data<float>().ToArray(), alpha, beta, signs: !isOutput));
+                codes = false;
+                continue;
             }
-            else
+            // Weights are q·s: small integers q times a scale s per output, folded into the output.
+            var top = weights.Mode == WeightQuant.NBits ? (1 << (weights.Bits.Value - 1)) - 1 : 1;
+            if (weights.Mode == WeightQuant.NBits && weights.Bits.Value > 8)
+                throw new UsageException($"qnn export: {name} has {weights.Bits.Value}-bit weights; the engine stores n-bit weights of at most 8 bits");
+            using var quantized = Quantized(linear.WeightQuantizer, linear.Weight, dense.Units);
+            var channelScales = weights.Mode == WeightQuant.Binary && !weights.Scaled ? null : ChannelScales(quantized, top);
+            var folded = isOutput
+                ? Logits(norm, codes ? 1f / denominator : 1f, channelScales)
+                : Thresholds(norm, fanIn * top, codes, denominator, twoDimensional: false, channelScales);
+            var layerMultipliers = codes ? multipliers : null;
+            layers.Add(weights.Mode switch
             {
-                var output = isOutput ? Logits(norm, codes ? 1f / denominator : 1f) : Thresholds(norm, fanIn, codes, denominator, twoDimensional: false);
-                layers.Add(new DenseLayer($"fc{number}", fanIn, PackRows(linear.Weight, dense.Units), codes ? multipliers : null, output));
-            }
+                WeightQuant.Binary => new DenseLayer(name, fanIn, PackRows(linear.Weight, dense.Units), layerMultipliers, folded),
+                // Two bit-planes through the sign packer: |q| - 1/2 >= 0 where q != 0, q - 1/2 >= 0 where q = +1.
+                WeightQuant.Ternary => IntegerDenseLayer.Ternary(name, fanIn, PackRows(Integers(quantized, channelScales!, top).abs().sub(0.5), dense.Units),
+                    PackRows(Integers(quantized, channelScales!, top).sub(0.5), dense.Units), layerMultipliers, folded),
+                _ => IntegerDenseLayer.NBits(name, fanIn, weights.Bits.Value,
+                    Integers(quantized, channelScales!, top).to_type(torch.ScalarType.Int8).data<sbyte>().ToArray(), layerMultipliers, folded),
+            });
             codes = false;
         }
         return new EngineModel(spec.Name, input, layers);
@@ -100,6 +116,34 @@ public static class EngineExporter
     };
 
     private static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);
+
+    /// <summary>The weights as the layer uses them in evaluation (q·s), one row per output.</summary>
+    private static torch.Tensor Quantized(Quantizer quantizer, torch.Tensor weight, int outputs)
+    {
+        using var noGrad = torch.no_grad();
+        return quantizer.Apply(weight.detach(), false).reshape(outputs, -1);
+    }
+
+    /// <summary>The value of one integer step per output: max|q·s| / top (0 for an all-zero row).</summary>
+    private static float[] ChannelScales(torch.Tensor quantized, int top)
+    {
+        using var scope = torch.NewDisposeScope();
+        return quantized.abs().amax(1).div(top).data<float>().ToArray();
+    }
+
+    /// <summary>The integers q = round(w / step) per output row; checks that q·step gives w back.</summary>
+    private static torch.Tensor Integers(torch.Tensor quantized, float[] steps, int top)
+    {
+        using var scope = torch.NewDisposeScope();
+        var step = torch.tensor(steps).unsqueeze(1);
+        var safe = torch.where(step.gt(0), step, torch.ones_like(step));
+        var integers = quantized.div(safe).round().clamp(-top, top);
+        var error = integers.mul(safe).sub(quantized).abs().max().ToSingle();
+        var largest = quantized.abs().max().ToSingle();
+        if (error > 1e-5f * Math.Max(largest, 1e-30f))
+            throw new InvalidOperationException($"weights are not integer multiples of their channel step (off by {error})");
+        return integers.MoveToOuterDisposeScope();
+    }
 
     /// <summary>The sign bits of each output's weight row (torch's memory order), packed.</summary>
     private static ulong[] PackRows(torch.Tensor weight, int outputs)
@@ -124,31 +168,46 @@ public static class EngineExporter
         return (affine.Select(a => a.Alpha).ToArray(), affine.Select(a => a.Beta).ToArray());
     }
 
-    private static LayerOutput Logits(TorchSharp.Modules.NormBase norm, float scale)
+    /// <summary>Logits through the BatchNorm's affine form, each output's weight scale (if any) folded into α.</summary>
+    private static LayerOutput Logits(TorchSharp.Modules.NormBase norm, float scale, float[]? channelScales)
     {
         var (alpha, beta) = AffineArrays(norm);
+        if (channelScales is not null)
+            alpha = alpha.Select((a, j) => a * channelScales[j]).ToArray();
         return LayerOutput.Logits(alpha, beta, scale);
     }
 
+    /// <summary>Candidate pre-activations × outputs up to which thresholds are probed, not computed.</summary>
+    private const long ProbeLimit = 32_000_000;
+
     /// <summary>
-    /// One threshold per output. On ±1 inputs the pre-activation is an exact integer in [-n, n]:
-    /// the BatchNorm (in evaluation) is run on every one of them and the sign change read off. On
-    /// input codes, z/D is the real pre-activation: folded exactly with μ·D and (σ² + ε)·D².
+    /// One threshold per output on the integer pre-activation z, whose real value is z·s/D (s the
+    /// output's weight scale, 1 for plain binary weights; D the input-code denominator, 1 after
+    /// the first layer). On ±1 inputs z is an integer in [-range, range]: the BatchNorm (in
+    /// evaluation) is run on every z·s and the sign change read off, so float rounding folds in
+    /// as libtorch rounds. On input codes (and for layers too wide to probe) the fold is exact
+    /// arithmetic with μ·D/s and (σ² + ε)·D²/s²; a zero scale leaves sign(BatchNorm(0)).
     /// </summary>
-    private static LayerOutput Thresholds(TorchSharp.Modules.NormBase norm, int fanIn, bool codes, long denominator, bool twoDimensional)
+    private static LayerOutput Thresholds(TorchSharp.Modules.NormBase norm, int range, bool codes, long denominator, bool twoDimensional, float[]? channelScales)
     {
         var p = Parameters(norm);
         var outputs = p.Gamma.Length;
-        if (codes)
+        SignThreshold Folded(int j, double d)
         {
-            var d = (double)denominator;
-            return LayerOutput.Signs(Enumerable.Range(0, outputs)
-                .Select(j => SignThreshold.Fold(p.Gamma[j], p.Beta[j], p.Mean[j] * d, p.Variance[j] * d * d, p.Epsilon * d * d)).ToArray());
+            var s = channelScales?[j] ?? 1.0;
+            if (s == 0)
+                return new SignThreshold(0, SignThreshold.Fold(p.Gamma[j], p.Beta[j], p.Mean[j], p.Variance[j], p.Epsilon).Fires(0) ? ThresholdDirection.Always : ThresholdDirection.Never);
+            var unit = d / s;
+            return SignThreshold.Fold(p.Gamma[j], p.Beta[j], p.Mean[j] * unit, p.Variance[j] * unit * unit, p.Epsilon * unit * unit);
         }
+        var candidates = 2L * range + 1;
+        if (codes || candidates * outputs > ProbeLimit)
+            return LayerOutput.Signs(Enumerable.Range(0, outputs).Select(j => Folded(j, codes ? denominator : 1)).ToArray());
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var candidates = 2 * fanIn + 1;
-        var z = torch.arange(-fanIn, fanIn + 1, dtype: torch.ScalarType.Float32).unsqueeze(1).expand(candidates, outputs).contiguous();
+        var z = torch.arange(-range, range + 1, dtype: torch.ScalarType.Float32).unsqueeze(1).expand(candidates, outputs).contiguous();
+        if (channelScales is not null)
+            z = z.mul(torch.tensor(channelScales).unsqueeze(0));
         if (twoDimensional)
             z = z.reshape(candidates, outputs, 1, 1);
         var wasTraining = norm.training;
@@ -157,7 +216,7 @@ public static class EngineExporter
         if (wasTraining) norm.train();
         var thresholds = new SignThreshold[outputs];
         for (var j = 0; j < outputs; j++)
-            thresholds[j] = ReadThreshold(fires, j, outputs, fanIn) ?? SignThreshold.Fold(p.Gamma[j], p.Beta[j], p.Mean[j], p.Variance[j], p.Epsilon);
+            thresholds[j] = ReadThreshold(fires, j, outputs, range) ?? Folded(j, 1);
         return LayerOutput.Signs(thresholds);
     }
 
