@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Qnn.Engine;
 
@@ -119,8 +120,17 @@ public sealed class ConvLayer : EngineLayer
     public override long BinaryOperations => CodeInputs ? 0 : Macs;
     /// <inheritdoc />
     public override long OtherOperations => CodeInputs ? Macs : 0;
+    /// <summary>Floats of the zero-padded input copy and one output plane (row stride of the
+    /// padded width) that <see cref="ForwardCodePlanes"/> uses.</summary>
+    private int PaddedFloats => InputShape[0] * (InputShape[1] + 2 * Padding) * (InputShape[2] + 2 * Padding);
+    private int PlaneFloats => OutHeight * (InputShape[2] + 2 * Padding);
+
+    /// <summary>Input codes at stride 1: the convolution as shifted whole-plane additions.</summary>
+    private bool CodePlanes => CodeInputs && Stride == 1;
+
     /// <inheritdoc />
-    public override int ScratchWords => tapWeights is null ? 2 * windowWords : Groups * InputShape[1] * InputShape[2];
+    public override int ScratchWords => tapWeights is not null ? Groups * InputShape[1] * InputShape[2]
+        : 2 * windowWords + (CodePlanes ? (PaddedFloats + PlaneFloats + 1) / 2 : 0);
 
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
@@ -130,6 +140,8 @@ public sealed class ConvLayer : EngineLayer
             ForwardPixelWords(input, output, scratch);
             return;
         }
+        if (CodePlanes && ForwardCodePlanes(input, output, System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, float>(scratch.Slice(2 * windowWords))))
+            return;
         var inChannels = InputShape[0];
         var perGroupIn = inChannels / Groups;
         var perGroupOut = OutChannels / Groups;
@@ -208,6 +220,74 @@ public sealed class ConvLayer : EngineLayer
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Input codes at stride 1, one output channel at a time: the input is copied once into a
+    /// zero-padded buffer, and each tap (ci, ky, kx) adds ±(the padded planes shifted by
+    /// ky·d·W' + kx·d) to an output plane kept at the padded row width W' (its extra columns are
+    /// never read), so every tap is one contiguous vector addition. Sums are integers in float32,
+    /// exact while |z| stays below 2^24 (checked per sample; false sends the sample to the
+    /// per-position integer path).
+    /// </summary>
+    private bool ForwardCodePlanes(ReadOnlySpan<float> input, Span<float> output, Span<float> scratch)
+    {
+        int channels = InputShape[0], height = InputShape[1], width = InputShape[2];
+        var largest = 0f;
+        foreach (var code in input.Slice(0, InputSize)) largest = MathF.Max(largest, code);
+        if ((double)largest * windowBits >= 1 << 24)
+            return false;
+        int paddedHeight = height + 2 * Padding, paddedWidth = width + 2 * Padding;
+        var padded = scratch.Slice(0, PaddedFloats);
+        var plane = scratch.Slice(PaddedFloats, PlaneFloats);
+        padded.Clear();
+        for (var c = 0; c < channels; c++)
+            for (var y = 0; y < height; y++)
+                input.Slice((c * height + y) * width, width).CopyTo(padded.Slice((c * paddedHeight + y + Padding) * paddedWidth + Padding, width));
+        var perGroupIn = channels / Groups;
+        var perGroupOut = OutChannels / Groups;
+        var taps = Kernel * Kernel;
+        var outPlane = OutHeight * OutWidth;
+        // The last tap's shifted plane may run past the padded buffer by up to its extra columns.
+        var length = Math.Min(PlaneFloats, paddedHeight * paddedWidth - (Kernel - 1) * Dilation * (paddedWidth + 1));
+        if (length <= 0)
+            return true;
+        for (var c = 0; c < OutChannels; c++)
+        {
+            plane.Clear();
+            var weights = codeWeights.AsSpan(c * windowBits, windowBits);
+            var firstIn = c / perGroupOut * perGroupIn;
+            for (var ci = 0; ci < perGroupIn; ci++)
+            {
+                var source = padded.Slice((firstIn + ci) * paddedHeight * paddedWidth);
+                for (var tap = 0; tap < taps; tap++)
+                {
+                    var shift = tap / Kernel * Dilation * paddedWidth + tap % Kernel * Dilation;
+                    AddSigned(plane.Slice(0, length), source.Slice(shift, length), weights[ci * taps + tap] > 0);
+                }
+            }
+            // Outputs for the whole plane in place (the extra columns too), then row by row out.
+            Output.ApplyChannel(c, plane.Slice(0, length), plane.Slice(0, length));
+            for (var oy = 0; oy < OutHeight; oy++)
+                plane.Slice(oy * paddedWidth, OutWidth).CopyTo(output.Slice(c * outPlane + oy * OutWidth, OutWidth));
+        }
+        return true;
+    }
+
+    /// <summary>target += source (or -= source).</summary>
+    private static void AddSigned(Span<float> target, ReadOnlySpan<float> source, bool add)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= target.Length; i += 16)
+            {
+                var (t, x) = (Vector512.Create((ReadOnlySpan<float>)target.Slice(i, 16)), Vector512.Create(source.Slice(i, 16)));
+                (add ? t + x : t - x).CopyTo(target.Slice(i, 16));
+            }
+        }
+        for (; i < target.Length; i++)
+            target[i] += add ? source[i] : -source[i];
     }
 
     /// <summary>The taps of output position (oy, ox) that fall inside the image: each one's pixel

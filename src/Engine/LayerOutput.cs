@@ -90,4 +90,25 @@ public sealed class LayerOutput
         for (; j < Count; j++)
             outputs[j] = Apply(j, z[j] * multiplier);
     }
+
+    /// <summary>outputs[k] = Apply(j, z[k]) for one output j (a channel) over many positions, for
+    /// integer-valued z below 2^24 in magnitude (exact in float32).</summary>
+    public void ApplyChannel(int j, ReadOnlySpan<float> z, Span<float> outputs)
+    {
+        var k = 0;
+        if (lowest is not null && Vector512.IsHardwareAccelerated)
+        {
+            // Thresholds beyond ±2^24 round as floats but still lie beyond every z.
+            var (low, high) = (Vector512.Create((float)lowest[j]), Vector512.Create((float)highest![j]));
+            var (plus, minus) = (Vector512.Create(1f), Vector512.Create(-1f));
+            for (; k + 16 <= z.Length; k += 16)
+            {
+                var value = Vector512.Create(z.Slice(k, 16));
+                var fires = Vector512.GreaterThanOrEqual(value, low) & Vector512.LessThanOrEqual(value, high);
+                Vector512.ConditionalSelect(fires, plus, minus).CopyTo(outputs.Slice(k, 16));
+            }
+        }
+        for (; k < z.Length; k++)
+            outputs[k] = Apply(j, (long)z[k]);
+    }
 }

@@ -32,12 +32,16 @@ public class ConvAndFormatTests
     [InlineData(70, 5, 5, 3, 3, 1, 1, 1, 1, false)]   // over 64 channels per group: packed windows
     [InlineData(1, 8, 8, 5, 3, 1, 1, 1, 1, true)]
     [InlineData(4, 6, 6, 4, 2, 1, 0, 1, 4, true)]
-    public void A_binary_convolution_matches_the_direct_one(int channels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups, bool codes)
+    [InlineData(1, 28, 28, 6, 5, 1, 2, 1, 1, true)]      // BinaryLeNet5's first layer: shifted planes
+    [InlineData(3, 9, 7, 4, 3, 1, 2, 2, 1, true)]        // dilated, padding wider than the reach
+    [InlineData(2, 9, 9, 3, 3, 2, 1, 1, 1, true)]        // stride 2: per position
+    [InlineData(3, 6, 6, 2, 3, 1, 1, 1, 1, true, 1 << 20)]  // sums past 2^24: per position in integers
+    public void A_binary_convolution_matches_the_direct_one(int channels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups, bool codes, int codeLimit = 256)
     {
         var random = new Random(channels * 100 + kernel);
         var shape = new[] { channels, height, width };
         var input = codes
-            ? Enumerable.Range(0, channels * height * width).Select(_ => (float)random.Next(256)).ToArray()
+            ? Enumerable.Range(0, channels * height * width).Select(_ => (float)random.Next(codeLimit)).ToArray()
             : Signs(random, channels * height * width);
         var perRow = channels / groups * kernel * kernel;
         var weights = Signs(random, outChannels * perRow);
@@ -55,6 +59,26 @@ public class ConvAndFormatTests
                 for (var ox = 0; ox < layer.OutWidth; ox++)
                     Assert.Equal(Reference(input, shape, weights, c, groups, kernel, stride, padding, dilation, oy, ox),
                         (long)output[(c * layer.OutHeight + oy) * layer.OutWidth + ox]);
+    }
+
+    [Fact]
+    public void Code_convolutions_apply_every_threshold_direction_per_channel()
+    {
+        var random = new Random(9);
+        var shape = new[] { 2, 10, 10 };
+        var input = Enumerable.Range(0, 200).Select(_ => (float)random.Next(256)).ToArray();
+        var weights = Signs(random, 4 * 18);
+        var packed = Enumerable.Range(0, 4).Select(c => BitPacking.PackSigns(weights.AsSpan(c * 18, 18))[0]).ToArray();
+        var thresholds = new[] { new SignThreshold(100, ThresholdDirection.AtLeast), new SignThreshold(-50, ThresholdDirection.AtMost),
+            new SignThreshold(0, ThresholdDirection.Always), new SignThreshold(0, ThresholdDirection.Never) };
+        var layer = new ConvLayer("conv", shape, 4, 3, 1, 1, 1, 1, packed, codeInputs: true, LayerOutput.Signs(thresholds));
+        var output = new float[layer.OutputSize];
+        layer.Forward(input, output, new ulong[layer.ScratchWords]);
+        for (var c = 0; c < 4; c++)
+            for (var p = 0; p < 100; p++)
+                Assert.Equal(thresholds[c].Fires((int)Reference(input, shape, weights, c, 1, 3, 1, 1, 1, p / 10, p % 10)) ? 1f : -1f, output[c * 100 + p]);
+        Assert.Contains(1f, output.AsSpan(0, 100).ToArray());
+        Assert.Contains(-1f, output.AsSpan(0, 100).ToArray());
     }
 
     [Fact]
