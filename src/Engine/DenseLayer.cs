@@ -198,7 +198,7 @@ public sealed class DenseLayer : EngineLayer
         var usable = planes > 0;
         for (var s = 0; s < count && usable; s++)
             usable = TryBytes(inputs.Slice(s * InputSize, InputSize), codes.Slice(s * byteStride, byteStride));
-        if (!usable || (vnniWeights is null && count > 8))
+        if (!usable)
         {
             base.ForwardBlock(inputs, outputs, count, scratch);
             return;
@@ -208,12 +208,17 @@ public sealed class DenseLayer : EngineLayer
             ByteDotVnni.Run(codes, count, vnniWeights, InputSize, sums);
         else
         {
-            var dots = sums.Slice(count * OutputSize, count);
-            for (var j = 0; j < OutputSize; j++)
+            // Without VNNI: each row meets up to 8 samples at a time (their accumulators in registers).
+            Span<int> dots = stackalloc int[8];
+            for (var start = 0; start < count; start += 8)
             {
-                RowKernels.ByteDotBlock(codes, count, byteWeights.AsSpan(j * byteStride, byteStride), dots);
-                for (var s = 0; s < count; s++)
-                    sums[s * PaddedOutputs + j] = dots[s];
+                var n = Math.Min(8, count - start);
+                for (var j = 0; j < OutputSize; j++)
+                {
+                    RowKernels.ByteDotBlock(codes.Slice(start * byteStride, n * byteStride), n, byteWeights.AsSpan(j * byteStride, byteStride), dots);
+                    for (var s = 0; s < n; s++)
+                        sums[(start + s) * PaddedOutputs + j] = dots[s];
+                }
             }
         }
         for (var s = 0; s < count; s++)

@@ -56,12 +56,7 @@ public static class QnnxFormat
             switch (layer)
             {
                 case DenseLayer dense:
-                    w.Write((byte)1);
-                    WriteString(w, dense.Name);
-                    w.Write(dense.InputSize);
-                    w.Write(dense.CodeMultipliers is null ? (byte)0 : (byte)1);
-                    foreach (var m in dense.CodeMultipliers ?? Array.Empty<int>()) w.Write(m);
-                    WriteOutput(w, dense.Output);
+                    WriteDenseHeader(w, 1, dense, dense.CodeMultipliers, dense.Output);
                     WriteWords(w, dense.PackedWeights);
                     break;
                 case ConvLayer conv:
@@ -90,12 +85,7 @@ public static class QnnxFormat
                     foreach (var v in dense.Beta) w.Write(v);
                     break;
                 case IntegerDenseLayer dense:
-                    w.Write((byte)5);
-                    WriteString(w, dense.Name);
-                    w.Write(dense.InputSize);
-                    w.Write(dense.CodeMultipliers is null ? (byte)0 : (byte)1);
-                    foreach (var m in dense.CodeMultipliers ?? Array.Empty<int>()) w.Write(m);
-                    WriteOutput(w, dense.Output);
+                    WriteDenseHeader(w, 5, dense, dense.CodeMultipliers, dense.Output);
                     w.Write((byte)dense.Coding);
                     w.Write((byte)dense.Bits);
                     if (dense.Coding == IntegerWeights.Ternary)
@@ -168,10 +158,7 @@ public static class QnnxFormat
         {
             case 1:
             {
-                var inputs = Positive(r.ReadInt32(), $"{name} inputs");
-                var codes = r.ReadByte() == 1;
-                var multipliers = codes ? Enumerable.Range(0, Count(r, inputs, 4, $"{name} multipliers")).Select(_ => r.ReadInt32()).ToArray() : null;
-                var output = ReadOutput(r, name);
+                var (inputs, multipliers, output) = ReadDenseHeader(r, name);
                 return new DenseLayer(name, inputs, Words(r, name), multipliers, output);
             }
             case 2:
@@ -198,10 +185,7 @@ public static class QnnxFormat
             }
             case 5:
             {
-                var inputs = Positive(r.ReadInt32(), $"{name} inputs");
-                var codes = r.ReadByte() == 1;
-                var multipliers = codes ? Enumerable.Range(0, Count(r, inputs, 4, $"{name} multipliers")).Select(_ => r.ReadInt32()).ToArray() : null;
-                var output = ReadOutput(r, name);
+                var (inputs, multipliers, output) = ReadDenseHeader(r, name);
                 var coding = r.ReadByte();
                 var bits = r.ReadByte();
                 return coding switch
@@ -215,6 +199,25 @@ public static class QnnxFormat
             default:
                 throw new QnnxFormatException($"layer {index}: unknown kind {kind}");
         }
+    }
+
+    /// <summary>What binary and integer dense layers share: kind, name, inputs, code multipliers, output.</summary>
+    private static void WriteDenseHeader(BinaryWriter w, byte kind, EngineLayer layer, int[]? multipliers, LayerOutput output)
+    {
+        w.Write(kind);
+        WriteString(w, layer.Name);
+        w.Write(layer.InputSize);
+        w.Write(multipliers is null ? (byte)0 : (byte)1);
+        foreach (var m in multipliers ?? Array.Empty<int>()) w.Write(m);
+        WriteOutput(w, output);
+    }
+
+    private static (int Inputs, int[]? Multipliers, LayerOutput Output) ReadDenseHeader(BinaryReader r, string name)
+    {
+        var inputs = Positive(r.ReadInt32(), $"{name} inputs");
+        var codes = r.ReadByte() == 1;
+        var multipliers = codes ? Enumerable.Range(0, Count(r, inputs, 4, $"{name} multipliers")).Select(_ => r.ReadInt32()).ToArray() : null;
+        return (inputs, multipliers, ReadOutput(r, name));
     }
 
     private static void WriteOutput(BinaryWriter w, LayerOutput output)
