@@ -69,6 +69,14 @@ public class ExportTests
     }
 
     [SkippableFact]
+    public void A_binary_lenet_on_all_10000_fashion_mnist_test_images()
+    {
+        Skip.IfNot(File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") || Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1",
+            "Debian's dataset-fashion-mnist is not installed");
+        AssertBitExact(null, "fashion-mnist", "--model", "BinaryLeNet5", "--epochs", "1", "--batch-size", "256");
+    }
+
+    [SkippableFact]
     public void A_binary_mlp_on_images_with_a_spec_file()
     {
         var data = Cli.RequireData("mnist/train-images-idx3-ubyte.gz");
