@@ -177,7 +177,7 @@ public sealed class DenseLayer : EngineLayer
         foreach (var word in packed) plus += System.Numerics.BitOperations.PopCount(word);
         var overPlus = plus <= n - plus;
         var selected = indices.Slice(0, ColumnCounter.Select(packed, n, overPlus, indices));
-        var (sign, offset) = overPlus ? (4, n - 2 * plus) : (-4, n - 2 * plus);
+        var (sign, offset) = (overPlus ? 4 : -4, n - 2 * plus);
         for (var g = 0; g < ColumnCounter.GroupsFor(OutputSize); g++)
             ColumnCounter.Count(columns.AsSpan(g * n * 8, n * 8), selected, z.Slice(g * ColumnCounter.GroupWidth, ColumnCounter.GroupWidth));
         var j = 0;

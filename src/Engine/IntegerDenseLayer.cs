@@ -21,6 +21,7 @@ public sealed class IntegerDenseLayer : EngineLayer
     private readonly sbyte[] weights;
     private readonly ulong[]? nonzero;
     private readonly ulong[]? positive;
+    private readonly int[]? nonzeroCounts;
     private readonly int[]? codeMultipliers;
     private readonly int words;
 
@@ -51,6 +52,7 @@ public sealed class IntegerDenseLayer : EngineLayer
                     if (q != 0) nonzero[j * words + (i >> 6)] |= 1UL << (i & 63);
                     if (q > 0) positive[j * words + (i >> 6)] |= 1UL << (i & 63);
                 }
+            nonzeroCounts = Enumerable.Range(0, output.Count).Select(j => weights.Skip(j * inputs).Take(inputs).Count(q => q != 0)).ToArray();
         }
     }
 
@@ -134,13 +136,10 @@ public sealed class IntegerDenseLayer : EngineLayer
             {
                 var mask = nonzero.AsSpan(j * words, words);
                 var sign = positive.AsSpan(j * words, words);
-                var (kept, disagree) = (0, 0);
+                var disagree = 0;
                 for (var w = 0; w < words; w++)
-                {
-                    kept += System.Numerics.BitOperations.PopCount(mask[w]);
                     disagree += System.Numerics.BitOperations.PopCount(mask[w] & (packed[w] ^ sign[w]));
-                }
-                z[j] = kept - 2 * disagree;
+                z[j] = nonzeroCounts![j] - 2 * disagree;
             }
             Output.ApplyAll(z, 1, output);
             return;

@@ -17,13 +17,7 @@ public sealed class LayerOutput
             // Each threshold as the range of z that fires, so a vector compares 16 outputs at once.
             (lowest, highest) = (new int[thresholds.Length], new int[thresholds.Length]);
             for (var j = 0; j < thresholds.Length; j++)
-                (lowest[j], highest[j]) = thresholds[j].Direction switch
-                {
-                    ThresholdDirection.AtLeast => (thresholds[j].Threshold, int.MaxValue),
-                    ThresholdDirection.AtMost => (int.MinValue, thresholds[j].Threshold),
-                    ThresholdDirection.Always => (int.MinValue, int.MaxValue),
-                    _ => (1, 0),
-                };
+                (lowest[j], highest[j]) = thresholds[j].FiringRange;
         }
         Alpha = alpha;
         Beta = beta;

@@ -36,12 +36,16 @@ public readonly record struct SignThreshold(int Threshold, ThresholdDirection Di
             : new SignThreshold((int)Math.Floor(boundary), ThresholdDirection.AtMost);
     }
 
-    /// <summary>Whether the neuron outputs +1 for pre-activation <paramref name="z"/>.</summary>
-    public bool Fires(int z) => Direction switch
+    /// <summary>The pre-activations that fire, as the closed range [Low, High] (empty for Never),
+    /// so that many neurons can be compared at once.</summary>
+    public (int Low, int High) FiringRange => Direction switch
     {
-        ThresholdDirection.AtLeast => z >= Threshold,
-        ThresholdDirection.AtMost => z <= Threshold,
-        ThresholdDirection.Always => true,
-        _ => false,
+        ThresholdDirection.AtLeast => (Threshold, int.MaxValue),
+        ThresholdDirection.AtMost => (int.MinValue, Threshold),
+        ThresholdDirection.Always => (int.MinValue, int.MaxValue),
+        _ => (1, 0),
     };
+
+    /// <summary>Whether the neuron outputs +1 for pre-activation <paramref name="z"/>.</summary>
+    public bool Fires(int z) => FiringRange is var (low, high) && low <= z && z <= high;
 }

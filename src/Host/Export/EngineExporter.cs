@@ -94,15 +94,16 @@ public static class EngineExporter
                 ? Logits(norm, codes ? 1f / denominator : 1f, channelScales)
                 : Thresholds(norm, fanIn * top, codes, denominator, twoDimensional: false, channelScales);
             var layerMultipliers = codes ? multipliers : null;
-            layers.Add(weights.Mode switch
+            if (weights.Mode == WeightQuant.Binary)
+                layers.Add(new DenseLayer(name, fanIn, PackRows(linear.Weight, dense.Units), layerMultipliers, folded));
+            else
             {
-                WeightQuant.Binary => new DenseLayer(name, fanIn, PackRows(linear.Weight, dense.Units), layerMultipliers, folded),
-                // Two bit-planes through the sign packer: |q| - 1/2 >= 0 where q != 0, q - 1/2 >= 0 where q = +1.
-                WeightQuant.Ternary => IntegerDenseLayer.Ternary(name, fanIn, PackRows(Integers(quantized, channelScales!, top).abs().sub(0.5), dense.Units),
-                    PackRows(Integers(quantized, channelScales!, top).sub(0.5), dense.Units), layerMultipliers, folded),
-                _ => IntegerDenseLayer.NBits(name, fanIn, weights.Bits.Value,
-                    Integers(quantized, channelScales!, top).to_type(torch.ScalarType.Int8).data<sbyte>().ToArray(), layerMultipliers, folded),
-            });
+                using var integers = Integers(quantized, channelScales!, top);
+                layers.Add(weights.Mode == WeightQuant.Ternary
+                    // Two bit-planes through the sign packer: |q| - 1/2 >= 0 where q != 0, q - 1/2 >= 0 where q = +1.
+                    ? IntegerDenseLayer.Ternary(name, fanIn, PackRows(integers.abs().sub(0.5), dense.Units), PackRows(integers.sub(0.5), dense.Units), layerMultipliers, folded)
+                    : IntegerDenseLayer.NBits(name, fanIn, weights.Bits.Value, integers.to_type(torch.ScalarType.Int8).data<sbyte>().ToArray(), layerMultipliers, folded));
+            }
             codes = false;
         }
         return new EngineModel(spec.Name, input, layers);
