@@ -56,9 +56,9 @@ type ModelCost =
       Float32Bits: int64
       Macs: MacCounts }
 
-/// What a quantized input of `bits` is: 1 bit is ±1 (binary), above 24 bits it stays float.
+/// What a quantized input of `bits` is: 1 bit is ±1 (binary), above `Limits.MaxCodeBits` it stays float.
 let inputPrecision (bits: int) =
-    if bits = 1 then Binary elif bits <= 24 then Bits bits else Float
+    if bits = 1 then Binary elif bits <= Limits.MaxCodeBits then Bits bits else Float
 
 let weightPrecision (w: WeightSpec) =
     match w.Mode with
@@ -110,36 +110,27 @@ let private modelInputPrecision (spec: ModelSpec) =
 
 /// The cost of every layer and the totals.
 let cost (spec: ModelSpec) : ModelCost =
-    let stages = Shapes.shapes spec
-    let shapeOf name = (stages |> Array.find (fun s -> s.Name = name)).Shape
-    let lastDense = spec.Layers |> Array.findIndexBack (function Dense _ -> true | Conv _ -> false)
+    let stages = Shapes.stages spec
+    let stageOf index kind = stages |> Array.find (fun s -> s.Layer = index && s.Kind = kind)
     let layerCost (inputShape: int[], inputs: Precision) (index: int, layer: LayerSpec) =
-        let name = Shapes.layerName index layer
-        let output = shapeOf name
-        let weights, kernelCount, outChannels, macs, activation, activationBits =
+        let output = (stages |> Array.findBack (fun s -> s.Layer = index)).Shape
+        let weights, kernelCount, outChannels, macs =
             match layer with
             | Dense d ->
                 let fanIn = Array.fold (*) 1 inputShape |> int64
-                d.Weights, fanIn * int64 d.Units, int64 d.Units, fanIn * int64 d.Units, d.Activation, d.ActivationBits
+                d.Weights, fanIn * int64 d.Units, int64 d.Units, fanIn * int64 d.Units
             | Conv c ->
                 let perOutput = int64 (inputShape.[0] / c.Groups) * int64 (c.Kernel * c.Kernel)
-                let convolved =
-                    [| inputShape.[1]; inputShape.[2] |]
-                    |> Array.map (fun n -> Shapes.convolvedSize n c.Kernel c.Stride c.Padding c.Dilation)
-                let positions = int64 convolved.[0] * int64 convolved.[1]
-                c.Weights, perOutput * int64 c.Channels, int64 c.Channels,
-                perOutput * int64 c.Channels * positions, c.Activation, c.ActivationBits
+                let convolved = (stageOf index StageKind.Conv).Shape
+                let positions = int64 convolved.[1] * int64 convolved.[2]
+                c.Weights, perOutput * int64 c.Channels, int64 c.Channels, perOutput * int64 c.Channels * positions
         let precision = weightPrecision weights
         let weightBits =
             kernelCount * bitsOf precision + (if hasChannelScale weights then 32L * outChannels else 0L)
         let batchNormParameters = 2L * outChannels
-        let next =
-            if index = lastDense then Float
-            else
-                activationPrecision (defaultArg activation spec.Activation)
-                    (match activationBits with Some b -> Some b | None -> spec.ActivationBits)
+        let next = Shapes.activation spec index ||> activationPrecision
         let entry =
-            { Name = name
+            { Name = Shapes.layerName index layer
               OutputShape = output
               Parameters = kernelCount + batchNormParameters
               WeightPrecision = precision

@@ -22,7 +22,7 @@ type InputQuantizer(bits: int[], perFeature: bool) as this =
         if not perFeature && bits.Length <> 1 then
             raise (ArgumentException("a per-tensor input quantizer takes one bit width", nameof bits))
 
-    static let roundedBitsLimit = 24
+    static let roundedBitsLimit = Limits.MaxCodeBits
     let rangeSize = int64 bits.Length
     let low = torch.zeros(rangeSize)
     let high = torch.ones(rangeSize)

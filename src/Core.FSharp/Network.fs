@@ -8,15 +8,6 @@ open TorchSharp
 /// `Spec.build` are the same network.
 module Topology =
 
-    /// The activation a layer uses: its own, else the model's.
-    let activationOf (spec: ModelSpec) (own: Activation option) = defaultArg own spec.Activation
-
-    /// The DoReFa width a layer uses: its own, else the model's.
-    let activationBitsOf (spec: ModelSpec) (own: int option) =
-        match own with
-        | Some b -> Some b
-        | None -> spec.ActivationBits
-
     let private stochastic (spec: ModelSpec) = spec.QMode = QMode.Stochastic
 
     /// The quantizer for a layer's weights.
@@ -51,11 +42,7 @@ module Topology =
         | Image i -> new InputQuantizer(i.Bits)
 
     /// The shape that feeds layer `index`: the input, or the previous layer's output.
-    let shapeBefore (spec: ModelSpec) (index: int) : int[] =
-        if index = 0 then Shapes.inputShape spec.Input
-        else
-            let previous = Shapes.layerName (index - 1) spec.Layers.[index - 1]
-            (Shapes.shapes spec |> Array.find (fun s -> s.Name = previous)).Shape
+    let shapeBefore (spec: ModelSpec) (index: int) : int[] = Shapes.shapeBefore spec index
 
     let private denseAt (spec: ModelSpec) index =
         match spec.Layers.[index] with
@@ -88,15 +75,8 @@ module Topology =
     /// The activation module after layer `index`, or None where there is none: the output layer,
     /// or an activation that is the identity.
     let tryActivation (spec: ModelSpec) (index: int) : QuantActivation option =
-        let lastDense = spec.Layers |> Array.findIndexBack (function Dense _ -> true | Conv _ -> false)
-        if index = lastDense then None
-        else
-            let own, ownBits =
-                match spec.Layers.[index] with
-                | Dense d -> d.Activation, d.ActivationBits
-                | Conv c -> c.Activation, c.ActivationBits
-            activationQuantizer spec (activationOf spec own) (activationBitsOf spec ownBits)
-            |> Option.map (fun q -> new QuantActivation(q))
+        let activation, bits = Shapes.activation spec index
+        activationQuantizer spec activation bits |> Option.map (fun q -> new QuantActivation(q))
 
     /// The activation module after layer `index` (for generated code, which knows there is one).
     [<CompiledName("Activation")>]
@@ -105,36 +85,28 @@ module Topology =
         | Some a -> a
         | None -> invalidArg (nameof index) $"layers[{index}] has no activation module"
 
-    /// The named modules of the whole network in forward order: `input`, then per conv block
-    /// conv·bn·act·pool, `flatten` before the first Dense of a CNN, per hidden Dense
-    /// fc·bn·drop·act, and the output fc·bn. Activations that are the identity, dropout of 0 and
-    /// a pool of 1 build no module.
+    /// The module of one stage (see `Shapes.stages`).
+    let private moduleOf (spec: ModelSpec) (stage: Stage) : torch.nn.Module<torch.Tensor, torch.Tensor> =
+        let channels () = int64 stage.Shape.[0]
+        match stage.Kind with
+        | StageKind.Input -> input spec
+        | StageKind.Conv -> conv spec stage.Layer
+        | StageKind.Dense -> linear spec stage.Layer
+        | StageKind.BatchNorm when stage.Shape.Length > 1 -> torch.nn.BatchNorm2d(channels ())
+        | StageKind.BatchNorm -> torch.nn.BatchNorm1d(channels ())
+        | StageKind.Activation -> activation spec stage.Layer
+        | StageKind.MaxPool ->
+            match spec.Layers.[stage.Layer] with
+            | Conv c -> torch.nn.MaxPool2d(int64 c.Pool)
+            | Dense _ -> invalidArg (nameof stage) $"{stage.Name} pools a dense layer"
+        | StageKind.Flatten -> torch.nn.Flatten()
+        | StageKind.Dropout -> torch.nn.Dropout(spec.Dropout)
+        | other -> invalidArg (nameof stage) $"unknown stage kind {other}"
+
+    /// The named modules of the whole network in forward order, one per stage of
+    /// `Shapes.stages` and under its name.
     let modules (spec: ModelSpec) : (string * torch.nn.Module<torch.Tensor, torch.Tensor>) list =
-        let lastDense = spec.Layers |> Array.findIndexBack (function Dense _ -> true | Conv _ -> false)
-        let activationModule index =
-            match tryActivation spec index with
-            | Some a -> [ $"act{index + 1}", a :> torch.nn.Module<_, _> ]
-            | None -> []
-        let layerModules (index: int) (layer: LayerSpec) =
-            let number = index + 1
-            match layer with
-            | Conv c ->
-                [ yield $"conv{number}", conv spec index :> torch.nn.Module<_, _>
-                  yield $"bn{number}", torch.nn.BatchNorm2d(int64 c.Channels) :> torch.nn.Module<_, _>
-                  yield! activationModule index
-                  if c.Pool > 1 then
-                      yield $"pool{number}", torch.nn.MaxPool2d(int64 c.Pool) :> torch.nn.Module<_, _> ]
-            | Dense d ->
-                [ if (shapeBefore spec index).Length > 1 then
-                      yield "flatten", torch.nn.Flatten() :> torch.nn.Module<_, _>
-                  yield $"fc{number}", linear spec index :> torch.nn.Module<_, _>
-                  yield $"bn{number}", torch.nn.BatchNorm1d(int64 d.Units) :> torch.nn.Module<_, _>
-                  if index <> lastDense && spec.Dropout > 0.0 then
-                      yield $"drop{number}", torch.nn.Dropout(spec.Dropout) :> torch.nn.Module<_, _>
-                  yield! activationModule index ]
-        [ yield "input", input spec :> torch.nn.Module<_, _>
-          for index, layer in Array.indexed spec.Layers do
-              yield! layerModules index layer ]
+        [ for stage in Shapes.stages spec -> stage.Name, moduleOf spec stage ]
 
 /// The network a spec describes, built at run time (specs read from JSON, `Spec.build`). Its
 /// submodules are registered under the names of `Topology.modules`, so its state_dict keys are

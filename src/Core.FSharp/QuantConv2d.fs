@@ -46,6 +46,13 @@ type QuantConv2d
     /// The latent (float) weights, [out, in/groups, k, k].
     member _.Weight = weight
 
+    /// The weights as integers and a scale per output channel ([out, in/groups, k, k]; see `IntegerWeights`),
+    /// what an integer-only engine stores: the evaluation forward's weights are exactly
+    /// `Integers · Scales`. Throws for float weights (`WeightQuantizer.HasIntegerForm` is false).
+    member _.IntegerWeights() : IntegerWeights =
+        use _ = torch.no_grad()
+        weightQuantizer.Integers(weight.detach())
+
     override this.forward(input) =
         functional.conv2d(
             input,

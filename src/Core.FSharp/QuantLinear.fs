@@ -29,6 +29,13 @@ type QuantLinear(inFeatures: int64, outFeatures: int64, weightQuantizer: Quantiz
     /// The weights the forward pass uses: Q(W).
     member this.QuantizedWeight = weightQuantizer.Apply(weight, this.training)
 
+    /// The weights as integers and a scale per output channel ([out, in]; see `IntegerWeights`),
+    /// what an integer-only engine stores: the evaluation forward's weights are exactly
+    /// `Integers · Scales`. Throws for float weights (`WeightQuantizer.HasIntegerForm` is false).
+    member _.IntegerWeights() : IntegerWeights =
+        use _ = torch.no_grad()
+        weightQuantizer.Integers(weight.detach())
+
     override this.forward(input) =
         functional.linear(input, weightQuantizer.Apply(weight, this.training), (if isNull bias then null else bias))
 

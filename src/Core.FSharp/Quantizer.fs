@@ -4,18 +4,50 @@ open System
 open TorchSharp
 open Qnn.Quantizers
 
+/// Quantized weights as integers and one scale per output channel, like Brevitas's
+/// `quant_weight()`: the weights a layer uses in evaluation are `Integers[o, …] · Scales[o]`.
+/// `Integers` (a float32 tensor of the weights' shape) holds ±1 for binary weights, −1/0/+1 for
+/// ternary and |q| <= `Largest` = 2^(n−1) − 1 for n-bit; `Scales` is 1 for plain binary weights,
+/// α = mean|w| for scaled binary, TWN's α for ternary and the step max|w|/Largest for n-bit (0
+/// for a ternary or n-bit channel that is all zero). Dispose it to free `Integers`.
+[<Sealed>]
+type IntegerWeights(integers: torch.Tensor, scales: float32[], largest: int, unscaled: bool) =
+    member _.Integers = integers
+    member _.Scales = scales
+    /// The largest |integer| the quantizer can emit: 1 for binary and ternary, 2^(n−1) − 1 for n-bit.
+    member _.Largest = largest
+    /// Whether every scale is 1 by construction (plain binary weights).
+    member _.Unscaled = unscaled
+    interface IDisposable with
+        member _.Dispose() = integers.Dispose()
+
 /// A named quantizer, the value layers take as a parameter (like Larq's `kernel_quantizer` and
 /// `input_quantizer`). `Apply(x, training)` runs the forward function with its estimator; the
 /// stochastic quantizers sample only while training and round deterministically in evaluation,
 /// so an evaluated accuracy never depends on a random draw. See `Quantizers` for the formulas.
 [<Sealed>]
-type Quantizer(name: string, apply: Func<torch.Tensor, bool, torch.Tensor>) =
+type Quantizer(name: string, apply: Func<torch.Tensor, bool, torch.Tensor>, integers: Func<torch.Tensor, IntegerWeights> option) =
+    new(name, apply) = Quantizer(name, apply, None)
     /// A readable name with the parameters, e.g. `sign_reste(o=3, t=1.5)`.
     member _.Name = name
     member _.Apply(x: torch.Tensor, training: bool) : torch.Tensor = apply.Invoke(x, training)
+    /// Whether the quantizer's values are integers times per-channel scales (weight quantizers).
+    member _.HasIntegerForm = integers.IsSome
+    /// The integer form of the values `Apply(w, false)` gives (see `IntegerWeights`).
+    member _.Integers(w: torch.Tensor) : IntegerWeights =
+        match integers with
+        | Some f -> f.Invoke(w)
+        | None -> raise (InvalidOperationException($"{name} has no integer form"))
     override _.ToString() = name
 
     static member private Of(name, f: torch.Tensor -> bool -> torch.Tensor) = Quantizer(name, Func<_, _, _>(f))
+
+    static member private WithIntegers(name, f: torch.Tensor -> bool -> torch.Tensor, form: torch.Tensor -> torch.Tensor * torch.Tensor, largest: int, unscaled: bool) =
+        let integers (w: torch.Tensor) =
+            let values, scales = form w
+            use scales = scales
+            new IntegerWeights(values, scales.data<float32>().ToArray(), largest, unscaled)
+        Quantizer(name, Func<_, _, _>(f), Some(Func<_, _>(integers)))
 
     /// Identity: float values, gradient 1.
     static member Identity = Quantizer.Of("identity", fun x _ -> x.alias())
@@ -29,19 +61,22 @@ type Quantizer(name: string, apply: Func<torch.Tensor, bool, torch.Tensor>) =
         let scaled = defaultArg scaled false
         let stochastic = defaultArg stochastic false
         let name = (if scaled then "binary_scaled" else "binary") + (if stochastic then "_stochastic" else "")
-        Quantizer.Of(name, fun w training -> binaryWeights scaled (stochastic && training) w)
+        Quantizer.WithIntegers(name, (fun w training -> binaryWeights scaled (stochastic && training) w),
+                               binaryWeightIntegers scaled, 1, not scaled)
 
     /// TWN ternary weights with Δ = deltaFactor·mean|w| (0.7 by default).
     static member TernaryWeights(?deltaFactor: float) =
         let factor = defaultArg deltaFactor 0.7
-        Quantizer.Of($"ternary(delta={factor}·mean|w|)", fun w _ -> ternaryWeights factor w)
+        Quantizer.WithIntegers($"ternary(delta={factor}·mean|w|)", (fun w _ -> ternaryWeights factor w),
+                               ternaryWeightIntegers factor, 1, false)
 
     /// Symmetric per-output-channel n-bit weights (2..31 bits), STE.
     static member NBitsWeights(bits: int, ?stochastic: bool) =
         if bits < 2 || bits > 31 then
             raise (ArgumentOutOfRangeException(nameof bits, bits, "n-bit weights take 2..31 bits"))
         let stochastic = defaultArg stochastic false
-        Quantizer.Of($"nbits({bits})", fun w training -> symmetricPerChannel bits (stochastic && training) w)
+        Quantizer.WithIntegers($"nbits({bits})", (fun w training -> symmetricPerChannel bits (stochastic && training) w),
+                               symmetricPerChannelIntegers bits false, symmetricTop bits, false)
 
     /// sign(x) with the clipped STE (stochastic sign while training if `stochastic`).
     static member Sign(?stochastic: bool) =

@@ -129,6 +129,9 @@ let doReFaActivation (bits: int) (x: Tensor) : Tensor =
 /// Every dimension but the first (the output channel): what per-channel statistics reduce over.
 let private channelDims (w: Tensor) = [| for d in 1L .. w.dim() - 1L -> d |]
 
+/// [out, 1, ...]: a per-channel vector shaped to broadcast over the weights.
+let private perChannelShape (w: Tensor) = [| yield w.shape.[0]; for _ in 1L .. w.dim() - 1L -> 1L |]
+
 /// Reduces |w| per output channel to shape [out, 1, ...] (mean over all other dims).
 let private perChannelMeanAbs (w: Tensor) : Tensor =
     let dims = channelDims w
@@ -141,18 +144,32 @@ let binaryWeights (scaled: bool) (stochastic: bool) (w: Tensor) : Tensor =
     let signs = binarizeWith clippedSteGradient stochastic w
     if scaled then signs * perChannelMeanAbs w else signs
 
+/// The sign of each weight (+1 for 0) and one scale per output channel, [out]: 1, or α = mean|w|
+/// with `scaled` (XNOR-Net). The integer form of `binaryWeights` in evaluation.
+let binaryWeightIntegers (scaled: bool) (w: Tensor) : Tensor * Tensor =
+    use _ = torch.no_grad()
+    let scales = if scaled then perChannelMeanAbs w |> fun a -> a.flatten() else torch.ones(w.shape.[0], dtype = w.dtype)
+    sign w, scales
+
+/// TWN's integers {-1, 0, +1} (0 where |w| <= Δ = factor·mean|w| per output channel) and α per
+/// output channel, [out]: the mean of |w| over the kept weights (0 for a channel with none).
+let ternaryWeightIntegers (deltaFactor: float) (w: Tensor) : Tensor * Tensor =
+    use _ = torch.no_grad()
+    let dims = channelDims w
+    let magnitude = w.abs()
+    let delta = perChannelMeanAbs w * deltaFactor
+    let kept = magnitude.gt(delta).AsValuesOf(w)
+    let count = kept.sum(dims, keepdim = true).ClampMin(1.0)
+    let alpha = (magnitude * kept).sum(dims, keepdim = true) / count
+    sign w * kept, alpha.flatten()
+
 /// TWN ternary weights (Li et al. 2016): per output channel Δ = factor·mean|w|,
 /// α = mean of |w| over |w| > Δ; forward α·{-1, 0, +1} (0 where |w| <= Δ); STE gradient.
 let ternaryWeights (deltaFactor: float) (w: Tensor) : Tensor =
     let value =
         use _ = torch.no_grad()
-        let dims = channelDims w
-        let magnitude = w.abs()
-        let delta = perChannelMeanAbs w * deltaFactor
-        let kept = magnitude.gt(delta).AsValuesOf(w)
-        let count = kept.sum(dims, keepdim = true).ClampMin(1.0)
-        let alpha = (magnitude * kept).sum(dims, keepdim = true) / count
-        sign w * kept * alpha
+        let integers, alpha = ternaryWeightIntegers deltaFactor w
+        integers * alpha.view(perChannelShape w)
     withIdentityGradient w value
 
 /// n-bit uniform quantization over the per-tensor range [min, max] (2 <= n <= 31):
@@ -168,16 +185,25 @@ let uniformPerTensor (bits: int) (stochastic: bool) (x: Tensor) : Tensor =
         roundTo stochastic ((x - low) / safeStep) * safeStep + low
     withIdentityGradient x value
 
+/// The largest integer of symmetric n-bit weights: 2^(n-1) - 1.
+let symmetricTop (bits: int) = (1 <<< (bits - 1)) - 1
+
+/// Symmetric n-bit integers per output channel, round(w/s) clamped to ±(2^(n-1) - 1) (rounded
+/// stochastically when `stochastic`), and the step s = max|w|/(2^(n-1) - 1) per channel, [out]
+/// (0 for an all-zero channel, whose integers are 0).
+let symmetricPerChannelIntegers (bits: int) (stochastic: bool) (w: Tensor) : Tensor * Tensor =
+    use _ = torch.no_grad()
+    let top = float (symmetricTop bits)
+    let step = w.abs().amax(channelDims w, keepdim = true) / top
+    let safeStep = torch.where(step.Gt(0.0), step, torch.ones_like(step))
+    (roundTo stochastic (w / safeStep)).ClampTo(-top, top), step.flatten()
+
 /// Symmetric n-bit quantization per output channel (2 <= n <= 31): integers in
 /// [-(2^(n-1) - 1), 2^(n-1) - 1] times s = max|w|/(2^(n-1) - 1) per channel; at most 2^n - 1
 /// levels, 0 exactly representable. Deterministic or stochastic rounding; STE gradient.
 let symmetricPerChannel (bits: int) (stochastic: bool) (w: Tensor) : Tensor =
     let value =
         use _ = torch.no_grad()
-        let dims = channelDims w
-        let top = float ((1L <<< (bits - 1)) - 1L)
-        let maxAbs = w.abs().amax(dims, keepdim = true)
-        let step = maxAbs / top
-        let safeStep = torch.where(step.Gt(0.0), step, torch.ones_like(step))
-        (roundTo stochastic (w / safeStep)).ClampTo(-top, top) * safeStep
+        let integers, step = symmetricPerChannelIntegers bits stochastic w
+        integers * step.view(perChannelShape w)
     withIdentityGradient w value

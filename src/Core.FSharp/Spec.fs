@@ -1,11 +1,14 @@
-/// The functions over model specs in one place: `Spec.validate`, `Spec.shapes`, `Spec.cost`,
+/// The functions over model specs in one place: `Spec.validate`, `Spec.stages`, `Spec.shapes`, `Spec.cost`,
 /// `Spec.build`, `Spec.toJson` and `Spec.ofJson`.
 module Qnn.Spec
 
 /// Every broken rule (errors and warnings) with its QNN code, path and message.
 let validate (spec: ModelSpec) : SpecDiagnostic list = Validation.validate spec
 
-/// Each stage's output shape: input, conv blocks (after pooling), flatten, dense layers.
+/// Every stage of the network in forward order with its kind, module name and output shape.
+let stages (spec: ModelSpec) : Stage[] = Shapes.stages spec
+
+/// Each layer's output shape: input, conv blocks (after pooling), flatten, dense layers.
 let shapes (spec: ModelSpec) : Shapes.LayerShape[] = Shapes.shapes spec
 
 /// The features entering the head: C·H·W after the last conv block (6272 for MiniMnistCnn).

@@ -96,3 +96,47 @@ let ``shapes equal a real forward pass for random valid CNN specs`` () =
         |> Array.filter (fun s -> s.Name <> "input")
         |> Array.forall (fun s -> observed.ContainsKey s.Name && observed.[s.Name] = s.Shape)
     Check.One(Config.QuickThrowOnFailure.WithMaxTest(120), Prop.forAll (Arb.fromGen randomCnn) property)
+
+[<Fact>]
+let ``MiniMnistCnn's stages are named, typed and shaped as the network runs them`` () =
+    let stages =
+        Spec.stages miniMnistCnn |> Array.map (fun s -> s.Name, s.Kind, s.Layer, List.ofArray s.Shape) |> List.ofArray
+    Assert.Equal<(string * StageKind * int * int list) list>(
+        [ "input", StageKind.Input, -1, [ 1; 28; 28 ]
+          "conv1", StageKind.Conv, 0, [ 16; 28; 28 ]
+          "bn1", StageKind.BatchNorm, 0, [ 16; 28; 28 ]
+          "act1", StageKind.Activation, 0, [ 16; 28; 28 ]
+          "conv2", StageKind.Conv, 1, [ 32; 28; 28 ]
+          "bn2", StageKind.BatchNorm, 1, [ 32; 28; 28 ]
+          "act2", StageKind.Activation, 1, [ 32; 28; 28 ]
+          "pool2", StageKind.MaxPool, 1, [ 32; 14; 14 ]
+          "flatten", StageKind.Flatten, 2, [ 6272 ]
+          "fc3", StageKind.Dense, 2, [ 32 ]
+          "bn3", StageKind.BatchNorm, 2, [ 32 ]
+          "drop3", StageKind.Dropout, 2, [ 32 ]
+          "act3", StageKind.Activation, 2, [ 32 ]
+          "fc4", StageKind.Dense, 3, [ 32 ]
+          "bn4", StageKind.BatchNorm, 3, [ 32 ]
+          "drop4", StageKind.Dropout, 3, [ 32 ]
+          "act4", StageKind.Activation, 3, [ 32 ]
+          "fc5", StageKind.Dense, 4, [ 10 ]
+          "bn5", StageKind.BatchNorm, 4, [ 10 ] ],
+        stages)
+
+[<Fact>]
+let ``every stage is a module of the built network with the stage's output shape`` () =
+    let property (spec: ModelSpec) =
+        torch.manual_seed(1L) |> ignore
+        use network = Spec.build spec
+        network.eval()
+        use _ = torch.NewDisposeScope()
+        let mutable x = torch.rand(Array.append [| 2L |] (Shapes.inputShape spec.Input |> Array.map int64))
+        let stages = Spec.stages spec
+        stages.Length = network.Layers.Length
+        && List.forall2
+            (fun (stage: Stage) (name: string, layer: torch.nn.Module<torch.Tensor, torch.Tensor>) ->
+                x <- layer.call x
+                stage.Name = name && (x.shape.[1..] |> Array.map int) = stage.Shape)
+            (List.ofArray stages)
+            network.Layers
+    Check.One(Config.QuickThrowOnFailure.WithMaxTest(60), Prop.forAll (Arb.fromGen randomCnn) property)
