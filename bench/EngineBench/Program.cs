@@ -4,7 +4,8 @@
 using System.Diagnostics;
 using Qnn;
 using Qnn.Engine;
-using Qnn.Host.Export;
+using Qnn.Export;
+using Qnn.Models;
 using TorchSharp;
 
 Allocator.tuneForTraining();
@@ -24,9 +25,9 @@ double Rate(Func<int> run, double? seconds = null)
 var models = new (string Name, string Json)[]
 {
     ("Binary MLP 784-2048-2048-10", """{ "name": "BigMlp", "kind": "mlp", "activation": "Binarize", "input": { "features": 784, "bits": 8 }, "layers": [ { "dense": 2048, "weights": "Binary" }, { "dense": 2048, "weights": "Binary" }, { "dense": 10, "weights": "Binary" } ] }"""),
-    ("VertebralMlp", Spec.toJson(Qnn.Host.Models.ModelCatalog.Resolve("VertebralMlp").Spec)),
-    ("MiniMnistCnn", Spec.toJson(Qnn.Host.Models.ModelCatalog.Resolve("MiniMnistCnn").Spec)),
-    ("BinaryLeNet5", Spec.toJson(Qnn.Host.Models.ModelCatalog.Resolve("BinaryLeNet5").Spec)),
+    ("VertebralMlp", Spec.toJson(VertebralMlp.Spec)),
+    ("MiniMnistCnn", Spec.toJson(MiniMnistCnn.Spec)),
+    ("BinaryLeNet5", Spec.toJson(BinaryLeNet5.Spec)),
 };
 Console.WriteLine($"one thread; popcount path {PopCountKernel.Best}; {budget} s per measurement");
 Console.WriteLine($"{"model",-30} {"torch b1",10} {"engine b1",10} {"ratio",7} {"torch b256",11} {"engine b256",12} {"ratio",7}");

@@ -1,4 +1,4 @@
-namespace Qnn.Host.Models;
+namespace Qnn.Models;
 
 // Models for 28×28 grayscale images (MNIST, Fashion-MNIST and their mini versions).
 

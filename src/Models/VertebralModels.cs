@@ -1,4 +1,4 @@
-namespace Qnn.Host.Models;
+namespace Qnn.Models;
 
 // The seed notebook's first model and its baselines, for the six features of UCI vertebral.
 

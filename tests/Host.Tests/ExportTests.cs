@@ -1,6 +1,6 @@
 using Qnn.Engine;
 using Qnn.Host.Data;
-using Qnn.Host.Export;
+using Qnn.Export;
 using Qnn.Host.Persistence;
 using TorchSharp;
 using Xunit;
@@ -104,11 +104,11 @@ public class ExportTests
     [Theory]
     [InlineData("""{ "name": "C", "kind": "cnn", "activation": "Binarize", "input": { "channels": 1, "height": 8, "width": 8, "bits": 8 }, "layers": [ { "conv": 4, "kernel": 3, "weights": "Ternary" }, { "dense": 2, "weights": "Binary" } ] }""", "conv1 has Ternary weights")]
     [InlineData("""{ "name": "M", "kind": "mlp", "activation": "Binarize", "input": { "features": 4, "bits": 8 }, "layers": [ { "dense": 8, "weights": "NBits", "bits": 12 }, { "dense": 2, "weights": "Binary" } ] }""", "fc1 has 12-bit weights")]
-    public void Weights_the_engine_does_not_store_are_a_usage_error(string json, string message)
+    public void Weights_the_engine_does_not_store_are_an_export_error(string json, string message)
     {
         torch.manual_seed(1);
         using var network = Qnn.Spec.build(Qnn.Spec.ofJson(json).ResultValue);
-        Assert.Contains(message, Assert.Throws<Qnn.Host.Cli.UsageException>(() => EngineExporter.Export(network)).Message);
+        Assert.Contains(message, Assert.Throws<ExportException>(() => EngineExporter.Export(network)).Message);
     }
 
     [SkippableFact]
@@ -142,11 +142,11 @@ public class ExportTests
     }
 
     [Fact]
-    public void An_unsupported_model_is_a_usage_error()
+    public void An_unsupported_model_is_an_export_error()
     {
         torch.manual_seed(1);
         using var network = Qnn.Spec.build(Models.ModelCatalog.Resolve("TernaryMlp").Spec);
-        var error = Assert.Throws<Qnn.Host.Cli.UsageException>(() => EngineExporter.Export(network));
+        var error = Assert.Throws<ExportException>(() => EngineExporter.Export(network));
         Assert.Contains("uses Activation.Ternarize", error.Message);
     }
 

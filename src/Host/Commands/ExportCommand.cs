@@ -1,7 +1,7 @@
 using System.Globalization;
 using Qnn.Engine;
 using Qnn.Host.Cli;
-using Qnn.Host.Export;
+using Qnn.Export;
 using Qnn.Host.Persistence;
 using Qnn.Host.Reports;
 
@@ -25,7 +25,15 @@ public sealed class ExportCommand(Terminal terminal)
         var output = flags.String("out") ?? throw new UsageException("qnn export: --out FILE.qnnx is required");
         var (network, _) = SavedModel.Load(load);
         using var _ = network;
-        var model = EngineExporter.Export(network);
+        EngineModel model;
+        try
+        {
+            model = EngineExporter.Export(network);
+        }
+        catch (ExportException e)
+        {
+            throw new UsageException($"qnn export: {e.Message}");
+        }
         AtomicFile.Write(output, temporary =>
         {
             using var stream = File.Create(temporary);

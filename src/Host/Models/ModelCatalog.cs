@@ -1,4 +1,5 @@
 using Qnn.Host.Cli;
+using Qnn.Models;
 using TorchSharp;
 
 namespace Qnn.Host.Models;
@@ -6,18 +7,11 @@ namespace Qnn.Host.Models;
 /// <summary>A model to train: its spec, how to build it, and the data set it is made for.</summary>
 public sealed record ModelChoice(string Name, ModelSpec Spec, Func<torch.nn.Module<torch.Tensor, torch.Tensor>> Create, string DefaultDataSet, string Description);
 
-/// <summary>The models declared in the host (through the generator), and spec files (`--model path.json`).</summary>
+/// <summary>The models declared in Qnn.Models (through the generator), and spec files (`--model path.json`).</summary>
 public static class ModelCatalog
 {
-    public static readonly IReadOnlyList<ModelChoice> All = new ModelChoice[]
-    {
-        new("VertebralMlp", VertebralMlp.Spec, () => new VertebralMlp(), "vertebral", "the seed's binary MLP (ReSTE activations)"),
-        new("FloatMlp", FloatMlp.Spec, () => new FloatMlp(), "vertebral", "float baseline with ReLU"),
-        new("TernaryMlp", TernaryMlp.Spec, () => new TernaryMlp(), "vertebral", "ternary weights and activations"),
-        new("NBitsMlp", NBitsMlp.Spec, () => new NBitsMlp(), "vertebral", "4-bit weights, 2-bit activations, per-feature input bits"),
-        new("MiniMnistCnn", MiniMnistCnn.Spec, () => new MiniMnistCnn(), "mini-mnist", "the seed's binary CNN (6272 features into the head)"),
-        new("BinaryLeNet5", BinaryLeNet5.Spec, () => new BinaryLeNet5(), "mini-mnist", "binary LeNet-5"),
-    };
+    public static readonly IReadOnlyList<ModelChoice> All =
+        DeclaredModels.All.Select(m => new ModelChoice(m.Name, m.Spec, m.Create, m.DefaultDataSet, m.Description)).ToArray();
 
     public static string Names => string.Join(", ", All.Select(m => m.Name));
 
