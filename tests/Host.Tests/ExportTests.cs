@@ -2,6 +2,7 @@ using Qnn.Engine;
 using Qnn.Host.Data;
 using Qnn.Export;
 using Qnn.Host.Persistence;
+using Qnn.Models;
 using TorchSharp;
 using Xunit;
 
@@ -26,10 +27,13 @@ public class ExportTests
         Assert.True(train.ExitCode == 0, train.Error);
         var (network, _) = SavedModel.Load(saved);
         using var _ = network;
-        var engine = EngineExporter.Export(network);
-        var data = Load(dataSet, dataDir);
-        var (_, test) = Qnn.Host.Commands.ModelData.Fit(network.Spec, network.Spec.Name, data);
+        var (_, test) = Qnn.Host.Commands.ModelData.Fit(network.Spec, network.Spec.Name, Load(dataSet, dataDir));
+        AssertSamePredictions(EngineExporter.Export(network), network, test);
+    }
 
+    /// <summary>Every test sample: the engine's class is TorchSharp's, its logits within 1e-4.</summary>
+    private static void AssertSamePredictions(EngineModel engine, torch.nn.Module<torch.Tensor, torch.Tensor> network, TensorDataset test)
+    {
         var expected = Training.predict(network, test.Features, 256);
         network.eval();
         float[] torchLogits;
@@ -50,6 +54,37 @@ public class ExportTests
                     $"sample {s}, logit {j}: engine {logits[j]}, TorchSharp {reference}");
             }
         }
+    }
+
+    [SkippableFact]
+    public void A_generated_model_exports_without_a_saved_file()
+    {
+        var data = Load("vertebral", Cli.RequireData("vertebral/column_3C.dat"));
+        var (train, test) = Qnn.Host.Commands.ModelData.Fit(VertebralMlp.Spec, "VertebralMlp", data);
+        torch.manual_seed(1);
+        using var model = new VertebralMlp();
+        var result = Trainer.Fit(model, Trainer.Configure(TrainConfig.Default, epochs: 8), train, test);
+        Assert.True(result.Accuracy > 0.6, $"trained to {result.Accuracy:P1}");
+        AssertSamePredictions(EngineExporter.Export(model, VertebralMlp.Spec), model, test);
+    }
+
+    [SkippableFact]
+    public void A_generated_cnn_exports_without_a_saved_file()
+    {
+        var data = Load("mini-mnist", Cli.RequireData("mnist/train-images-idx3-ubyte.gz"));
+        torch.manual_seed(1);
+        using var model = new MiniMnistCnn();
+        Trainer.Fit(model, Trainer.Configure(TrainConfig.Default, epochs: 1, batchSize: 128), data.Train, data.Test);
+        AssertSamePredictions(EngineExporter.Export(model, MiniMnistCnn.Spec), model, data.Test);
+    }
+
+    [Fact]
+    public void A_network_whose_modules_are_not_its_specs_is_an_export_error()
+    {
+        torch.manual_seed(1);
+        using var model = new VertebralMlp();
+        var error = Assert.Throws<ExportException>(() => EngineExporter.Export(model, MiniMnistCnn.Spec));
+        Assert.Contains("has no QuantConv2d named conv1", error.Message);
     }
 
     [SkippableFact]
