@@ -95,7 +95,7 @@ public static class EngineExporter
                 : Thresholds(norm, fanIn * top, codes, denominator, twoDimensional: false, channelScales);
             var layerMultipliers = codes ? multipliers : null;
             if (weights.Mode == WeightQuant.Binary)
-                layers.Add(new DenseLayer(name, fanIn, PackRows(linear.Weight, dense.Units), layerMultipliers, folded));
+                layers.Add(new BinaryDenseLayer(name, fanIn, PackRows(linear.Weight, dense.Units), layerMultipliers, folded));
             else
             {
                 using var integers = Integers(quantized, channelScales!, top);

@@ -55,7 +55,7 @@ public static class QnnxFormat
         {
             switch (layer)
             {
-                case DenseLayer dense:
+                case BinaryDenseLayer dense:
                     WriteDenseHeader(w, 1, dense, dense.CodeMultipliers, dense.Output);
                     WriteWords(w, dense.PackedWeights);
                     break;
@@ -159,7 +159,7 @@ public static class QnnxFormat
             case 1:
             {
                 var (inputs, multipliers, output) = ReadDenseHeader(r, name);
-                return new DenseLayer(name, inputs, Words(r, name), multipliers, output);
+                return new BinaryDenseLayer(name, inputs, Words(r, name), multipliers, output);
             }
             case 2:
             {

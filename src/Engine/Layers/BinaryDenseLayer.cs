@@ -12,7 +12,7 @@ namespace Qnn.Engine;
 /// of different widths accumulate Σ ±code·multiplier in integers (the multipliers bring them to
 /// one denominator). Then its <see cref="LayerOutput"/>: folded thresholds or logits.
 /// </summary>
-public sealed class DenseLayer : EngineLayer
+public sealed class BinaryDenseLayer : EngineLayer
 {
     private readonly ulong[] packedWeights;
     private readonly int[]? codeMultipliers;
@@ -31,7 +31,7 @@ public sealed class DenseLayer : EngineLayer
     /// <param name="packedWeights">Outputs × ⌈inputs/64⌉ packed sign rows.</param>
     /// <param name="codeMultipliers">Null for ±1 inputs; for code inputs, one integer multiplier per input.</param>
     /// <param name="output">Thresholds or logits, one per output.</param>
-    public DenseLayer(string name, int inputs, ulong[] packedWeights, int[]? codeMultipliers, LayerOutput output)
+    public BinaryDenseLayer(string name, int inputs, ulong[] packedWeights, int[]? codeMultipliers, LayerOutput output)
     {
         Name = name;
         InputSize = inputs;
