@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.Intrinsics;
 
 namespace Qnn.Engine;
@@ -51,7 +52,7 @@ public sealed class BinaryDenseLayer : EngineLayer
             rowOnes = new int[output.Count];
             for (var j = 0; j < output.Count; j++)
                 foreach (var word in packedWeights.AsSpan(j * words, words))
-                    rowOnes[j] += System.Numerics.BitOperations.PopCount(word);
+                    rowOnes[j] += BitOperations.PopCount(word);
         }
         // One multiplier for every input: bit-planes apply (codes are below 2^24, so 24 planes at most).
         planes = codeMultipliers is { Length: > 0 } m && m.All(x => x == m[0]) ? 24 : 0;
@@ -193,7 +194,7 @@ public sealed class BinaryDenseLayer : EngineLayer
     {
         var n = InputSize;
         var plus = 0;
-        foreach (var word in packed) plus += System.Numerics.BitOperations.PopCount(word);
+        foreach (var word in packed) plus += BitOperations.PopCount(word);
         var overPlus = plus <= n - plus;
         var selected = indices.Slice(0, ColumnCounter.Select(packed, n, overPlus, indices));
         var (sign, offset) = (overPlus ? 4 : -4, n - 2 * plus);
@@ -259,7 +260,7 @@ public sealed class BinaryDenseLayer : EngineLayer
             var code = (uint)input[i];
             while (code != 0)
             {
-                var b = System.Numerics.BitOperations.TrailingZeroCount(code);
+                var b = BitOperations.TrailingZeroCount(code);
                 planeWords[b * words + (i >> 6)] |= 1UL << (i & 63);
                 used = Math.Max(used, b + 1);
                 code &= code - 1;
@@ -269,7 +270,7 @@ public sealed class BinaryDenseLayer : EngineLayer
         for (var b = 0; b < used; b++)
         {
             var count = 0;
-            foreach (var word in planeWords.Slice(b * words, words)) count += System.Numerics.BitOperations.PopCount(word);
+            foreach (var word in planeWords.Slice(b * words, words)) count += BitOperations.PopCount(word);
             planeCounts[b] = count;
         }
         long multiplier = codeMultipliers![0];
