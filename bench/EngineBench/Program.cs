@@ -117,7 +117,7 @@ if (ColumnCounter.IsSupported)
     line += $"; column counter {byColumns / 1e9:F0} G ({byColumns / best:P0})";
 }
 var thresholds = Enumerable.Range(0, 2048).Select(_ => new SignThreshold(random.Next(-40, 40), ThresholdDirection.AtLeast)).ToArray();
-var layer = new DenseLayer("fc", 2048, weights, null, LayerOutput.Signs(thresholds));
+var layer = new BinaryDenseLayer("fc", 2048, weights, null, LayerOutput.Signs(thresholds));
 var (output, scratch) = (new float[2048], new ulong[layer.ScratchWords]);
 var byLayer = Rate(() => { layer.Forward(signs, output, scratch); return 2048 * 2048; });
 Console.WriteLine($"{line}; whole hidden layer {byLayer / 1e9:F0} G ({byLayer / best:P0})");

@@ -106,7 +106,7 @@ public static class EngineExporter
         var integers = weights.Integers;
         return dense.Weights.Mode switch
         {
-            WeightQuant.Binary => new DenseLayer(name, fanIn, PackRows(integers, dense.Units), multipliers, output),
+            WeightQuant.Binary => new BinaryDenseLayer(name, fanIn, PackRows(integers, dense.Units), multipliers, output),
             // Two bit-planes through the sign packer: |q| - 1/2 >= 0 where q != 0, q - 1/2 >= 0 where q = +1.
             WeightQuant.Ternary => IntegerDenseLayer.Ternary(name, fanIn, PackRows(integers.abs().sub(0.5), dense.Units), PackRows(integers.sub(0.5), dense.Units), multipliers, output),
             _ => IntegerDenseLayer.NBits(name, fanIn, dense.Weights.Bits.Value, integers.to_type(torch.ScalarType.Int8).data<sbyte>().ToArray(), multipliers, output),

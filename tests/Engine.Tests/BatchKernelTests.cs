@@ -89,7 +89,7 @@ public class BatchKernelTests
     {
         var random = new Random(inputs + outputs);
         var signs = Signs(random, outputs * inputs);
-        var layer = new DenseLayer("fc", inputs, PackRows(signs, outputs, inputs), null,
+        var layer = new BinaryDenseLayer("fc", inputs, PackRows(signs, outputs, inputs), null,
             LayerOutput.Logits(Enumerable.Repeat(1f, outputs).ToArray(), new float[outputs], 1f));
         Assert.Equal(ColumnCounter.IsSupported && outputs >= 256, layer.CountsByColumns);
         var output = new float[outputs];
@@ -109,7 +109,7 @@ public class BatchKernelTests
         var random = new Random(12);
         const int inputs = 90, outputs = 50, count = 13;
         var thresholds = Enumerable.Range(0, outputs).Select(j => new SignThreshold(random.Next(-3000, 3000), (ThresholdDirection)(j % 4))).ToArray();
-        var layer = new DenseLayer("fc1", inputs, PackRows(Signs(random, outputs * inputs), outputs, inputs), Enumerable.Repeat(1, inputs).ToArray(), LayerOutput.Signs(thresholds));
+        var layer = new BinaryDenseLayer("fc1", inputs, PackRows(Signs(random, outputs * inputs), outputs, inputs), Enumerable.Repeat(1, inputs).ToArray(), LayerOutput.Signs(thresholds));
         var codes = Enumerable.Range(0, count * inputs).Select(_ => (float)random.Next(256)).ToArray();
         var block = new float[count * outputs];
         layer.ForwardBlock(codes, block, count, new ulong[layer.BlockScratchWords(count)]);

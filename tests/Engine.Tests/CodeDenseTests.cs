@@ -31,7 +31,7 @@ public class CodeDenseTests
         for (var j = 0; j < outputs; j++)
             BitPacking.PackSigns(signs.AsSpan(j * inputs, inputs), packed.AsSpan(j * words, words));
         var multipliers = Enumerable.Range(0, inputs).Select(i => mixedMultiplier == 1 || i % 2 == 0 ? 1 : mixedMultiplier).ToArray();
-        var layer = new DenseLayer("fc1", inputs, packed, multipliers,
+        var layer = new BinaryDenseLayer("fc1", inputs, packed, multipliers,
             LayerOutput.Logits(Enumerable.Repeat(1f, outputs).ToArray(), new float[outputs], 1f));
         var output = new float[outputs];
         for (var sample = 0; sample < 20; sample++)
@@ -59,9 +59,9 @@ public class BatchPredictionTests
         ulong[] Rows(int rows, int width) => Enumerable.Range(0, rows)
             .SelectMany(_ => BitPacking.PackSigns(Enumerable.Range(0, width).Select(_ => random.Next(2) == 0 ? -1f : 1f).ToArray())).ToArray();
         var input = new InputStage(new[] { inputs }, new[] { 0f }, new[] { 1f }, new[] { 8 });
-        var first = new DenseLayer("fc1", inputs, Rows(hidden, inputs), Enumerable.Repeat(1, inputs).ToArray(),
+        var first = new BinaryDenseLayer("fc1", inputs, Rows(hidden, inputs), Enumerable.Repeat(1, inputs).ToArray(),
             LayerOutput.Signs(Enumerable.Range(0, hidden).Select(j => new SignThreshold(random.Next(-2000, 2000), ThresholdDirection.AtLeast)).ToArray()));
-        var second = new DenseLayer("fc2", hidden, Rows(classes, hidden), null,
+        var second = new BinaryDenseLayer("fc2", hidden, Rows(classes, hidden), null,
             LayerOutput.Logits(new[] { 1f, 0.5f, -1f, 2f }, new[] { 0f, 0.1f, 0.2f, -0.3f }, 1f));
         var model = new EngineModel("Batch", input, new EngineLayer[] { first, second });
         var samples = Enumerable.Range(0, 37 * inputs).Select(_ => (float)random.NextDouble()).ToArray();

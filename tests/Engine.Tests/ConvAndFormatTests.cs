@@ -99,7 +99,7 @@ public class ConvAndFormatTests
             Enumerable.Range(0, 4).Select(_ => BitPacking.PackSigns(Signs(random, 9))[0]).ToArray(), codeInputs: true,
             LayerOutput.Signs(Enumerable.Range(0, 4).Select(i => new SignThreshold(i * 10 - 20, i % 2 == 0 ? ThresholdDirection.AtLeast : ThresholdDirection.AtMost)).ToArray()));
         var pool = new MaxPoolLayer("pool1", new[] { 4, 6, 6 }, 2);
-        var dense = new DenseLayer("fc2", 36, Enumerable.Range(0, 3).Select(_ => (ulong)random.NextInt64()).ToArray(), null,
+        var dense = new BinaryDenseLayer("fc2", 36, Enumerable.Range(0, 3).Select(_ => (ulong)random.NextInt64()).ToArray(), null,
             LayerOutput.Logits(new[] { 0.5f, -0.25f, 1f }, new[] { 0.1f, 0.2f, -0.3f }, 1f));
         var head = new FloatDenseLayer("fc3", 3, Enumerable.Range(0, 6).Select(i => i * 0.1f - 0.2f).ToArray(), new[] { 1f, 2f }, new[] { 0f, -1f }, signs: false);
         return new EngineModel("Small", input, new EngineLayer[] { conv, pool, dense, head });

@@ -47,7 +47,7 @@ public class FoldingTests
         const int inputs = 130, outputs = 70;
         var weights = Enumerable.Range(0, outputs).Select(_ => Enumerable.Range(0, inputs).Select(_ => random.Next(2) == 0 ? -1f : 1f).ToArray()).ToArray();
         var norms = Enumerable.Range(0, outputs).Select(_ => (Gamma: random.NextDouble() * 2 - 1, Beta: random.NextDouble() - 0.5, Mean: random.NextDouble() * 10 - 5, Variance: random.NextDouble() * 50 + 1)).ToArray();
-        var layer = new DenseLayer("fc", inputs,
+        var layer = new BinaryDenseLayer("fc", inputs,
             weights.SelectMany(row => BitPacking.PackSigns(row)).ToArray(), null,
             LayerOutput.Signs(norms.Select(b => SignThreshold.Fold(b.Gamma, b.Beta, b.Mean, b.Variance, 1e-5)).ToArray()));
         var output = new float[outputs];

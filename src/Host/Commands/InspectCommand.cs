@@ -82,7 +82,7 @@ public sealed class InspectCommand(Terminal terminal)
         {
             rows.Add(new[]
             {
-                layer.Name, layer is Engine.IntegerDenseLayer integer ? (integer.Coding == Engine.IntegerWeights.Ternary ? "TernaryDense" : $"{integer.Bits}BitDense") : layer.GetType().Name.Replace("Layer", ""), N(layer.InputSize), N(layer.OutputSize), N(layer.ParameterBytes),
+                layer.Name, layer is Engine.BinaryDenseLayer ? "Dense" : layer is Engine.IntegerDenseLayer integer ? (integer.Coding == Engine.IntegerWeights.Ternary ? "TernaryDense" : $"{integer.Bits}BitDense") : layer.GetType().Name.Replace("Layer", ""), N(layer.InputSize), N(layer.OutputSize), N(layer.ParameterBytes),
                 N(layer.BinaryOperations), N(layer.OtherOperations),
             });
         }
@@ -98,7 +98,7 @@ public sealed class InspectCommand(Terminal terminal)
     /// <summary>What a layer's weights and BatchNorm (γ, β, mean, variance) take as float32.</summary>
     private static long FloatBytes(Engine.EngineLayer layer) => layer switch
     {
-        Engine.DenseLayer or Engine.IntegerDenseLayer => 4L * ((long)layer.InputSize * layer.OutputSize + 4L * layer.OutputSize),
+        Engine.BinaryDenseLayer or Engine.IntegerDenseLayer => 4L * ((long)layer.InputSize * layer.OutputSize + 4L * layer.OutputSize),
         Engine.FloatDenseLayer f => 4L * ((long)f.InputSize * f.OutputSize + 4L * f.OutputSize),
         Engine.ConvLayer c => 4L * ((long)c.OutChannels * (c.InputShape[0] / c.Groups) * c.Kernel * c.Kernel + 4L * c.OutChannels),
         _ => 0,

@@ -24,6 +24,11 @@ public sealed class IntegerDenseLayer : EngineLayer
     private readonly int[]? nonzeroCounts;
     private readonly int[]? codeMultipliers;
     private readonly int words;
+    // Scratch: the packed ±1 input, the inputs as integers, the integer sums.
+    private readonly ScratchRegion<ulong> packedInput;
+    private readonly ScratchRegion<ulong> integerInputs;
+    private readonly ScratchRegion<int> sums;
+    private readonly int scratchWords;
 
     private IntegerDenseLayer(string name, int inputs, IntegerWeights coding, int bits, sbyte[] weights, int[]? codeMultipliers, LayerOutput output)
     {
@@ -42,6 +47,11 @@ public sealed class IntegerDenseLayer : EngineLayer
             throw new ArgumentException($"{name}: a weight lies outside ±{top} ({bits}-bit)");
         this.weights = weights;
         this.codeMultipliers = codeMultipliers;
+        var layout = new ScratchLayout();
+        packedInput = layout.Add<ulong>(words);
+        integerInputs = layout.Add<ulong>(inputs);
+        sums = layout.Add<int>(output.Count);
+        scratchWords = layout.Words;
         if (coding == IntegerWeights.Ternary)
         {
             (nonzero, positive) = (new ulong[words * output.Count], new ulong[words * output.Count]);
@@ -122,15 +132,15 @@ public sealed class IntegerDenseLayer : EngineLayer
     public override long OtherOperations => (long)InputSize * OutputSize - BinaryOperations;
 
     /// <inheritdoc />
-    public override int ScratchWords => words + InputSize + (OutputSize + 1) / 2;
+    public override int ScratchWords => scratchWords;
 
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
     {
-        var z = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, int>(scratch.Slice(words + InputSize, (OutputSize + 1) / 2)).Slice(0, OutputSize);
+        var z = sums.In(scratch);
         if (Coding == IntegerWeights.Ternary && codeMultipliers is null)
         {
-            var packed = scratch.Slice(0, words);
+            var packed = packedInput.In(scratch);
             BitPacking.PackSigns(input.Slice(0, InputSize), packed);
             for (var j = 0; j < OutputSize; j++)
             {
@@ -145,7 +155,7 @@ public sealed class IntegerDenseLayer : EngineLayer
             return;
         }
         // Inputs as integers (±1, or code·multiplier), then one integer dot product per row.
-        var values = scratch.Slice(words, InputSize);
+        var values = integerInputs.In(scratch);
         for (var i = 0; i < InputSize; i++)
             values[i] = (ulong)(long)input[i] * (ulong)(codeMultipliers?[i] ?? 1);
         for (var j = 0; j < OutputSize; j++)

@@ -2,9 +2,6 @@ using System.Text;
 
 namespace Qnn.Engine;
 
-/// <summary>A .qnnx file that cannot be read: bad magic, unknown version, truncated, sizes that disagree.</summary>
-public sealed class QnnxFormatException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// The .qnnx file format, version 2 (version 1, without integer dense layers, is read too),
 /// little-endian throughout:
@@ -12,7 +9,7 @@ public sealed class QnnxFormatException(string message, Exception? inner = null)
 /// "QNNX"  u16 version = 2  u16 reserved = 0
 /// name: u16 length + UTF-8
 /// input: u8 rank, i32 dims[rank], i32 ranges (1 or the sample size), f32 low[ranges], f32 high[ranges], u8 bits[ranges]
-/// u32 layer count, then per layer: u8 kind (1 dense, 2 conv, 3 max-pool), name, and
+/// u32 layer count, then per layer: u8 kind (LayerKind: 1 dense, 2 conv, 3 max-pool), name, and
 ///   dense:    i32 inputs, u8 code inputs, [i32 multipliers[inputs]], output, i32 words, u64 packed weights[words]
 ///   conv:     i32 channels, height, width, out channels, kernel, stride, padding, dilation, groups,
 ///             u8 code inputs, output, i32 words, u64 packed weights[words]
@@ -55,13 +52,12 @@ public static class QnnxFormat
         {
             switch (layer)
             {
-                case DenseLayer dense:
-                    WriteDenseHeader(w, 1, dense, dense.CodeMultipliers, dense.Output);
+                case BinaryDenseLayer dense:
+                    WriteDenseHeader(w, LayerKind.BinaryDense, dense, dense.CodeMultipliers, dense.Output);
                     WriteWords(w, dense.PackedWeights);
                     break;
                 case ConvLayer conv:
-                    w.Write((byte)2);
-                    WriteString(w, conv.Name);
+                    WriteKind(w, LayerKind.Conv, conv);
                     foreach (var v in new[] { conv.InputShape[0], conv.InputShape[1], conv.InputShape[2], conv.OutChannels, conv.Kernel, conv.Stride, conv.Padding, conv.Dilation, conv.Groups })
                         w.Write(v);
                     w.Write(conv.CodeInputs ? (byte)1 : (byte)0);
@@ -69,14 +65,12 @@ public static class QnnxFormat
                     WriteWords(w, conv.PackedWeights);
                     break;
                 case MaxPoolLayer pool:
-                    w.Write((byte)3);
-                    WriteString(w, pool.Name);
+                    WriteKind(w, LayerKind.MaxPool, pool);
                     foreach (var v in pool.InputShape) w.Write(v);
                     w.Write(pool.Pool);
                     break;
                 case FloatDenseLayer dense:
-                    w.Write((byte)4);
-                    WriteString(w, dense.Name);
+                    WriteKind(w, LayerKind.FloatDense, dense);
                     w.Write(dense.InputSize);
                     w.Write(dense.OutputSize);
                     w.Write(dense.Signs ? (byte)1 : (byte)0);
@@ -85,7 +79,7 @@ public static class QnnxFormat
                     foreach (var v in dense.Beta) w.Write(v);
                     break;
                 case IntegerDenseLayer dense:
-                    WriteDenseHeader(w, 5, dense, dense.CodeMultipliers, dense.Output);
+                    WriteDenseHeader(w, LayerKind.IntegerDense, dense, dense.CodeMultipliers, dense.Output);
                     w.Write((byte)dense.Coding);
                     w.Write((byte)dense.Bits);
                     if (dense.Coding == IntegerWeights.Ternary)
@@ -152,16 +146,16 @@ public static class QnnxFormat
 
     private static EngineLayer ReadLayer(BinaryReader r, int index)
     {
-        var kind = r.ReadByte();
+        var kind = (LayerKind)r.ReadByte();
         var name = ReadString(r);
         switch (kind)
         {
-            case 1:
+            case LayerKind.BinaryDense:
             {
                 var (inputs, multipliers, output) = ReadDenseHeader(r, name);
-                return new DenseLayer(name, inputs, Words(r, name), multipliers, output);
+                return new BinaryDenseLayer(name, inputs, Words(r, name), multipliers, output);
             }
-            case 2:
+            case LayerKind.Conv:
             {
                 var v = Enumerable.Range(0, 9).Select(_ => r.ReadInt32()).ToArray();
                 if (v.Any(x => x < 0) || v[0] == 0 || v[3] == 0 || v[4] == 0 || v[5] == 0 || v[7] == 0 || v[8] == 0)
@@ -170,12 +164,12 @@ public static class QnnxFormat
                 var output = ReadOutput(r, name);
                 return new ConvLayer(name, new[] { v[0], v[1], v[2] }, v[3], v[4], v[5], v[6], v[7], v[8], Words(r, name), codes, output);
             }
-            case 3:
+            case LayerKind.MaxPool:
             {
                 var shape = Enumerable.Range(0, 3).Select(_ => Positive(r.ReadInt32(), $"{name} dimension")).ToArray();
                 return new MaxPoolLayer(name, shape, Positive(r.ReadInt32(), $"{name} pool"));
             }
-            case 4:
+            case LayerKind.FloatDense:
             {
                 var inputs = Positive(r.ReadInt32(), $"{name} inputs");
                 var outputs = Positive(r.ReadInt32(), $"{name} outputs");
@@ -183,7 +177,7 @@ public static class QnnxFormat
                 var weights = Floats(r, Count(r, checked(inputs * outputs), 4, $"{name} weights"));
                 return new FloatDenseLayer(name, inputs, weights, Floats(r, Count(r, outputs, 4, $"{name} scales")), Floats(r, outputs), signs);
             }
-            case 5:
+            case LayerKind.IntegerDense:
             {
                 var (inputs, multipliers, output) = ReadDenseHeader(r, name);
                 var coding = r.ReadByte();
@@ -197,15 +191,21 @@ public static class QnnxFormat
                 };
             }
             default:
-                throw new QnnxFormatException($"layer {index}: unknown kind {kind}");
+                throw new QnnxFormatException($"layer {index}: unknown kind {(byte)kind}");
         }
     }
 
-    /// <summary>What binary and integer dense layers share: kind, name, inputs, code multipliers, output.</summary>
-    private static void WriteDenseHeader(BinaryWriter w, byte kind, EngineLayer layer, int[]? multipliers, LayerOutput output)
+    /// <summary>What opens every layer: its kind and name.</summary>
+    private static void WriteKind(BinaryWriter w, LayerKind kind, EngineLayer layer)
     {
-        w.Write(kind);
+        w.Write((byte)kind);
         WriteString(w, layer.Name);
+    }
+
+    /// <summary>What binary and integer dense layers share: kind, name, inputs, code multipliers, output.</summary>
+    private static void WriteDenseHeader(BinaryWriter w, LayerKind kind, EngineLayer layer, int[]? multipliers, LayerOutput output)
+    {
+        WriteKind(w, kind, layer);
         w.Write(layer.InputSize);
         w.Write(multipliers is null ? (byte)0 : (byte)1);
         foreach (var m in multipliers ?? Array.Empty<int>()) w.Write(m);

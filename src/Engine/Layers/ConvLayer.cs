@@ -20,6 +20,14 @@ public sealed class ConvLayer : EngineLayer
     private readonly ulong[]? tapWeights;
     /// <summary>For input codes: each weight as ±1, in [out channel, in channel, tap] order.</summary>
     private readonly sbyte[]? codeWeights;
+    // Scratch: channel words per pixel (±1 inputs by pixel words), else one packed window and its
+    // validity mask, then for input codes at stride 1 the zero-padded input copy and one output plane.
+    private readonly ScratchRegion<ulong> pixelWords;
+    private readonly ScratchRegion<ulong> packedWindow;
+    private readonly ScratchRegion<ulong> validTaps;
+    private readonly ScratchRegion<float> paddedInput;
+    private readonly ScratchRegion<float> outputPlane;
+    private readonly int scratchWords;
 
     /// <param name="name">The layer's name (conv1…).</param>
     /// <param name="inputShape">[channels, height, width] in.</param>
@@ -74,6 +82,15 @@ public sealed class ConvLayer : EngineLayer
                             tapWeights[c * kernel * kernel + tap] |= 1UL << ci;
                     }
         }
+        var byPixels = tapWeights is not null;
+        var layout = new ScratchLayout();
+        pixelWords = layout.Add<ulong>(byPixels ? groups * inputShape[1] * inputShape[2] : 0);
+        packedWindow = layout.Add<ulong>(byPixels ? 0 : windowWords);
+        validTaps = layout.Add<ulong>(byPixels ? 0 : windowWords);
+        paddedInput = layout.Add<float>(CodePlanes ? PaddedFloats : 0);
+        // Right after the padded copy, as a float (its offset need not be a whole word).
+        outputPlane = layout.Add<float>(CodePlanes ? PlaneFloats : 0, alignment: sizeof(float));
+        scratchWords = layout.Words;
     }
 
     private int OutSize(int size)
@@ -129,24 +146,23 @@ public sealed class ConvLayer : EngineLayer
     private bool CodePlanes => CodeInputs && Stride == 1;
 
     /// <inheritdoc />
-    public override int ScratchWords => tapWeights is not null ? Groups * InputShape[1] * InputShape[2]
-        : 2 * windowWords + (CodePlanes ? (PaddedFloats + PlaneFloats + 1) / 2 : 0);
+    public override int ScratchWords => scratchWords;
 
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
     {
         if (tapWeights is not null)
         {
-            ForwardPixelWords(input, output, scratch);
+            ForwardPixelWords(input, output, pixelWords.In(scratch));
             return;
         }
-        if (CodePlanes && ForwardCodePlanes(input, output, System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, float>(scratch.Slice(2 * windowWords))))
+        if (CodePlanes && ForwardCodePlanes(input, output, paddedInput.In(scratch), outputPlane.In(scratch)))
             return;
         var inChannels = InputShape[0];
         var perGroupIn = inChannels / Groups;
         var perGroupOut = OutChannels / Groups;
-        var window = scratch.Slice(0, windowWords);
-        var valid = scratch.Slice(windowWords, windowWords);
+        var window = packedWindow.In(scratch);
+        var valid = validTaps.In(scratch);
         for (var oy = 0; oy < OutHeight; oy++)
         {
             for (var ox = 0; ox < OutWidth; ox++)
@@ -230,7 +246,7 @@ public sealed class ConvLayer : EngineLayer
     /// exact while |z| stays below 2^24 (checked per sample; false sends the sample to the
     /// per-position integer path).
     /// </summary>
-    private bool ForwardCodePlanes(ReadOnlySpan<float> input, Span<float> output, Span<float> scratch)
+    private bool ForwardCodePlanes(ReadOnlySpan<float> input, Span<float> output, Span<float> padded, Span<float> plane)
     {
         int channels = InputShape[0], height = InputShape[1], width = InputShape[2];
         var largest = 0f;
@@ -238,8 +254,6 @@ public sealed class ConvLayer : EngineLayer
         if ((double)largest * windowBits >= 1 << 24)
             return false;
         int paddedHeight = height + 2 * Padding, paddedWidth = width + 2 * Padding;
-        var padded = scratch.Slice(0, PaddedFloats);
-        var plane = scratch.Slice(PaddedFloats, PlaneFloats);
         padded.Clear();
         for (var c = 0; c < channels; c++)
             for (var y = 0; y < height; y++)

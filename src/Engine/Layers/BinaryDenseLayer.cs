@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.Intrinsics;
 
 namespace Qnn.Engine;
@@ -12,7 +13,7 @@ namespace Qnn.Engine;
 /// of different widths accumulate Σ ±code·multiplier in integers (the multipliers bring them to
 /// one denominator). Then its <see cref="LayerOutput"/>: folded thresholds or logits.
 /// </summary>
-public sealed class DenseLayer : EngineLayer
+public sealed class BinaryDenseLayer : EngineLayer
 {
     private readonly ulong[] packedWeights;
     private readonly int[]? codeMultipliers;
@@ -25,13 +26,15 @@ public sealed class DenseLayer : EngineLayer
     private readonly sbyte[]? vnniWeights;
     private readonly sbyte[]? byteWeights;
     private readonly int byteStride;
+    // One sample's scratch regions (a block's are laid out per block).
+    private readonly Regions one;
 
     /// <param name="name">The layer's name (fc1…).</param>
     /// <param name="inputs">Inputs per sample.</param>
     /// <param name="packedWeights">Outputs × ⌈inputs/64⌉ packed sign rows.</param>
     /// <param name="codeMultipliers">Null for ±1 inputs; for code inputs, one integer multiplier per input.</param>
     /// <param name="output">Thresholds or logits, one per output.</param>
-    public DenseLayer(string name, int inputs, ulong[] packedWeights, int[]? codeMultipliers, LayerOutput output)
+    public BinaryDenseLayer(string name, int inputs, ulong[] packedWeights, int[]? codeMultipliers, LayerOutput output)
     {
         Name = name;
         InputSize = inputs;
@@ -49,7 +52,7 @@ public sealed class DenseLayer : EngineLayer
             rowOnes = new int[output.Count];
             for (var j = 0; j < output.Count; j++)
                 foreach (var word in packedWeights.AsSpan(j * words, words))
-                    rowOnes[j] += System.Numerics.BitOperations.PopCount(word);
+                    rowOnes[j] += BitOperations.PopCount(word);
         }
         // One multiplier for every input: bit-planes apply (codes are below 2^24, so 24 planes at most).
         planes = codeMultipliers is { Length: > 0 } m && m.All(x => x == m[0]) ? 24 : 0;
@@ -66,6 +69,7 @@ public sealed class DenseLayer : EngineLayer
                 for (var i = 0; i < inputs; i++)
                     byteWeights[j * byteStride + i] = (sbyte)BitPacking.SignAt(packedWeights.AsSpan(j * words, words), i);
         }
+        one = LayOut(1);
     }
 
     /// <inheritdoc />
@@ -101,65 +105,81 @@ public sealed class DenseLayer : EngineLayer
     private int PaddedOutputs => vnniWeights is not null ? ByteDotVnni.PaddedOutputs(OutputSize)
         : columns is not null ? ColumnCounter.GroupsFor(OutputSize) * ColumnCounter.GroupWidth : OutputSize;
 
-    // Scratch, in this order: packed input (and its bit-planes), integer sums for a block of
-    // samples, selected input indices, then byte codes for a block of samples.
-    private int PackedWords => words * (1 + planes);
-    private int SumWords(int count) => (count * PaddedOutputs + 1) / 2;
-    private int IndexWords => columns is null ? 0 : (InputSize + 1) / 2;
-    private int CodeWords(int count) => (count * byteStride + 7) / 8;
+    /// <summary>The scratch regions for some samples: the packed ±1 input, the bit-planes of codes
+    /// of one width, integer sums, the inputs the column counter selects, and byte codes.</summary>
+    private readonly record struct Regions(ScratchRegion<ulong> Packed, ScratchRegion<ulong> Planes, ScratchRegion<int> Sums,
+        ScratchRegion<int> Selected, ScratchRegion<byte> Codes, int Words);
+
+    /// <summary>The regions for <paramref name="count"/> samples, in this order.</summary>
+    private Regions LayOut(int count)
+    {
+        var layout = new ScratchLayout();
+        var packed = layout.Add<ulong>(words);
+        var planeWords = layout.Add<ulong>(words * planes);
+        var sums = layout.Add<int>(count * PaddedOutputs);
+        var selected = layout.Add<int>(columns is null ? 0 : InputSize);
+        var codes = layout.Add<byte>(count * byteStride);
+        return new Regions(packed, planeWords, sums, selected, codes, layout.Words);
+    }
 
     /// <inheritdoc />
-    public override int ScratchWords => BlockScratchWords(1);
+    public override int ScratchWords => one.Words;
 
     /// <inheritdoc />
-    public override int BlockScratchWords(int count) => PackedWords + SumWords(count) + IndexWords + CodeWords(count);
-
-    private Span<int> Sums(Span<ulong> scratch, int count) =>
-        System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, int>(scratch.Slice(PackedWords, SumWords(count))).Slice(0, count * PaddedOutputs);
-
-    private Span<byte> Codes(Span<ulong> scratch, int count) =>
-        System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, byte>(scratch.Slice(PackedWords + SumWords(count) + IndexWords, CodeWords(count))).Slice(0, count * byteStride);
+    public override int BlockScratchWords(int count) => LayOut(count).Words;
 
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
     {
-        var sums = Sums(scratch, 1);
         if (codeMultipliers is null)
+            ForwardSigns(input, output, scratch);
+        else if (planes > 0 && ByteCodes.TryNarrow(input.Slice(0, InputSize), one.Codes.In(scratch)))
+            ForwardBytes(output, scratch);
+        else if (planes > 0)
+            ForwardPlanes(input, output, one.Planes.In(scratch));
+        else
+            ForwardMixedCodes(input, output);
+    }
+
+    /// <summary>±1 inputs: packed once, then counted by columns or row by row.</summary>
+    private void ForwardSigns(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
+    {
+        var sums = one.Sums.In(scratch);
+        var packed = one.Packed.In(scratch);
+        BitPacking.PackSigns(input.Slice(0, InputSize), packed);
+        if (columns is not null)
+            CountByColumns(packed, sums, one.Selected.In(scratch));
+        else
         {
-            var packed = scratch.Slice(0, words);
-            BitPacking.PackSigns(input.Slice(0, InputSize), packed);
-            if (columns is not null)
-                CountByColumns(packed, sums, System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, int>(scratch.Slice(PackedWords + SumWords(1), IndexWords)));
-            else
-            {
-                RowKernels.XorPopCountRows(packed, packedWeights, sums, PopCountKernel.Best);
-                for (var j = 0; j < OutputSize; j++)
-                    sums[j] = InputSize - 2 * sums[j];
-            }
-            Output.ApplyAll(sums, 1, output);
-            return;
+            RowKernels.XorPopCountRows(packed, packedWeights, sums, PopCountKernel.Best);
+            for (var j = 0; j < OutputSize; j++)
+                sums[j] = InputSize - 2 * sums[j];
         }
-        if (planes > 0 && TryBytes(input, Codes(scratch, 1)))
-        {
-            if (vnniWeights is not null)
-                ByteDotVnni.Run(Codes(scratch, 1), 1, vnniWeights, InputSize, sums);
-            else
-                RowKernels.ByteDotRows(Codes(scratch, 1), byteWeights, byteStride, sums);
-            Output.ApplyAll(sums.Slice(0, OutputSize), codeMultipliers[0], output);
-            return;
-        }
-        if (planes > 0)
-        {
-            ForwardPlanes(input, output, scratch);
-            return;
-        }
+        Output.ApplyAll(sums, 1, output);
+    }
+
+    /// <summary>One sample's codes, already narrowed to bytes: u8 × ±1 byte dots.</summary>
+    private void ForwardBytes(Span<float> output, Span<ulong> scratch)
+    {
+        var codes = one.Codes.In(scratch);
+        var sums = one.Sums.In(scratch);
+        if (vnniWeights is not null)
+            ByteDotVnni.Run(codes, 1, vnniWeights, InputSize, sums);
+        else
+            RowKernels.ByteDotRows(codes, byteWeights, byteStride, sums);
+        Output.ApplyAll(sums.Slice(0, OutputSize), codeMultipliers![0], output);
+    }
+
+    /// <summary>Codes of different widths: Σ ±code·multiplier in integers, input by input.</summary>
+    private void ForwardMixedCodes(ReadOnlySpan<float> input, Span<float> output)
+    {
         for (var j = 0; j < OutputSize; j++)
         {
             var row = packedWeights.AsSpan(j * words, words);
             long z = 0;
             for (var i = 0; i < InputSize; i++)
             {
-                var term = (long)input[i] * codeMultipliers[i];
+                var term = (long)input[i] * codeMultipliers![i];
                 z += ((row[i >> 6] >> (i & 63)) & 1) == 1 ? term : -term;
             }
             output[j] = Output.Apply(j, z);
@@ -174,7 +194,7 @@ public sealed class DenseLayer : EngineLayer
     {
         var n = InputSize;
         var plus = 0;
-        foreach (var word in packed) plus += System.Numerics.BitOperations.PopCount(word);
+        foreach (var word in packed) plus += BitOperations.PopCount(word);
         var overPlus = plus <= n - plus;
         var selected = indices.Slice(0, ColumnCounter.Select(packed, n, overPlus, indices));
         var (sign, offset) = (overPlus ? 4 : -4, n - 2 * plus);
@@ -194,68 +214,45 @@ public sealed class DenseLayer : EngineLayer
     public override void ForwardBlock(ReadOnlySpan<float> inputs, Span<float> outputs, int count, Span<ulong> scratch)
     {
         // Input codes of up to 8 bits: each weight row (or VNNI panel) is read once for the block.
-        var codes = Codes(scratch, count);
+        var block = LayOut(count);
+        var codes = block.Codes.In(scratch);
         var usable = planes > 0;
         for (var s = 0; s < count && usable; s++)
-            usable = TryBytes(inputs.Slice(s * InputSize, InputSize), codes.Slice(s * byteStride, byteStride));
+            usable = ByteCodes.TryNarrow(inputs.Slice(s * InputSize, InputSize), codes.Slice(s * byteStride, byteStride));
         if (!usable)
         {
             base.ForwardBlock(inputs, outputs, count, scratch);
             return;
         }
-        var sums = Sums(scratch, count);
+        var sums = block.Sums.In(scratch);
         if (vnniWeights is not null)
             ByteDotVnni.Run(codes, count, vnniWeights, InputSize, sums);
         else
-        {
-            // Without VNNI: each row meets up to 8 samples at a time (their accumulators in registers).
-            Span<int> dots = stackalloc int[8];
-            for (var start = 0; start < count; start += 8)
-            {
-                var n = Math.Min(8, count - start);
-                for (var j = 0; j < OutputSize; j++)
-                {
-                    RowKernels.ByteDotBlock(codes.Slice(start * byteStride, n * byteStride), n, byteWeights.AsSpan(j * byteStride, byteStride), dots);
-                    for (var s = 0; s < n; s++)
-                        sums[(start + s) * PaddedOutputs + j] = dots[s];
-                }
-            }
-        }
+            ByteDotsByRows(codes, count, sums);
         for (var s = 0; s < count; s++)
             Output.ApplyAll(sums.Slice(s * PaddedOutputs, OutputSize), codeMultipliers![0], outputs.Slice(s * OutputSize, OutputSize));
     }
 
-    /// <summary>Copies codes into bytes (zero-padded); false when a code exceeds 255.</summary>
-    private bool TryBytes(ReadOnlySpan<float> input, Span<byte> bytes)
+    /// <summary>A block's byte dots without VNNI: each row meets up to 8 samples at a time (their
+    /// accumulators in registers); sample s's sums start at s·<see cref="PaddedOutputs"/>.</summary>
+    private void ByteDotsByRows(ReadOnlySpan<byte> codes, int count, Span<int> sums)
     {
-        bytes.Clear();
-        var i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        Span<int> dots = stackalloc int[8];
+        for (var start = 0; start < count; start += 8)
         {
-            var limit = Vector512.Create(255f);
-            for (; i + 16 <= InputSize; i += 16)
+            var n = Math.Min(8, count - start);
+            for (var j = 0; j < OutputSize; j++)
             {
-                var code = Vector512.Create(input.Slice(i, 16));
-                if (Vector512.GreaterThanAny(code, limit))
-                    return false;
-                var narrowed = Vector512.Narrow(Vector512.Narrow(Vector512.ConvertToInt32(code), Vector512<int>.Zero), Vector512<short>.Zero);
-                narrowed.AsByte().GetLower().GetLower().CopyTo(bytes.Slice(i, 16));
+                RowKernels.ByteDotBlock(codes.Slice(start * byteStride, n * byteStride), n, byteWeights.AsSpan(j * byteStride, byteStride), dots);
+                for (var s = 0; s < n; s++)
+                    sums[(start + s) * PaddedOutputs + j] = dots[s];
             }
         }
-        for (; i < InputSize; i++)
-        {
-            var code = input[i];
-            if (code > 255)
-                return false;
-            bytes[i] = (byte)code;
-        }
-        return true;
     }
 
     /// <summary>Integer codes of one width by bit-planes: each plane is a packed vector.</summary>
-    private void ForwardPlanes(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
+    private void ForwardPlanes(ReadOnlySpan<float> input, Span<float> output, Span<ulong> planeWords)
     {
-        var planeWords = scratch.Slice(0, words * planes);
         planeWords.Clear();
         var used = 0;
         for (var i = 0; i < InputSize; i++)
@@ -263,7 +260,7 @@ public sealed class DenseLayer : EngineLayer
             var code = (uint)input[i];
             while (code != 0)
             {
-                var b = System.Numerics.BitOperations.TrailingZeroCount(code);
+                var b = BitOperations.TrailingZeroCount(code);
                 planeWords[b * words + (i >> 6)] |= 1UL << (i & 63);
                 used = Math.Max(used, b + 1);
                 code &= code - 1;
@@ -273,7 +270,7 @@ public sealed class DenseLayer : EngineLayer
         for (var b = 0; b < used; b++)
         {
             var count = 0;
-            foreach (var word in planeWords.Slice(b * words, words)) count += System.Numerics.BitOperations.PopCount(word);
+            foreach (var word in planeWords.Slice(b * words, words)) count += BitOperations.PopCount(word);
             planeCounts[b] = count;
         }
         long multiplier = codeMultipliers![0];

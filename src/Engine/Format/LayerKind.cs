@@ -1,0 +1,17 @@
+namespace Qnn.Engine;
+
+/// <summary>The byte that opens each layer in a .qnnx file. The values are the file format: a
+/// value once written stays (version-1 files hold kinds 1 to 4).</summary>
+internal enum LayerKind : byte
+{
+    /// <summary><see cref="BinaryDenseLayer"/>.</summary>
+    BinaryDense = 1,
+    /// <summary><see cref="ConvLayer"/>.</summary>
+    Conv = 2,
+    /// <summary><see cref="MaxPoolLayer"/>.</summary>
+    MaxPool = 3,
+    /// <summary><see cref="FloatDenseLayer"/>.</summary>
+    FloatDense = 4,
+    /// <summary><see cref="IntegerDenseLayer"/> (format version 2).</summary>
+    IntegerDense = 5,
+}
