@@ -121,8 +121,8 @@ public static class QnnxFormat
             var low = Floats(r, ranges);
             var high = Floats(r, ranges);
             var bits = r.ReadBytes(ranges).Select(b => (int)b).ToArray();
-            if (bits.Length != ranges || bits.Any(b => b is < 1 or > 24))
-                throw new QnnxFormatException("input bit widths must be 1..24");
+            if (bits.Length != ranges || bits.Any(b => b < 1 || b > InputStage.MaxCodeBits))
+                throw new QnnxFormatException($"input bit widths must be 1..{InputStage.MaxCodeBits}");
             var input = new InputStage(shape, low, high, bits);
             var layerCount = Count(r, checked((int)r.ReadUInt32()), 1, "layers");
             var layers = new List<EngineLayer>();

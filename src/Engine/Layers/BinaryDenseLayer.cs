@@ -54,8 +54,8 @@ public sealed class BinaryDenseLayer : EngineLayer
                 foreach (var word in packedWeights.AsSpan(j * words, words))
                     rowOnes[j] += BitOperations.PopCount(word);
         }
-        // One multiplier for every input: bit-planes apply (codes are below 2^24, so 24 planes at most).
-        planes = codeMultipliers is { Length: > 0 } m && m.All(x => x == m[0]) ? 24 : 0;
+        // One multiplier for every input: bit-planes apply (codes are below 2^MaxCodeBits, so that many planes at most).
+        planes = codeMultipliers is { Length: > 0 } m && m.All(x => x == m[0]) ? InputStage.MaxCodeBits : 0;
         if (planes > 0 && ByteDotVnni.IsSupported)
         {
             byteStride = ByteDotVnni.Stride(inputs);
@@ -266,7 +266,7 @@ public sealed class BinaryDenseLayer : EngineLayer
                 code &= code - 1;
             }
         }
-        Span<int> planeCounts = stackalloc int[24];
+        Span<int> planeCounts = stackalloc int[InputStage.MaxCodeBits];
         for (var b = 0; b < used; b++)
         {
             var count = 0;

@@ -10,6 +10,10 @@ namespace Qnn.Engine;
 /// </summary>
 public sealed class InputStage
 {
+    /// <summary>The widest input code: exact integers in float32 end at 24 bits. The core's
+    /// <c>Limits.MaxCodeBits</c> states the same limit for training; a test keeps them equal.</summary>
+    public const int MaxCodeBits = 24;
+
     private readonly float[] low;
     private readonly float[] span;
     private readonly float[] levels;
@@ -27,7 +31,7 @@ public sealed class InputStage
         this.low = low;
         this.span = low.Zip(high, (l, h) => MathF.Max(h - l, 1e-30f)).ToArray();
         Bits = bits;
-        levels = bits.Select(b => (float)((1L << Math.Min(b, 24)) - 1)).ToArray();
+        levels = bits.Select(b => (float)((1L << Math.Min(b, MaxCodeBits)) - 1)).ToArray();
         High = high;
     }
 
