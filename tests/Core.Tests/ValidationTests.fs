@@ -53,7 +53,7 @@ let cases : (string * ModelSpec * string * bool * string * string) list =
       "negative dropout", { vertebralMlp with Dropout = -0.1 }, "QNN007", true, "Dropout", "Dropout is -0.1"
       "NaN dropout", { vertebralMlp with Dropout = nan }, "QNN007", true, "Dropout", "Dropout is NaN"
       "ReSTE o below 1", { vertebralMlp with ResteO = 0.5 }, "QNN008", true, "ResteO", "ResteO is 0.5; ReSTE needs o >= 1 and threshold > 0"
-      "ReSTE threshold of 0", { vertebralMlp with ResteThreshold = 0.0 }, "QNN008", true, "ResteThreshold", "ReSTE needs threshold > 0"
+      "ReSTE threshold of 0", { vertebralMlp with ResteThreshold = 0.0 }, "QNN008", true, "ResteThreshold", "ResteThreshold is 0; ReSTE needs o >= 1 and threshold > 0"
       "conv block that empties the image", conv { miniMnistCnn with Input = Image { Channels = 1; Height = 4; Width = 4; Bits = 8 } } 1 (fun c -> { c with Padding = 0; Kernel = 5 }), "QNN009", true, "layers[1]", "Conv conv2 outputs 0×0 from a 4×4 input"
       "groups that do not divide the channels", conv miniMnistCnn 1 (fun c -> { c with Groups = 3 }), "QNN010", true, "layers[1].Groups", "Groups = 3, which does not divide its 16 input and 32 output channels"
       "activation on the output layer", dense vertebralMlp 2 (fun d -> { d with Activation = Some Activation.Binarize }), "QNN012", false, "layers[2].Activation", "is the output layer"
