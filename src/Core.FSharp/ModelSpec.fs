@@ -72,7 +72,7 @@ type ModelSpec =
       SwishBeta: float
       TernaryThreshold: float }
 
-/// A broken rule. Codes are the stable ones in DESIGN.md; `Path` names the field at fault
+/// A broken rule. Codes are the stable ones of docs/diagnostics; `Path` names the field at fault
 /// (`layers[2].Bits`), `Message` says the value and the rule.
 type SpecDiagnostic =
     { Code: string
@@ -90,7 +90,7 @@ type SpecDefaults =
         (
             mode: WeightQuant,
             [<Optional; DefaultParameterValue(Nullable<int>())>] bits: Nullable<int>,
-            [<Optional; DefaultParameterValue(false)>] scaled: bool
+            [<Optional; DefaultParameterValue(DslDefaults.Scaled)>] scaled: bool
         ) : WeightSpec =
         { Mode = mode; Bits = SpecDefaults.Option bits; Scaled = scaled }
 
@@ -103,19 +103,19 @@ type SpecDefaults =
         ) : LayerSpec =
         Dense
             { Units = units
-              Weights = (if isNull (box weights) then SpecDefaults.Weights WeightQuant.None else weights)
+              Weights = (if isNull (box weights) then SpecDefaults.Weights DslDefaults.WeightQuant else weights)
               Activation = SpecDefaults.Option activation
               ActivationBits = SpecDefaults.Option activationBits }
 
     static member Conv
         (
             channels: int,
-            [<Optional; DefaultParameterValue(3)>] kernel: int,
-            [<Optional; DefaultParameterValue(1)>] stride: int,
-            [<Optional; DefaultParameterValue(0)>] padding: int,
-            [<Optional; DefaultParameterValue(1)>] dilation: int,
-            [<Optional; DefaultParameterValue(1)>] groups: int,
-            [<Optional; DefaultParameterValue(1)>] pool: int,
+            [<Optional; DefaultParameterValue(DslDefaults.Kernel)>] kernel: int,
+            [<Optional; DefaultParameterValue(DslDefaults.Stride)>] stride: int,
+            [<Optional; DefaultParameterValue(DslDefaults.Padding)>] padding: int,
+            [<Optional; DefaultParameterValue(DslDefaults.Dilation)>] dilation: int,
+            [<Optional; DefaultParameterValue(DslDefaults.Groups)>] groups: int,
+            [<Optional; DefaultParameterValue(DslDefaults.Pool)>] pool: int,
             [<Optional>] weights: WeightSpec,
             [<Optional; DefaultParameterValue(Nullable<Activation>())>] activation: Nullable<Activation>,
             [<Optional; DefaultParameterValue(Nullable<int>())>] activationBits: Nullable<int>
@@ -128,22 +128,30 @@ type SpecDefaults =
               Dilation = dilation
               Groups = groups
               Pool = pool
-              Weights = (if isNull (box weights) then SpecDefaults.Weights WeightQuant.None else weights)
+              Weights = (if isNull (box weights) then SpecDefaults.Weights DslDefaults.WeightQuant else weights)
               Activation = SpecDefaults.Option activation
               ActivationBits = SpecDefaults.Option activationBits }
 
-    /// A model with the DSL's model-wide defaults (Binarize, deterministic, no dropout,
-    /// ReSTE o = 3 and t = 1.5, SwishSign β = 5, ternary threshold 0.5).
+    /// A model with the DSL's model-wide defaults (`DslDefaults`: Binarize, deterministic, no
+    /// dropout, ReSTE o = 3 and t = 1.5, SwishSign β = 5, ternary threshold 0.5).
     static member Model(name: string, kind: ModelKind, input: InputSpec, layers: LayerSpec seq) : ModelSpec =
         { Name = name
           Kind = kind
           Input = input
           Layers = Array.ofSeq layers
-          Activation = Activation.Binarize
+          Activation = DslDefaults.Activation
           ActivationBits = None
-          QMode = QMode.Deterministic
-          Dropout = 0.0
-          ResteO = 3.0
-          ResteThreshold = 1.5
-          SwishBeta = 5.0
-          TernaryThreshold = 0.5 }
+          QMode = DslDefaults.QMode
+          Dropout = DslDefaults.Dropout
+          ResteO = DslDefaults.ResteO
+          ResteThreshold = DslDefaults.ResteThreshold
+          SwishBeta = DslDefaults.SwishBeta
+          TernaryThreshold = DslDefaults.TernaryThreshold }
+
+    /// An MLP input of `count` features at the DSL's default width.
+    static member Features(count: int) : InputSpec =
+        Features { Count = count; Bits = DslDefaults.InputBits; FeatureBits = None }
+
+    /// A CNN input at the DSL's default channels and width.
+    static member Image(height: int, width: int) : InputSpec =
+        Image { Channels = DslDefaults.ImageChannels; Height = height; Width = width; Bits = DslDefaults.ImageBits }

@@ -1,6 +1,6 @@
 /// Specs as JSON files: the runtime path for models that are not declared in C#. Reading checks
 /// the format (types, unknown or missing fields, enum names) and reports the JSON path at fault;
-/// the rules of DESIGN.md are `Validation.validate`'s job. Field names follow the DSL:
+/// the rules of docs/diagnostics are `Validation.validate`'s job. Field names follow the DSL:
 ///
 ///   { "name": "VertebralMlp", "kind": "mlp",
 ///     "input": { "features": 6, "bits": 16 },            // or "featureBits": [8, 8, …]
@@ -151,25 +151,25 @@ let private readInput (kind: ModelKind) path (e: JsonElement) =
     if props.ContainsKey "features" then
         Features
             { Count = required props path "features" integer
-              Bits = optional props path "bits" integer |> Option.defaultValue 32
+              Bits = optional props path "bits" integer |> Option.defaultValue DslDefaults.InputBits
               FeatureBits =
                 optional props path "featureBits" (fun p a ->
                     if a.ValueKind <> JsonValueKind.Array then fail p $"expected an array of integers, found {a.ValueKind}"
                     a.EnumerateArray() |> Seq.mapi (fun i v -> integer $"{p}[{i}]" v) |> Array.ofSeq) }
     elif props.ContainsKey "height" || props.ContainsKey "width" || props.ContainsKey "channels" then
         Image
-            { Channels = optional props path "channels" integer |> Option.defaultValue 1
+            { Channels = optional props path "channels" integer |> Option.defaultValue DslDefaults.ImageChannels
               Height = required props path "height" integer
               Width = required props path "width" integer
-              Bits = optional props path "bits" integer |> Option.defaultValue 8 }
+              Bits = optional props path "bits" integer |> Option.defaultValue DslDefaults.ImageBits }
     else
         let expected = if kind = ModelKind.Cnn then "\"height\" and \"width\"" else "\"features\""
         fail path $"missing field {expected}"
 
 let private readWeights props path : WeightSpec =
-    { Mode = optional props path "weights" enumValue<WeightQuant> |> Option.defaultValue WeightQuant.None
+    { Mode = optional props path "weights" enumValue<WeightQuant> |> Option.defaultValue DslDefaults.WeightQuant
       Bits = optional props path "bits" integer
-      Scaled = optional props path "scaled" boolean |> Option.defaultValue false }
+      Scaled = optional props path "scaled" boolean |> Option.defaultValue DslDefaults.Scaled }
 
 let private readLayer path (e: JsonElement) : LayerSpec =
     let common = [ "weights"; "bits"; "scaled"; "activation"; "activationBits" ]
@@ -178,12 +178,12 @@ let private readLayer path (e: JsonElement) : LayerSpec =
         let props = properties path (convFields @ common) e
         Conv
             { Channels = required props path "conv" integer
-              Kernel = optional props path "kernel" integer |> Option.defaultValue 3
-              Stride = optional props path "stride" integer |> Option.defaultValue 1
-              Padding = optional props path "padding" integer |> Option.defaultValue 0
-              Dilation = optional props path "dilation" integer |> Option.defaultValue 1
-              Groups = optional props path "groups" integer |> Option.defaultValue 1
-              Pool = optional props path "pool" integer |> Option.defaultValue 1
+              Kernel = optional props path "kernel" integer |> Option.defaultValue DslDefaults.Kernel
+              Stride = optional props path "stride" integer |> Option.defaultValue DslDefaults.Stride
+              Padding = optional props path "padding" integer |> Option.defaultValue DslDefaults.Padding
+              Dilation = optional props path "dilation" integer |> Option.defaultValue DslDefaults.Dilation
+              Groups = optional props path "groups" integer |> Option.defaultValue DslDefaults.Groups
+              Pool = optional props path "pool" integer |> Option.defaultValue DslDefaults.Pool
               Weights = readWeights props path
               Activation = optional props path "activation" enumValue<Activation>
               ActivationBits = optional props path "activationBits" integer }
@@ -209,7 +209,7 @@ let private readModel (root: JsonElement) : ModelSpec =
             | "mlp" -> ModelKind.Mlp
             | "cnn" -> ModelKind.Cnn
             | _ -> fail p $"expected \"mlp\" or \"cnn\", found {e.GetRawText()}")
-    let defaults = SpecDefaults.Model("model", kind, Features { Count = 0; Bits = 32; FeatureBits = None }, [])
+    let defaults = SpecDefaults.Model("model", kind, SpecDefaults.Features 0, [])
     { Name =
         optional props path "name" (fun p e ->
             if e.ValueKind = JsonValueKind.String then e.GetString() else fail p $"expected a string, found {e.ValueKind}")

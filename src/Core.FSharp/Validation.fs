@@ -1,96 +1,163 @@
-/// The rules of DESIGN.md's diagnostic table, checked on a spec. The source generator reports the
-/// same codes for the same declarations (a shared corpus of invalid models tests both).
-/// QNN001 (partial) and QNN011 (generic or derived class) concern C# classes and only the
-/// generator reports them.
+/// The rules of docs/diagnostics, checked on a spec. The source generator reports the same codes,
+/// severities and message texts for the same declarations: its descriptors are a copy of
+/// `rules` (it cannot load this assembly), and a consistency test compares the two over the
+/// shared corpus of invalid models. QNN001 (partial) and QNN011 (generic or derived class)
+/// concern C# classes and only the generator reports them.
 module Qnn.Validation
 
 open System
+open System.Globalization
 
-let private error code path message = { Code = code; IsError = true; Path = path; Message = message }
-let private warning code path message = { Code = code; IsError = false; Path = path; Message = message }
+/// One rule of the catalog: its code, severity, title and message format (`{0}`… are the facts
+/// of the mistake; the fixed text states the rule).
+type Rule =
+    { Code: string
+      IsError: bool
+      Title: string
+      Format: string }
 
-let private inv (value: float) = value.ToString("R", Globalization.CultureInfo.InvariantCulture)
+let private rule code isError title format = { Code = code; IsError = isError; Title = title; Format = format }
 
-/// QNN004: a size that must be positive (or, for padding, not negative).
+let NotPartial =
+    rule "QNN001" true "A model class must be partial"
+        "type {0} must be declared partial, so the generator can add the members of model class {1}"
+let AttributeCount =
+    rule "QNN002" true "A model needs exactly one input attribute of its kind and one model attribute"
+        "model {0} has {1}; it needs exactly one {2}"
+let LayerOrder =
+    rule "QNN003" true "A model needs a Dense output layer; Conv only in a CNN, before any Dense"
+        "{0}; a model needs a Dense output layer, and Conv blocks only in a [QuantizedCnn], before any Dense"
+let SizeOutOfRange =
+    rule "QNN004" true "Sizes must be positive and padding not negative" "{0} is {1}; it must be {2}"
+let BitWidth =
+    rule "QNN005" true "Bit width out of range or missing" "{0} has {1}; {2} take {3}..{4} bits"
+let FeatureBits =
+    rule "QNN006" true "FeatureBits needs one width of 1..32 per input feature"
+        "{0}; FeatureBits needs one width of 1..32 bits per input feature"
+let Dropout = rule "QNN007" true "Dropout must be in [0, 1)" "Dropout is {0}; it must be in [0, 1)"
+let ResteParameters =
+    rule "QNN008" true "ReSTE needs o >= 1 and threshold > 0" "{0} is {1}; ReSTE needs o >= 1 and threshold > 0"
+let EmptyConvOutput =
+    rule "QNN009" true "A conv block's output would be empty"
+        "{0} outputs {1}×{2} from a {3}×{4} input (kernel {5}, stride {6}, padding {7}, dilation {8}, pool {9}); a conv block's output must not be empty"
+let Groups =
+    rule "QNN010" true "Groups must divide the block's input and output channels"
+        "{0} has Groups = {1}, which does not divide its {2} input and {3} output channels"
+let UnsupportedClassShape =
+    rule "QNN011" true "A model class cannot be generic, nested in a generic type, or declare a base class"
+        "model class {0} {1}; a model class cannot be generic, nested in a generic type, or declare a base class"
+let OutputActivation =
+    rule "QNN012" false "An activation declared on the output layer is ignored"
+        "{0} is the output layer; its Activation = {1} is ignored (outputs are logits)"
+let ActivationBitsRange =
+    rule "QNN013" true "ActivationBits must be 1..31" "{0} has ActivationBits = {1}; NBits activations take 1..31 bits"
+let IgnoredWeightBits =
+    rule "QNN015" false "Bits set on a weight mode that ignores it"
+        "{0} sets Bits = {1} on {2} weights; Bits applies only to NBits and is ignored"
+let ActivationBitsPairing =
+    rule "QNN016" true "ActivationBits and Activation.NBits go together"
+        "{0} has {1}; ActivationBits and Activation.NBits go together"
+let ActivationParameter =
+    rule "QNN017" true "SwishSign's beta and Ternarize's threshold must be positive" "{0} is {1}; {2} needs it > 0"
+
+/// Every rule, one per code and severity, in code order (QNN014 is reserved).
+let rules: Rule list =
+    [ NotPartial; AttributeCount; LayerOrder; SizeOutOfRange; BitWidth; FeatureBits; Dropout; ResteParameters
+      EmptyConvOutput; Groups; UnsupportedClassShape; OutputActivation; ActivationBitsRange; IgnoredWeightBits
+      ActivationBitsPairing; ActivationParameter ]
+
+/// An argument as the generator writes it: invariant, doubles round-trippable.
+let private text (argument: obj) =
+    match argument with
+    | :? float as d -> d.ToString("R", CultureInfo.InvariantCulture)
+    | :? IFormattable as f -> f.ToString(null, CultureInfo.InvariantCulture)
+    | other -> string other
+
+/// The rule's diagnostic at `path`, its message formatted from `arguments`.
+let private report (rule: Rule) path (arguments: obj list) : SpecDiagnostic =
+    { Code = rule.Code
+      IsError = rule.IsError
+      Path = path
+      Message = String.Format(CultureInfo.InvariantCulture, rule.Format, arguments |> List.map (text >> box) |> Array.ofList) }
+
+/// QNN004: a size that must be positive.
 let private positive path what (value: int) =
-    [ if value <= 0 then error "QNN004" path $"{what} is {value}; it must be positive" ]
+    [ if value <= 0 then report SizeOutOfRange path [ what; value; "positive" ] ]
+
+/// QNN005: an input width outside 1..32.
+let private inputBits (bits: int) =
+    [ if bits < 1 || bits > 32 then report BitWidth "input.Bits" [ "input"; $"Bits = {bits}"; "input widths"; 1; 32 ] ]
 
 let private inputRules (spec: ModelSpec) =
     [ match spec.Kind, spec.Input with
       | ModelKind.Mlp, Image _ ->
-          error "QNN002" "input" "an MLP takes [Input(features)], not [ImageInput]"
+          report AttributeCount "input" [ spec.Name; "[ImageInput]"; "[Input(features)], the input of an MLP" ]
       | ModelKind.Cnn, Features _ ->
-          error "QNN002" "input" "a CNN takes [ImageInput], not [Input(features)]"
+          report AttributeCount "input" [ spec.Name; "[Input(features)]"; "[ImageInput], the input of a CNN" ]
       | _ -> ()
       match spec.Input with
       | Features f ->
           yield! positive "input.Features" "input feature count" f.Count
           match f.FeatureBits with
-          | None ->
-              if f.Bits < 1 || f.Bits > 32 then
-                  error "QNN005" "input.Bits" $"input Bits is {f.Bits}; input bit widths are 1..32"
+          | None -> yield! inputBits f.Bits
           | Some widths ->
               if widths.Length <> f.Count then
-                  error "QNN006" "input.FeatureBits"
-                      $"FeatureBits has {widths.Length} entries for {f.Count} input features; it needs one per feature"
+                  report FeatureBits "input.FeatureBits" [ $"FeatureBits has {widths.Length} entries for {f.Count} input features" ]
               for i, b in Array.indexed widths do
                   if b < 1 || b > 32 then
-                      error "QNN006" $"input.FeatureBits[{i}]" $"FeatureBits[{i}] is {b}; each feature's width is 1..32"
+                      report FeatureBits $"input.FeatureBits[{i}]" [ $"FeatureBits[{i}] is {b}" ]
       | Image img ->
           yield! positive "input.Channels" "image channels" img.Channels
           yield! positive "input.Height" "image height" img.Height
           yield! positive "input.Width" "image width" img.Width
-          if img.Bits < 1 || img.Bits > 32 then
-              error "QNN005" "input.Bits" $"input Bits is {img.Bits}; input bit widths are 1..32" ]
+          yield! inputBits img.Bits ]
 
 let private weightRules path label (w: WeightSpec) =
     [ match w.Mode, w.Bits with
       | WeightQuant.NBits, None ->
-          error "QNN005" $"{path}.Bits" $"{label} uses NBits weights without Bits; NBits needs Bits = 2..31"
+          report BitWidth $"{path}.Bits" [ label; "NBits weights without Bits"; "NBits weights"; 2; 31 ]
       | WeightQuant.NBits, Some b when b < 2 || b > 31 ->
-          error "QNN005" $"{path}.Bits" $"{label} has NBits weights with Bits = {b}; NBits weights take 2..31 bits"
+          report BitWidth $"{path}.Bits" [ label; $"NBits weights with Bits = {b}"; "NBits weights"; 2; 31 ]
       | mode, Some b when mode <> WeightQuant.NBits ->
-          warning "QNN005" $"{path}.Bits" $"{label} sets Bits = {b} on {mode} weights; Bits applies only to NBits and is ignored"
+          report IgnoredWeightBits $"{path}.Bits" [ label; b; string mode ]
       | _ -> () ]
 
 let private activationBitsRange path label (bits: int option) =
     [ match bits with
-      | Some b when b < 1 || b > 31 ->
-          error "QNN013" path $"{label} ActivationBits is {b}; NBits activations take 1..31 bits"
+      | Some b when b < 1 || b > 31 -> report ActivationBitsRange path [ label; b ]
       | _ -> () ]
 
 let private modelRules (spec: ModelSpec) =
     [ if not (spec.Dropout >= 0.0 && spec.Dropout < 1.0) then
-          error "QNN007" "Dropout" $"Dropout is {inv spec.Dropout}; it must be in [0, 1)"
+          report Dropout "Dropout" [ spec.Dropout ]
       if not (spec.ResteO >= 1.0) then
-          error "QNN008" "ResteO" $"ResteO is {inv spec.ResteO}; ReSTE needs o >= 1"
+          report ResteParameters "ResteO" [ "ResteO"; spec.ResteO ]
       if not (spec.ResteThreshold > 0.0) then
-          error "QNN008" "ResteThreshold" $"ResteThreshold is {inv spec.ResteThreshold}; ReSTE needs threshold > 0"
+          report ResteParameters "ResteThreshold" [ "ResteThreshold"; spec.ResteThreshold ]
       if not (spec.SwishBeta > 0.0) then
-          error "QNN013" "SwishBeta" $"SwishBeta is {inv spec.SwishBeta}; SwishSign needs beta > 0"
+          report ActivationParameter "SwishBeta" [ "SwishBeta"; spec.SwishBeta; "BinarizeSwish" ]
       if not (spec.TernaryThreshold > 0.0) then
-          error "QNN013" "TernaryThreshold" $"TernaryThreshold is {inv spec.TernaryThreshold}; Ternarize needs threshold > 0"
-      yield! activationBitsRange "ActivationBits" "the model's" spec.ActivationBits
+          report ActivationParameter "TernaryThreshold" [ "TernaryThreshold"; spec.TernaryThreshold; "Ternarize" ]
+      yield! activationBitsRange "ActivationBits" "the model" spec.ActivationBits
       match spec.Activation, spec.ActivationBits with
       | Activation.NBits, None ->
-          error "QNN013" "ActivationBits" "the model's Activation is NBits without ActivationBits; NBits needs ActivationBits = 1..31"
+          report ActivationBitsPairing "ActivationBits" [ "the model"; "Activation.NBits without ActivationBits" ]
       | activation, Some _ when activation <> Activation.NBits ->
-          error "QNN013" "ActivationBits" $"the model sets ActivationBits with Activation = {activation}; ActivationBits needs Activation.NBits"
+          report ActivationBitsPairing "ActivationBits" [ "the model"; $"ActivationBits with Activation = {activation}" ]
       | _ -> () ]
 
 /// Rules on one layer's own activation settings; `isOutput` marks the last Dense.
 let private layerActivationRules (spec: ModelSpec) path label isOutput (activation: Activation option) (bits: int option) =
     [ if isOutput && activation.IsSome then
-          warning "QNN012" $"{path}.Activation"
-              $"{label} is the output layer; its Activation = {activation.Value} is ignored (outputs are logits)"
+          report OutputActivation $"{path}.Activation" [ label; string activation.Value ]
       yield! activationBitsRange $"{path}.ActivationBits" label bits
       let effective = defaultArg activation spec.Activation
       match bits with
       | Some _ when effective <> Activation.NBits ->
-          error "QNN013" $"{path}.ActivationBits" $"{label} sets ActivationBits with Activation = {effective}; ActivationBits needs Activation.NBits"
+          report ActivationBitsPairing $"{path}.ActivationBits" [ label; $"ActivationBits with Activation = {effective}" ]
       | _ -> ()
       if activation = Some Activation.NBits && bits.IsNone && spec.ActivationBits.IsNone then
-          error "QNN013" $"{path}.ActivationBits" $"{label} uses Activation.NBits without ActivationBits; NBits needs ActivationBits = 1..31" ]
+          report ActivationBitsPairing $"{path}.ActivationBits" [ label; "Activation.NBits without ActivationBits" ] ]
 
 let private layerRules (spec: ModelSpec) =
     let lastDense = spec.Layers |> Array.tryFindIndexBack (function Dense _ -> true | Conv _ -> false)
@@ -110,10 +177,9 @@ let private layerRules (spec: ModelSpec) =
             let label = $"Conv {name}"
             let diagnostics =
                 [ if spec.Kind <> ModelKind.Cnn then
-                      error "QNN003" path $"{label} is in an MLP; Conv layers are only allowed in a [QuantizedCnn]"
+                      report LayerOrder path [ $"{label} is in an MLP" ]
                   match firstDense with
-                  | Some f when f < index ->
-                      error "QNN003" path $"{label} comes after a Dense layer; Conv layers must come before any Dense"
+                  | Some f when f < index -> report LayerOrder path [ $"{label} comes after a Dense layer" ]
                   | _ -> ()
                   yield! positive $"{path}.Channels" $"{label} channels" c.Channels
                   yield! positive $"{path}.Kernel" $"{label} kernel" c.Kernel
@@ -121,7 +187,7 @@ let private layerRules (spec: ModelSpec) =
                   yield! positive $"{path}.Dilation" $"{label} dilation" c.Dilation
                   yield! positive $"{path}.Pool" $"{label} pool" c.Pool
                   if c.Padding < 0 then
-                      error "QNN004" $"{path}.Padding" $"{label} padding is {c.Padding}; it must not be negative"
+                      report SizeOutOfRange $"{path}.Padding" [ $"{label} padding"; c.Padding; "0 or more" ]
                   yield! weightRules path label c.Weights
                   yield! layerActivationRules spec path label false c.Activation c.ActivationBits ]
             let sizesValid =
@@ -130,21 +196,16 @@ let private layerRules (spec: ModelSpec) =
             | Some input when input.Length = 3 && sizesValid ->
                 let groupRules =
                     [ if c.Groups <= 0 then
-                          error "QNN004" $"{path}.Groups" $"{label} groups is {c.Groups}; it must be positive"
+                          yield! positive $"{path}.Groups" $"{label} groups" c.Groups
                       elif input.[0] % c.Groups <> 0 || c.Channels % c.Groups <> 0 then
-                          error "QNN010" $"{path}.Groups"
-                              $"{label} has Groups = {c.Groups}, which does not divide its {input.[0]} input and {c.Channels} output channels" ]
+                          report Groups $"{path}.Groups" [ label; c.Groups; input.[0]; c.Channels ] ]
                 let output = Shapes.convBlockOutput input c
                 let emptyRule =
                     [ if output.[1] <= 0 || output.[2] <= 0 then
-                          error "QNN009" path
-                              $"{label} outputs {output.[1]}×{output.[2]} from a {input.[1]}×{input.[2]} input (kernel {c.Kernel}, stride {c.Stride}, padding {c.Padding}, dilation {c.Dilation}, pool {c.Pool}); a conv block's output must not be empty" ]
+                          report EmptyConvOutput path
+                              [ label; output.[1]; output.[2]; input.[1]; input.[2]; c.Kernel; c.Stride; c.Padding; c.Dilation; c.Pool ] ]
                 diagnostics @ groupRules @ emptyRule, (if emptyRule.IsEmpty then Some output else None)
-            | _ ->
-                let groupRules =
-                    [ if c.Groups <= 0 then
-                          error "QNN004" $"{path}.Groups" $"{label} groups is {c.Groups}; it must be positive" ]
-                diagnostics @ groupRules, None
+            | _ -> diagnostics @ positive $"{path}.Groups" $"{label} groups" c.Groups, None
     let start =
         match spec.Input with
         | Image i when i.Channels > 0 && i.Height > 0 && i.Width > 0 -> Some [| i.Channels; i.Height; i.Width |]
@@ -152,7 +213,7 @@ let private layerRules (spec: ModelSpec) =
         | _ -> None
     let perLayer, _ = spec.Layers |> Array.indexed |> Array.mapFold checkLayer start
     [ if lastDense.IsNone then
-          error "QNN003" "layers" "the model has no Dense layer; it needs at least one (the last Dense is the output layer)"
+          report LayerOrder "layers" [ $"model {spec.Name} has no Dense layer" ]
       yield! List.concat perLayer ]
 
 /// Every broken rule of the spec, errors and warnings, in declaration order.

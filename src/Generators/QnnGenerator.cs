@@ -9,8 +9,10 @@ namespace Qnn.Generators;
 
 /// <summary>
 /// Turns each class marked [QuantizedMlp] or [QuantizedCnn] into a typed TorchSharp module.
-/// Three stages, each cached on plain values: read the declaration, analyze it (rules, shapes,
-/// cost), emit source. A model with an error gets its diagnostics and no source.
+/// Reading gives a location-free declaration and, apart, the locations of its sites. Analysis
+/// and emission consume only the declaration, so they stay cached when lines above a model move;
+/// a separate step pairs the analyses' diagnostics (which name sites) with the current locations
+/// and reports them. A model with an error gets its diagnostics and no source.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class QnnGenerator : IIncrementalGenerator
@@ -20,8 +22,11 @@ public sealed class QnnGenerator : IIncrementalGenerator
     {
         public const string ReadMlp = "ReadMlpDeclaration";
         public const string ReadCnn = "ReadCnnDeclaration";
-        public const string KeepModels = "KeepModelDeclarations";
+        public const string Declaration = "ModelDeclaration";
         public const string Analyze = "AnalyzeModel";
+        public const string Emit = "EmitModel";
+        public const string Locations = "ModelLocations";
+        public const string Diagnostics = "ReportDiagnostics";
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -41,19 +46,39 @@ public sealed class QnnGenerator : IIncrementalGenerator
         Register(context, cnns);
     }
 
-    private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ModelDeclaration?> declarations)
+    private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ModelRead?> reads)
     {
-        var analyses = declarations
-            .Where(static d => d is not null)
-            .WithTrackingName(Steps.KeepModels)
-            .Select(static (d, _) => ModelAnalyzer.Analyze(d!))
+        var kept = reads.Where(static r => r is not null).Select(static (r, _) => r!);
+        var analyses = kept
+            .Select(static (r, _) => r.Declaration)
+            .WithTrackingName(Steps.Declaration)
+            .Select(static (d, _) => ModelAnalyzer.Analyze(d))
             .WithTrackingName(Steps.Analyze);
-        context.RegisterSourceOutput(analyses, static (output, analysis) =>
+
+        var models = analyses
+            .Where(static a => a.Model is not null)
+            .Select(static (a, _) => a.Model!)
+            .WithTrackingName(Steps.Emit);
+        context.RegisterSourceOutput(models, static (output, model) =>
+            output.AddSource(ModelEmitter.HintName(model), ModelEmitter.Emit(model)));
+
+        // Diagnostics name sites; the locations are joined here, on their own branch, so that
+        // moving lines re-reports diagnostics without re-running analysis or emission.
+        var locations = kept.Select(static (r, _) => r.Locations).WithTrackingName(Steps.Locations).Collect();
+        var diagnostics = analyses
+            .Where(static a => a.Diagnostics.Count > 0)
+            .Collect()
+            .Combine(locations)
+            .WithTrackingName(Steps.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (output, pair) =>
         {
-            foreach (var diagnostic in analysis.Diagnostics)
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
-            if (analysis.Model is { } model)
-                output.AddSource(ModelEmitter.HintName(model), ModelEmitter.Emit(model));
+            var (withDiagnostics, allLocations) = pair;
+            foreach (var analysis in withDiagnostics)
+            {
+                var sites = allLocations.FirstOrDefault(l => l.ModelKey == analysis.ModelKey);
+                foreach (var diagnostic in analysis.Diagnostics)
+                    output.ReportDiagnostic(diagnostic.ToDiagnostic(sites));
+            }
         });
     }
 }

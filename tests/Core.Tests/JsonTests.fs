@@ -38,6 +38,28 @@ let ``a hand-written spec fills in the DSL defaults`` () =
         Assert.Equal(WeightQuant.Binary, (match spec.Layers.[0] with Dense d -> d.Weights.Mode | _ -> WeightQuant.None))
         Assert.Empty(Spec.validate spec)
 
+[<Fact>]
+let ``the reader's defaults are the DSL's defaults, as SpecDefaults and the attributes have them`` () =
+    let json = """{ "name": "Defaults", "kind": "cnn", "input": { "height": 8, "width": 8 },
+                    "layers": [ { "conv": 4 }, { "dense": 2 } ] }"""
+    match Spec.ofJson json with
+    | Error e -> failwith e
+    | Ok spec ->
+        let expected = SpecDefaults.Model("Defaults", ModelKind.Cnn, SpecDefaults.Image(8, 8), [ SpecDefaults.Conv(4); SpecDefaults.Dense(2) ])
+        Assert.Equal(expected, spec)
+        let model = QuantizedCnnAttribute()
+        let conv = ConvAttribute(4)
+        let image = ImageInputAttribute()
+        Assert.Equal((model.Activation, model.QMode, model.Dropout, model.ResteO), (spec.Activation, spec.QMode, spec.Dropout, spec.ResteO))
+        Assert.Equal((model.ResteThreshold, model.SwishBeta, model.TernaryThreshold), (spec.ResteThreshold, spec.SwishBeta, spec.TernaryThreshold))
+        Assert.Equal(Image { Channels = image.Channels; Height = 8; Width = 8; Bits = image.Bits }, spec.Input)
+        match spec.Layers.[0] with
+        | Conv c ->
+            Assert.Equal((conv.Kernel, conv.Stride, conv.Padding, conv.Dilation, conv.Groups, conv.Pool), (c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups, c.Pool))
+            Assert.Equal((conv.Weights, conv.Scaled), (c.Weights.Mode, c.Weights.Scaled))
+        | other -> failwithf "expected a conv block, got %A" other
+        Assert.Equal((5.0, 8, 32), (DslDefaults.SwishBeta, DslDefaults.ImageBits, InputAttribute(3).Bits))
+
 [<Theory>]
 [<InlineData("""{ "kind": "mlp", "input": { "features": 6 }, "layers": [ { "dense": 3, "wieghts": "Binary" } ] }""", "$.layers[0].wieghts: unknown field")>]
 [<InlineData("""{ "kind": "mlp", "input": { "features": 6 }, "layers": [ { "dense": "3" } ] }""", "$.layers[0].dense: expected an integer, found String")>]

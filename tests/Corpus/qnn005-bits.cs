@@ -1,4 +1,4 @@
-// expect: QNN005
+// expect: QNN005 QNN015
 [QuantizedMlp]
 [Input(4, Bits = 33)]
 [Dense(8, Weights = WeightQuant.NBits)]

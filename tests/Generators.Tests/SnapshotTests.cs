@@ -22,67 +22,20 @@ public class SnapshotTests
     }
 
     [Fact]
-    public void VertebralMlp() => VerifyGenerated("""
-        [QuantizedMlp(Activation = Activation.BinarizeReste, QMode = QMode.Deterministic, Dropout = 0.0,
-                      ResteO = 3.0, ResteThreshold = 1.5)]
-        [Input(6, Bits = 16)]
-        [Dense(32, Weights = WeightQuant.Binary)]
-        [Dense(32, Weights = WeightQuant.Binary)]
-        [Dense(3, Weights = WeightQuant.Binary)]
-        public partial class VertebralMlp;
-        """);
+    public void VertebralMlp() => VerifyGenerated(SnapshotDeclarations.VertebralMlp);
 
     [Fact]
-    public void MiniMnistCnn() => VerifyGenerated("""
-        [QuantizedCnn(Activation = Activation.Binarize, Dropout = 0.1)]
-        [ImageInput(Channels = 1, Height = 28, Width = 28, Bits = 8)]
-        [Conv(16, Kernel = 3, Padding = 1, Weights = WeightQuant.Binary)]
-        [Conv(32, Kernel = 3, Padding = 1, Pool = 2, Weights = WeightQuant.Binary)]
-        [Dense(32, Weights = WeightQuant.Binary, Activation = Activation.BinarizeReste)]
-        [Dense(32, Weights = WeightQuant.Binary, Activation = Activation.BinarizeReste)]
-        [Dense(10)]
-        public partial class MiniMnistCnn;
-        """);
+    public void MiniMnistCnn() => VerifyGenerated(SnapshotDeclarations.MiniMnistCnn);
 
     [Fact]
-    public void NBitsMlpWithPerFeatureInputBits() => VerifyGenerated("""
-        [QuantizedMlp(Activation = Activation.NBits, ActivationBits = 4, QMode = QMode.Stochastic)]
-        [Input(6, FeatureBits = new[] { 8, 8, 8, 8, 16, 16 })]
-        [Dense(24, Weights = WeightQuant.NBits, Bits = 4)]
-        [Dense(24, Weights = WeightQuant.NBits, Bits = 2, ActivationBits = 2)]
-        [Dense(3, Weights = WeightQuant.NBits, Bits = 8)]
-        internal partial class NBitsMlp;
-        """);
+    public void NBitsMlpWithPerFeatureInputBits() => VerifyGenerated(SnapshotDeclarations.NBitsMlpWithPerFeatureInputBits);
 
     [Fact]
-    public void TernaryMlp() => VerifyGenerated("""
-        [QuantizedMlp(Activation = Activation.Ternarize, TernaryThreshold = 0.4, Dropout = 0.2)]
-        [Input(6, Bits = 8)]
-        [Dense(64, Weights = WeightQuant.Ternary)]
-        [Dense(3, Weights = WeightQuant.Ternary)]
-        public partial class TernaryMlp;
-        """);
+    public void TernaryMlp() => VerifyGenerated(SnapshotDeclarations.TernaryMlp);
 
     [Fact]
-    public void CnnWithStrideDilationAndGroups() => VerifyGenerated("""
-        [QuantizedCnn(Activation = Activation.BinarizeSwish, SwishBeta = 4.0)]
-        [ImageInput(Channels = 4, Height = 32, Width = 32, Bits = 8)]
-        [Conv(16, Kernel = 5, Stride = 2, Padding = 2, Weights = WeightQuant.Binary, Scaled = true)]
-        [Conv(32, Kernel = 3, Dilation = 2, Groups = 4, Pool = 2, Weights = WeightQuant.Binary, Activation = Activation.BinarizeApprox)]
-        [Dense(10, Weights = WeightQuant.Binary)]
-        public partial class GroupedCnn;
-        """);
+    public void CnnWithStrideDilationAndGroups() => VerifyGenerated(SnapshotDeclarations.CnnWithStrideDilationAndGroups);
 
     [Fact]
-    public void FloatBaseline() => VerifyGenerated("""
-        public static partial class Baselines
-        {
-            [QuantizedMlp(Activation = Activation.Relu)]
-            [Input(6)]
-            [Dense(32)]
-            [Dense(32)]
-            [Dense(3)]
-            public partial class FloatMlp;
-        }
-        """);
+    public void FloatBaseline() => VerifyGenerated(SnapshotDeclarations.FloatBaseline);
 }

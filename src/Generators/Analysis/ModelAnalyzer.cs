@@ -1,26 +1,23 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Microsoft.CodeAnalysis;
 using Qnn.Generators.Model;
+using static Qnn.Generators.Diagnostics.DiagnosticDescriptors;
 
 namespace Qnn.Generators.Analysis;
 
 /// <summary>
-/// The second pipeline stage: checks a declaration against DESIGN.md's rules and, when it has no
-/// error, resolves it into a <see cref="ModelDescription"/> with shapes and costs. The rules and
-/// their messages mirror the core's <c>Validation</c> module (a shared corpus tests both).
+/// The second pipeline stage: checks a declaration against the rules of docs/diagnostics and,
+/// when it has no error, resolves it into a <see cref="ModelDescription"/> with shapes and costs.
+/// The rules, their codes and message arguments mirror the core's <c>Validation</c> module (the
+/// consistency test compares both over the shared corpus). Diagnostics point at sites, not
+/// positions, so the result is cacheable across edits that only move lines.
 /// </summary>
 public static class ModelAnalyzer
 {
-    private static readonly string[] WeightQuantNames = { "None", "NBits", "Binary", "Ternary" };
-    private static readonly string[] ActivationNames =
-        { "None", "Relu", "Binarize", "BinarizeReste", "BinarizeApprox", "BinarizeSwish", "Ternarize", "NBits" };
-    private static readonly string[] QModeNames = { "Deterministic", "Stochastic" };
-
-    private static string NameOf(string[] names, long value) =>
-        value >= 0 && value < names.Length ? names[value] : value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    private static string NameOf(IReadOnlyList<string> names, long value) => DslNames.NameOf(names, value);
 
     public static ModelAnalysis Analyze(ModelDeclaration declaration)
     {
@@ -29,7 +26,7 @@ public static class ModelAnalyzer
         var modelAttribute = declaration.ModelAttributes[0];
         var isCnn = modelAttribute.Name == "QuantizedCnn";
         foreach (var extra in declaration.ModelAttributes.Skip(1))
-            report.Error("QNN002", extra.Location, $"the model has both [{modelAttribute.Name}] and [{extra.Name}]; it needs exactly one model attribute");
+            report.Add(InputOrModelAttributeCount, extra.Site, declaration.ClassName, $"[{modelAttribute.Name}] and [{extra.Name}]", "model attribute");
 
         var settings = ReadSettings(modelAttribute);
         var input = InputRules(declaration, isCnn, report);
@@ -37,14 +34,14 @@ public static class ModelAnalyzer
         var layers = LayerRules(declaration, settings, isCnn, input, report);
 
         if (report.HasErrors || input is null)
-            return new ModelAnalysis(null, report.Diagnostics.ToEquatableArray());
+            return new ModelAnalysis(declaration.Key, null, report.Diagnostics.ToEquatableArray());
         var model = new ModelDescription(
             declaration.Namespace, declaration.ClassName, declaration.ContainingTypes, isCnn, input,
             layers.ToEquatableArray(), settings.Activation, settings.ActivationBits, settings.QMode, settings.Dropout,
             settings.ResteO, settings.ResteThreshold, settings.SwishBeta, settings.TernaryThreshold,
             FlattenedFeatures: Product(layers.First(l => !l.IsConv).InputShape),
             OutputFeatures: layers.Last().Size);
-        return new ModelAnalysis(model, report.Diagnostics.ToEquatableArray());
+        return new ModelAnalysis(declaration.Key, model, report.Diagnostics.ToEquatableArray());
     }
 
     // -----------------------------------------------------------------------------------------
@@ -53,57 +50,60 @@ public static class ModelAnalyzer
     private static void ClassRules(ModelDeclaration d, Report report)
     {
         if (!d.IsPartial)
-            report.Error("QNN001", d.ClassLocation, $"model class {d.ClassName} must be declared partial, so the generator can add its members");
-        foreach (var outer in d.ContainingTypes.Where(t => !t.IsPartial))
-            report.Error("QNN001", outer.Location, $"{outer.Name} contains model class {d.ClassName} and must be declared partial too");
+            report.Add(ModelNotPartial, Site.Class, d.ClassName, d.ClassName);
+        for (var i = 0; i < d.ContainingTypes.Count; i++)
+        {
+            if (!d.ContainingTypes[i].IsPartial)
+                report.Add(ModelNotPartial, Site.Outer(i), d.ContainingTypes[i].Name, d.ClassName);
+        }
         if (d.IsGeneric)
-            report.Error("QNN011", d.ClassLocation, $"model class {d.ClassName} is generic; a model class cannot have type parameters");
+            report.Add(UnsupportedClassShape, Site.Class, d.ClassName, "is generic");
         foreach (var outer in d.ContainingTypes.Where(t => t.IsGeneric))
-            report.Error("QNN011", d.ClassLocation, $"model class {d.ClassName} is nested in generic type {outer.Name}; a model class cannot be nested in a generic type");
+            report.Add(UnsupportedClassShape, Site.Class, d.ClassName, $"is nested in generic type {outer.Name}");
         if (d.HasBaseClass)
-            report.Error("QNN011", d.ClassLocation, $"model class {d.ClassName} declares a base class; the generator derives it from torch.nn.Module<Tensor, Tensor>");
+            report.Add(UnsupportedClassShape, Site.Class, d.ClassName, "declares a base class");
     }
 
     // -----------------------------------------------------------------------------------------
-    // Model-wide settings: QNN007, QNN008, QNN013
+    // Model-wide settings: QNN007, QNN008, QNN013, QNN016, QNN017
 
     private sealed record Settings(
         string Activation, int? ActivationBits, string QMode, double Dropout, double ResteO, double ResteThreshold,
         double SwishBeta, double TernaryThreshold);
 
     private static Settings ReadSettings(AttributeDeclaration a) => new(
-        NameOf(ActivationNames, a.Int("Activation", 2)),
+        NameOf(DslNames.Activation, a.Int("Activation", DslDefaults.Activation)),
         a.OptionalInt("ActivationBits"),
-        NameOf(QModeNames, a.Int("QMode", 0)),
-        a.Number("Dropout", 0.0),
-        a.Number("ResteO", 3.0),
-        a.Number("ResteThreshold", 1.5),
-        a.Number("SwishBeta", 5.0),
-        a.Number("TernaryThreshold", 0.5));
+        NameOf(DslNames.QMode, a.Int("QMode", DslDefaults.QMode)),
+        a.Number("Dropout", DslDefaults.Dropout),
+        a.Number("ResteO", DslDefaults.ResteO),
+        a.Number("ResteThreshold", DslDefaults.ResteThreshold),
+        a.Number("SwishBeta", DslDefaults.SwishBeta),
+        a.Number("TernaryThreshold", DslDefaults.TernaryThreshold));
 
     private static void ModelRules(Settings s, AttributeDeclaration a, Report report)
     {
         if (!(s.Dropout >= 0.0 && s.Dropout < 1.0))
-            report.Error("QNN007", a.LocationOf("Dropout"), $"Dropout is {Invariant(s.Dropout)}; it must be in [0, 1)");
+            report.Add(Dropout, a.SiteOf("Dropout"), s.Dropout);
         if (!(s.ResteO >= 1.0))
-            report.Error("QNN008", a.LocationOf("ResteO"), $"ResteO is {Invariant(s.ResteO)}; ReSTE needs o >= 1");
+            report.Add(ResteParameters, a.SiteOf("ResteO"), "ResteO", s.ResteO);
         if (!(s.ResteThreshold > 0.0))
-            report.Error("QNN008", a.LocationOf("ResteThreshold"), $"ResteThreshold is {Invariant(s.ResteThreshold)}; ReSTE needs threshold > 0");
+            report.Add(ResteParameters, a.SiteOf("ResteThreshold"), "ResteThreshold", s.ResteThreshold);
         if (!(s.SwishBeta > 0.0))
-            report.Error("QNN013", a.LocationOf("SwishBeta"), $"SwishBeta is {Invariant(s.SwishBeta)}; SwishSign needs beta > 0");
+            report.Add(ActivationParameter, a.SiteOf("SwishBeta"), "SwishBeta", s.SwishBeta, "BinarizeSwish");
         if (!(s.TernaryThreshold > 0.0))
-            report.Error("QNN013", a.LocationOf("TernaryThreshold"), $"TernaryThreshold is {Invariant(s.TernaryThreshold)}; Ternarize needs threshold > 0");
-        ActivationBitsRange(s.ActivationBits, "the model's", a.LocationOf("ActivationBits"), report);
+            report.Add(ActivationParameter, a.SiteOf("TernaryThreshold"), "TernaryThreshold", s.TernaryThreshold, "Ternarize");
+        CheckActivationBitsRange(s.ActivationBits, "the model", a.SiteOf("ActivationBits"), report);
         if (s.Activation == "NBits" && s.ActivationBits is null)
-            report.Error("QNN013", a.LocationOf("Activation"), "the model's Activation is NBits without ActivationBits; NBits needs ActivationBits = 1..31");
+            report.Add(ActivationBitsPairing, a.SiteOf("Activation"), "the model", "Activation.NBits without ActivationBits");
         else if (s.Activation != "NBits" && s.ActivationBits is not null)
-            report.Error("QNN013", a.LocationOf("ActivationBits"), $"the model sets ActivationBits with Activation = {s.Activation}; ActivationBits needs Activation.NBits");
+            report.Add(ActivationBitsPairing, a.SiteOf("ActivationBits"), "the model", $"ActivationBits with Activation = {s.Activation}");
     }
 
-    private static void ActivationBitsRange(int? bits, string label, LocationInfo? location, Report report)
+    private static void CheckActivationBitsRange(int? bits, string label, Site site, Report report)
     {
         if (bits is { } b && (b < 1 || b > 31))
-            report.Error("QNN013", location, $"{label} ActivationBits is {b}; NBits activations take 1..31 bits");
+            report.Add(ActivationBitsRange, site, label, b);
     }
 
     // -----------------------------------------------------------------------------------------
@@ -113,61 +113,69 @@ public static class ModelAnalyzer
     {
         var expected = isCnn ? "ImageInput" : "Input";
         foreach (var wrong in d.InputAttributes.Where(a => a.Name != expected))
-            report.Error("QNN002", wrong.Location, isCnn ? "a CNN takes [ImageInput], not [Input(features)]" : "an MLP takes [Input(features)], not [ImageInput]");
+        {
+            report.Add(InputOrModelAttributeCount, wrong.Site, d.ClassName,
+                isCnn ? "[Input(features)]" : "[ImageInput]",
+                isCnn ? "[ImageInput], the input of a CNN" : "[Input(features)], the input of an MLP");
+        }
         var matching = d.InputAttributes.Where(a => a.Name == expected).ToList();
         if (matching.Count == 0)
         {
             var wanted = isCnn ? "[ImageInput]" : "[Input(features)]";
             if (d.InputAttributes.Count == 0)
-                report.Error("QNN002", d.ClassLocation, $"model class {d.ClassName} has no input attribute; it needs exactly one {wanted}");
+                report.Add(InputOrModelAttributeCount, Site.Class, d.ClassName, "no input attribute", wanted);
             return null;
         }
         foreach (var extra in matching.Skip(1))
-            report.Error("QNN002", extra.Location, $"model class {d.ClassName} has {matching.Count} [{expected}] attributes; it needs exactly one");
+            report.Add(InputOrModelAttributeCount, extra.Site, d.ClassName, $"{matching.Count} [{expected}] attributes", $"[{expected}]");
         var a = matching[0];
         if (isCnn)
         {
-            var input = new InputDescription(true, 0, a.Int("Bits", 8), EquatableArray<int>.Empty, false,
-                a.Int("Channels", 1), a.Int("Height", 0), a.Int("Width", 0));
-            Positive(report, a.LocationOf("Channels"), "image channels", input.Channels);
-            Positive(report, a.LocationOf("Height"), "image height", input.Height);
-            Positive(report, a.LocationOf("Width"), "image width", input.Width);
-            if (input.Bits < 1 || input.Bits > 32)
-                report.Error("QNN005", a.LocationOf("Bits"), $"input Bits is {input.Bits}; input bit widths are 1..32");
+            var input = new InputDescription(true, 0, a.Int("Bits", DslDefaults.ImageBits), EquatableArray<int>.Empty, false,
+                a.Int("Channels", DslDefaults.ImageChannels), a.Int("Height", 0), a.Int("Width", 0));
+            Positive(report, a.SiteOf("Channels"), "image channels", input.Channels);
+            Positive(report, a.SiteOf("Height"), "image height", input.Height);
+            Positive(report, a.SiteOf("Width"), "image width", input.Width);
+            InputBitsRange(input.Bits, a, report);
             return input;
         }
         var featureBits = a.Find("FeatureBits");
         var hasFeatureBits = featureBits is { IsArray: true };
-        var features = new InputDescription(false, a.Int("features", 0), a.Int("Bits", 32),
+        var features = new InputDescription(false, a.Int("features", 0), a.Int("Bits", DslDefaults.InputBits),
             hasFeatureBits ? featureBits!.Integers : EquatableArray<int>.Empty, hasFeatureBits, 0, 0, 0);
-        Positive(report, a.LocationOf("features"), "input feature count", features.Features);
+        Positive(report, a.SiteOf("features"), "input feature count", features.Features);
         if (!hasFeatureBits)
         {
-            if (features.Bits < 1 || features.Bits > 32)
-                report.Error("QNN005", a.LocationOf("Bits"), $"input Bits is {features.Bits}; input bit widths are 1..32");
+            InputBitsRange(features.Bits, a, report);
         }
         else
         {
             if (features.FeatureBits.Count != features.Features)
-                report.Error("QNN006", a.LocationOf("FeatureBits"), $"FeatureBits has {features.FeatureBits.Count} entries for {features.Features} input features; it needs one per feature");
+                report.Add(FeatureBits, a.SiteOf("FeatureBits"), $"FeatureBits has {features.FeatureBits.Count} entries for {features.Features} input features");
             for (var i = 0; i < features.FeatureBits.Count; i++)
             {
                 var b = features.FeatureBits[i];
                 if (b < 1 || b > 32)
-                    report.Error("QNN006", a.LocationOf("FeatureBits"), $"FeatureBits[{i}] is {b}; each feature's width is 1..32");
+                    report.Add(FeatureBits, a.SiteOf("FeatureBits"), $"FeatureBits[{i}] is {b}");
             }
         }
         return features;
     }
 
-    private static void Positive(Report report, LocationInfo? location, string what, int value)
+    private static void InputBitsRange(int bits, AttributeDeclaration a, Report report)
+    {
+        if (bits < 1 || bits > 32)
+            report.Add(BitWidth, a.SiteOf("Bits"), "input", $"Bits = {bits}", "input widths", 1, 32);
+    }
+
+    private static void Positive(Report report, Site site, string what, int value)
     {
         if (value <= 0)
-            report.Error("QNN004", location, $"{what} is {value}; it must be positive");
+            report.Add(SizeOutOfRange, site, what, value, "positive");
     }
 
     // -----------------------------------------------------------------------------------------
-    // Layers: QNN003, QNN004, QNN005, QNN009, QNN010, QNN012, QNN013
+    // Layers: QNN003, QNN004, QNN005, QNN009, QNN010, QNN012, QNN013, QNN015, QNN016
 
     private static List<LayerDescription> LayerRules(ModelDeclaration d, Settings s, bool isCnn, InputDescription? input, Report report)
     {
@@ -181,7 +189,7 @@ public static class ModelAnalyzer
             if (firstDense < 0) firstDense = i;
         }
         if (lastDense < 0)
-            report.Error("QNN003", d.ClassLocation, "the model has no Dense layer; it needs at least one (the last Dense is the output layer)");
+            report.Add(LayerOrder, Site.Class, $"model {d.ClassName} has no Dense layer");
 
         int[]? shape = input switch
         {
@@ -197,31 +205,33 @@ public static class ModelAnalyzer
             var name = (isConv ? "conv" : "fc") + (index + 1);
             var label = $"{a.Name} {name}";
             var size = a.Int(isConv ? "channels" : "units", 0);
-            var weights = NameOf(WeightQuantNames, a.Int("Weights", 0));
+            var weights = NameOf(DslNames.WeightQuant, a.Int("Weights", DslDefaults.WeightQuant));
             var bits = a.OptionalInt("Bits");
-            var activation = a.Find("Activation") is { } act ? NameOf(ActivationNames, act.Integer) : null;
+            var activation = a.Find("Activation") is { } act ? NameOf(DslNames.Activation, act.Integer) : null;
             var activationBits = a.OptionalInt("ActivationBits");
             var isOutput = index == lastDense;
-            int kernel = a.Int("Kernel", 3), stride = a.Int("Stride", 1), padding = a.Int("Padding", 0),
-                dilation = a.Int("Dilation", 1), groups = a.Int("Groups", 1), pool = a.Int("Pool", 1);
+            int kernel = a.Int("Kernel", DslDefaults.Kernel), stride = a.Int("Stride", DslDefaults.Stride),
+                padding = a.Int("Padding", DslDefaults.Padding), dilation = a.Int("Dilation", DslDefaults.Dilation),
+                groups = a.Int("Groups", DslDefaults.Groups), pool = a.Int("Pool", DslDefaults.Pool);
+            var scaled = a.Bool("Scaled", DslDefaults.Scaled);
 
             if (isConv)
             {
                 if (!isCnn)
-                    report.Error("QNN003", a.Location, $"{label} is in an MLP; Conv layers are only allowed in a [QuantizedCnn]");
+                    report.Add(LayerOrder, a.Site, $"{label} is in an MLP");
                 if (firstDense >= 0 && firstDense < index)
-                    report.Error("QNN003", a.Location, $"{label} comes after a Dense layer; Conv layers must come before any Dense");
-                Positive(report, a.LocationOf("channels"), $"{label} channels", size);
-                Positive(report, a.LocationOf("Kernel"), $"{label} kernel", kernel);
-                Positive(report, a.LocationOf("Stride"), $"{label} stride", stride);
-                Positive(report, a.LocationOf("Dilation"), $"{label} dilation", dilation);
-                Positive(report, a.LocationOf("Pool"), $"{label} pool", pool);
+                    report.Add(LayerOrder, a.Site, $"{label} comes after a Dense layer");
+                Positive(report, a.SiteOf("channels"), $"{label} channels", size);
+                Positive(report, a.SiteOf("Kernel"), $"{label} kernel", kernel);
+                Positive(report, a.SiteOf("Stride"), $"{label} stride", stride);
+                Positive(report, a.SiteOf("Dilation"), $"{label} dilation", dilation);
+                Positive(report, a.SiteOf("Pool"), $"{label} pool", pool);
                 if (padding < 0)
-                    report.Error("QNN004", a.LocationOf("Padding"), $"{label} padding is {padding}; it must not be negative");
+                    report.Add(SizeOutOfRange, a.SiteOf("Padding"), $"{label} padding", padding, "0 or more");
             }
             else
             {
-                Positive(report, a.LocationOf("units"), $"{label} units", size);
+                Positive(report, a.SiteOf("units"), $"{label} units", size);
             }
             WeightRules(a, label, weights, bits, report);
             LayerActivationRules(a, s, label, isOutput, activation, activationBits, report);
@@ -230,15 +240,14 @@ public static class ModelAnalyzer
             if (isConv)
             {
                 var sizesValid = size > 0 && kernel > 0 && stride > 0 && dilation > 0 && pool > 0 && padding >= 0;
-                if (groups <= 0)
-                    report.Error("QNN004", a.LocationOf("Groups"), $"{label} groups is {groups}; it must be positive");
+                Positive(report, a.SiteOf("Groups"), $"{label} groups", groups);
                 if (shape is { Length: 3 } && sizesValid)
                 {
                     if (groups > 0 && (shape[0] % groups != 0 || size % groups != 0))
-                        report.Error("QNN010", a.LocationOf("Groups"), $"{label} has Groups = {groups}, which does not divide its {shape[0]} input and {size} output channels");
+                        report.Add(Groups, a.SiteOf("Groups"), label, groups, shape[0], size);
                     var side = new[] { shape[1], shape[2] }.Select(n => Shapes.PooledSize(Shapes.ConvolvedSize(n, kernel, stride, padding, dilation), pool)).ToArray();
                     if (side[0] <= 0 || side[1] <= 0)
-                        report.Error("QNN009", a.Location, $"{label} outputs {side[0]}×{side[1]} from a {shape[1]}×{shape[2]} input (kernel {kernel}, stride {stride}, padding {padding}, dilation {dilation}, pool {pool}); a conv block's output must not be empty");
+                        report.Add(EmptyConvOutput, a.Site, label, side[0], side[1], shape[1], shape[2], kernel, stride, padding, dilation, pool);
                     else
                         output = new[] { size, side[0], side[1] };
                 }
@@ -253,9 +262,9 @@ public static class ModelAnalyzer
                 var effective = activation ?? s.Activation;
                 var effectiveBits = activationBits ?? s.ActivationBits;
                 var kernelCount = isConv ? (long)(shape[0] / groups) * kernel * kernel * size : (long)Product(shape) * size;
-                var weightBits = kernelCount * Cost.BitsPerWeight(weights, bits) + (Cost.HasChannelScale(weights, a.Bool("Scaled", false)) ? 32L * size : 0L);
+                var weightBits = kernelCount * Cost.BitsPerWeight(weights, bits) + (Cost.HasChannelScale(weights, scaled) ? 32L * size : 0L);
                 described.Add(new LayerDescription(
-                    index, isConv, size, kernel, stride, padding, dilation, groups, pool, weights, bits, a.Bool("Scaled", false),
+                    index, isConv, size, kernel, stride, padding, dilation, groups, pool, weights, bits, scaled,
                     activation, activationBits, isOutput,
                     HasActivationModule: !isOutput && effective != "None",
                     HasDropout: !isConv && !isOutput && s.Dropout > 0.0,
@@ -273,34 +282,46 @@ public static class ModelAnalyzer
     private static void WeightRules(AttributeDeclaration a, string label, string mode, int? bits, Report report)
     {
         if (mode == "NBits" && bits is null)
-            report.Error("QNN005", a.LocationOf("Weights"), $"{label} uses NBits weights without Bits; NBits needs Bits = 2..31");
+            report.Add(BitWidth, a.SiteOf("Weights"), label, "NBits weights without Bits", "NBits weights", 2, 31);
         else if (mode == "NBits" && bits is { } b && (b < 2 || b > 31))
-            report.Error("QNN005", a.LocationOf("Bits"), $"{label} has NBits weights with Bits = {b}; NBits weights take 2..31 bits");
+            report.Add(BitWidth, a.SiteOf("Bits"), label, $"NBits weights with Bits = {b}", "NBits weights", 2, 31);
         else if (mode != "NBits" && bits is { } ignored)
-            report.Warning("QNN005", a.LocationOf("Bits"), $"{label} sets Bits = {ignored} on {mode} weights; Bits applies only to NBits and is ignored");
+            report.Add(IgnoredWeightBits, a.SiteOf("Bits"), label, ignored, mode);
     }
 
     private static void LayerActivationRules(
         AttributeDeclaration a, Settings s, string label, bool isOutput, string? activation, int? bits, Report report)
     {
         if (isOutput && activation is not null)
-            report.Warning("QNN012", a.LocationOf("Activation"), $"{label} is the output layer; its Activation = {activation} is ignored (outputs are logits)");
-        ActivationBitsRange(bits, label, a.LocationOf("ActivationBits"), report);
+            report.Add(OutputActivation, a.SiteOf("Activation"), label, activation);
+        CheckActivationBitsRange(bits, label, a.SiteOf("ActivationBits"), report);
         var effective = activation ?? s.Activation;
         if (bits is not null && effective != "NBits")
-            report.Error("QNN013", a.LocationOf("ActivationBits"), $"{label} sets ActivationBits with Activation = {effective}; ActivationBits needs Activation.NBits");
+            report.Add(ActivationBitsPairing, a.SiteOf("ActivationBits"), label, $"ActivationBits with Activation = {effective}");
         if (activation == "NBits" && bits is null && s.ActivationBits is null)
-            report.Error("QNN013", a.LocationOf("Activation"), $"{label} uses Activation.NBits without ActivationBits; NBits needs ActivationBits = 1..31");
+            report.Add(ActivationBitsPairing, a.SiteOf("Activation"), label, "Activation.NBits without ActivationBits");
     }
 
     private static int Product(IEnumerable<int> shape) => shape.Aggregate(1, (p, n) => p * n);
 
-    /// <summary>Collects diagnostics in the order the rules fire.</summary>
+    /// <summary>Collects diagnostics in the order the rules fire; numbers become invariant text ("R" for doubles, as the core writes them).</summary>
     private sealed class Report
     {
         public List<DiagnosticInfo> Diagnostics { get; } = new();
-        public bool HasErrors => Diagnostics.Any(d => !d.IsWarning);
-        public void Error(string id, LocationInfo? location, string message) => Diagnostics.Add(new DiagnosticInfo(id, false, location, message));
-        public void Warning(string id, LocationInfo? location, string message) => Diagnostics.Add(new DiagnosticInfo(id, true, location, message));
+
+        public bool HasErrors { get; private set; }
+
+        public void Add(DiagnosticDescriptor descriptor, Site site, params object[] arguments)
+        {
+            HasErrors |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
+            Diagnostics.Add(new DiagnosticInfo(descriptor.Id, site, arguments.Select(Text).ToEquatableArray()));
+        }
+
+        private static string Text(object argument) => argument switch
+        {
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => argument.ToString() ?? "",
+        };
     }
 }

@@ -66,5 +66,8 @@ public sealed record ModelDescription(
     int FlattenedFeatures,
     int OutputFeatures);
 
-/// <summary>The second stage's result: the description (null when an error was found) and the diagnostics.</summary>
-public sealed record ModelAnalysis(ModelDescription? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// The second stage's result for the model <paramref name="ModelKey"/>: the description (null when
+/// an error was found) and the diagnostics, which point at sites rather than positions.
+/// </summary>
+public sealed record ModelAnalysis(string ModelKey, ModelDescription? Model, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,14 +1,13 @@
 namespace Qnn.Generators.Model;
 
 /// <summary>
-/// One argument of a DSL attribute as written: the constructor parameter or property name, its
-/// value (an integer, a number, a bool, an enum member as its integer, or an integer array) and
-/// where it stands in source.
+/// One argument of a DSL attribute as written: the constructor parameter or property name and its
+/// value (an integer, a number, a bool, an enum member as its integer, or an integer array). No
+/// location: <see cref="ModelLocations"/> holds those.
 /// </summary>
 public sealed record ArgumentDeclaration(
     string Name,
     long Integer,
     double Number,
     bool IsArray,
-    EquatableArray<int> Integers,
-    LocationInfo? Location);
+    EquatableArray<int> Integers);

@@ -2,8 +2,8 @@ using System;
 
 namespace Qnn.Generators.Model;
 
-/// <summary>A DSL attribute on a model class: its short name (Dense, Conv, Input…), arguments and location.</summary>
-public sealed record AttributeDeclaration(string Name, EquatableArray<ArgumentDeclaration> Arguments, LocationInfo? Location)
+/// <summary>A DSL attribute on a model class: its short name (Dense, Conv, Input…), its arguments and its site.</summary>
+public sealed record AttributeDeclaration(string Name, EquatableArray<ArgumentDeclaration> Arguments, Site Site)
 {
     public ArgumentDeclaration? Find(string name)
     {
@@ -24,5 +24,5 @@ public sealed record AttributeDeclaration(string Name, EquatableArray<ArgumentDe
     public bool Bool(string name, bool fallback) => Find(name) is { } a ? a.Integer != 0 : fallback;
 
     /// <summary>Where an argument stands, else the attribute itself.</summary>
-    public LocationInfo? LocationOf(string name) => Find(name)?.Location ?? Location;
+    public Site SiteOf(string name) => Find(name) is not null ? Site with { Argument = name } : Site;
 }

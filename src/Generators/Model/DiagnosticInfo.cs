@@ -2,14 +2,17 @@ using Microsoft.CodeAnalysis;
 
 namespace Qnn.Generators.Model;
 
-/// <summary>A diagnostic to report, as cacheable data: the code, its severity, location and message.</summary>
-public sealed record DiagnosticInfo(string Id, bool IsWarning, LocationInfo? Location, string Message)
+/// <summary>
+/// A diagnostic to report, as cacheable data: its code (one descriptor per code), the site at
+/// fault and the arguments of the descriptor's message format.
+/// </summary>
+public sealed record DiagnosticInfo(string Id, Site Site, EquatableArray<string> Arguments)
 {
-    /// <summary>The diagnostic; a warning keeps its code's descriptor and lowers the severity (QNN005's ignored Bits).</summary>
-    public Diagnostic ToDiagnostic()
+    /// <summary>The diagnostic at the site's current location.</summary>
+    public Diagnostic ToDiagnostic(ModelLocations? locations)
     {
         var descriptor = Diagnostics.DiagnosticDescriptors.ById(Id);
-        var severity = IsWarning ? DiagnosticSeverity.Warning : descriptor.DefaultSeverity;
-        return Diagnostic.Create(descriptor, Location?.ToLocation(), severity, additionalLocations: null, properties: null, Message);
+        var location = locations?.Find(Site)?.ToLocation();
+        return Diagnostic.Create(descriptor, location, messageArgs: System.Linq.Enumerable.ToArray<object>(Arguments));
     }
 }

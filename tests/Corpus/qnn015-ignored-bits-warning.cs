@@ -1,4 +1,4 @@
-// expect: QNN005
+// expect: QNN015
 [QuantizedMlp]
 [Input(4)]
 [Dense(2, Weights = WeightQuant.Binary, Bits = 8)]
