@@ -14,7 +14,7 @@ namespace Qnn.Generators.Tests;
 /// facts. These tests compare the copy with the core: the diagnostic catalog (codes, severities,
 /// titles, message formats), the diagnostics of every corpus case against <c>Spec.validate</c> on
 /// its JSON twin (codes, severities and message texts), the defaults, the enum name tables, and
-/// the emitted field names against <c>Topology.modules</c> for valid declarations.
+/// the emitted field names against the core's stage names (<c>Spec.stages</c>) for valid declarations.
 /// </summary>
 public class ConsistencyTests
 {
@@ -134,7 +134,7 @@ public class ConsistencyTests
             data.Add("snapshot:" + name);
         var root = DiagnosticTests.RepositoryRoot();
         var files = new[] { "tests/Generators.IntegrationTests/Models.cs" }
-            .Concat(new[] { "src/Host/Models", "src/Models" }
+            .Concat(new[] { "src/Models" }
                 .Select(d => Path.Combine(root, d))
                 .Where(Directory.Exists)
                 .SelectMany(d => Directory.GetFiles(d, "*.cs"))
@@ -157,7 +157,7 @@ public class ConsistencyTests
         Assert.NotEmpty(models);
         foreach (var (spec, fields) in models)
         {
-            var topology = Topology.modules(spec).Select(m => m.Item1).ToList();
+            var topology = Spec.stages(spec).Select(s => s.Name).ToList();
             Assert.Equal(topology, fields);
         }
     }
