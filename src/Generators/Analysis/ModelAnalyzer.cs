@@ -202,7 +202,7 @@ public static class ModelAnalyzer
         {
             var a = layers[index];
             var isConv = a.Name == "Conv";
-            var name = (isConv ? "conv" : "fc") + (index + 1);
+            var name = StageNames.Layer(isConv, index + 1);
             var label = $"{a.Name} {name}";
             var size = a.Int(isConv ? "channels" : "units", 0);
             var weights = NameOf(DslNames.WeightQuant, a.Int("Weights", DslDefaults.WeightQuant));

@@ -44,7 +44,7 @@ public sealed record LayerDescription(
     string EffectiveActivation)
 {
     public int Number => Index + 1;
-    public string Name => (IsConv ? "conv" : "fc") + Number;
+    public string Name => StageNames.Layer(IsConv, Number);
 }
 
 /// <summary>A model that passed every rule: what the emitter needs, as plain values.</summary>

@@ -75,31 +75,31 @@ public static class ModelEmitter
 
     private sealed record Module(string Name, string Type, string Construction);
 
-    /// <summary>The modules in forward order, named as the core's <c>Topology.modules</c> names them.</summary>
+    /// <summary>The modules in forward order, named as the core's stages (<c>Spec.stages</c>).</summary>
     private static List<Module> Modules(ModelDescription model)
     {
-        var modules = new List<Module> { new("input", "global::Qnn.InputQuantizer", "global::Qnn.Topology.Input(Spec)") };
+        var modules = new List<Module> { new(StageNames.Input, "global::Qnn.InputQuantizer", "global::Qnn.Topology.Input(Spec)") };
         foreach (var layer in model.Layers)
         {
             var n = layer.Number;
             if (layer.IsConv)
             {
-                modules.Add(new($"conv{n}", "global::Qnn.QuantConv2d", $"global::Qnn.Topology.Conv(Spec, {layer.Index})"));
-                modules.Add(new($"bn{n}", "global::TorchSharp.Modules.BatchNorm2d", $"{Nn}.BatchNorm2d({layer.Size})"));
+                modules.Add(new(layer.Name, "global::Qnn.QuantConv2d", $"global::Qnn.Topology.Conv(Spec, {layer.Index})"));
+                modules.Add(new(StageNames.BatchNorm(n), "global::TorchSharp.Modules.BatchNorm2d", $"{Nn}.BatchNorm2d({layer.Size})"));
                 if (layer.HasActivationModule)
-                    modules.Add(new($"act{n}", "global::Qnn.QuantActivation", $"global::Qnn.Topology.Activation(Spec, {layer.Index})"));
+                    modules.Add(new(StageNames.Activation(n), "global::Qnn.QuantActivation", $"global::Qnn.Topology.Activation(Spec, {layer.Index})"));
                 if (layer.Pool > 1)
-                    modules.Add(new($"pool{n}", "global::TorchSharp.Modules.MaxPool2d", $"{Nn}.MaxPool2d({layer.Pool})"));
+                    modules.Add(new(StageNames.Pool(n), "global::TorchSharp.Modules.MaxPool2d", $"{Nn}.MaxPool2d({layer.Pool})"));
                 continue;
             }
             if (layer.FlattenBefore)
-                modules.Add(new("flatten", "global::TorchSharp.Modules.Flatten", $"{Nn}.Flatten()"));
-            modules.Add(new($"fc{n}", "global::Qnn.QuantLinear", $"global::Qnn.Topology.Linear(Spec, {layer.Index})"));
-            modules.Add(new($"bn{n}", "global::TorchSharp.Modules.BatchNorm1d", $"{Nn}.BatchNorm1d({layer.Size})"));
+                modules.Add(new(StageNames.Flatten, "global::TorchSharp.Modules.Flatten", $"{Nn}.Flatten()"));
+            modules.Add(new(layer.Name, "global::Qnn.QuantLinear", $"global::Qnn.Topology.Linear(Spec, {layer.Index})"));
+            modules.Add(new(StageNames.BatchNorm(n), "global::TorchSharp.Modules.BatchNorm1d", $"{Nn}.BatchNorm1d({layer.Size})"));
             if (layer.HasDropout)
-                modules.Add(new($"drop{n}", "global::TorchSharp.Modules.Dropout", $"{Nn}.Dropout({Number(model.Dropout)})"));
+                modules.Add(new(StageNames.Dropout(n), "global::TorchSharp.Modules.Dropout", $"{Nn}.Dropout({Number(model.Dropout)})"));
             if (layer.HasActivationModule)
-                modules.Add(new($"act{n}", "global::Qnn.QuantActivation", $"global::Qnn.Topology.Activation(Spec, {layer.Index})"));
+                modules.Add(new(StageNames.Activation(n), "global::Qnn.QuantActivation", $"global::Qnn.Topology.Activation(Spec, {layer.Index})"));
         }
         return modules;
     }
