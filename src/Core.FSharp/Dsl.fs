@@ -1,5 +1,5 @@
 /// The vocabulary of the declaration DSL: enums shared by the attributes, the specs and the
-/// layers, and the attributes a C# user puts on a `partial` class (see docs/DESIGN.md). The source
+/// layers, and the attributes a C# user puts on a `partial` class (see docs/dsl.md). The source
 /// generator matches the attributes by metadata name; the runtime reads the same enums.
 namespace Qnn
 

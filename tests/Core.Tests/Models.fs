@@ -1,4 +1,4 @@
-/// The DESIGN.md models as specs, shared by the spec tests.
+/// The models of docs/dsl.md as specs, shared by the spec tests.
 module Qnn.Tests.Models
 
 open Qnn

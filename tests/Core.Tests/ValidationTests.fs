@@ -86,7 +86,7 @@ let ``every spec-level code of the catalog is covered`` () =
     Assert.Equal<string list>(specCodes, covered)
 
 [<Fact>]
-let ``the DESIGN.md models are valid`` () =
+let ``the models of docs/dsl.md are valid`` () =
     Assert.Empty(Spec.validate vertebralMlp)
     Assert.Empty(Spec.validate miniMnistCnn)
     Assert.Empty(Spec.validate (miniMnistCnnWith 0))

@@ -2,7 +2,7 @@ using Qnn;
 
 namespace Qnn.IntegrationTests;
 
-// The two models of DESIGN.md, declared as a user would.
+// The two models of docs/dsl.md, declared as a user would.
 
 [QuantizedMlp(Activation = Activation.BinarizeReste, QMode = QMode.Deterministic, Dropout = 0.0,
               ResteO = 3.0, ResteThreshold = 1.5)]
