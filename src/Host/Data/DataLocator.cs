@@ -1,7 +1,7 @@
 namespace Qnn.Host.Data;
 
 /// <summary>
-/// Finds a data set's folder in DESIGN.md's order: --data-dir, QNN_DATA_DIR, the user cache
+/// Finds a data set's folder in the design's order: --data-dir, QNN_DATA_DIR, the user cache
 /// ($XDG_CACHE_HOME/qnn, else ~/.cache/qnn), /usr/share/datasets (Debian's packages). A folder
 /// counts only when it holds every file of the set.
 /// </summary>

@@ -3,7 +3,7 @@ namespace Qnn.Host.Data;
 /// <summary>A named data set: its folder, its files and their official sources.</summary>
 public sealed record DataSetInfo(string Name, string Folder, string Description, IReadOnlyList<RemoteFile> Files);
 
-/// <summary>The data sets qnn knows by name (DESIGN.md's data rules), plus <c>csv:PATH</c>.</summary>
+/// <summary>The data sets qnn knows by name (the design's data rules), plus <c>csv:PATH</c>.</summary>
 public static class DataSetCatalog
 {
     private const string MnistMirror = "https://ossci-datasets.s3.amazonaws.com/mnist/";
