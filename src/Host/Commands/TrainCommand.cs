@@ -33,10 +33,10 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
     private readonly DataFlags data = new();
     private readonly Option<string> optimizer = Flag.Choice("--optimizer", "The optimizer", "adam", "adam", "sgd");
     private readonly Option<double> momentum = Flag.Number("--momentum", "Momentum of --optimizer sgd", 0.9, positive: false);
-    private readonly Option<bool> cosine = Flag.Switch("--cosine", "Cosine learning-rate schedule over the epochs");
-    private readonly Option<string> stopOn = Flag.Choice("--stop-on", "The loss early stopping watches", "val", "val", "train");
-    private readonly Option<string> restoreBest = Flag.OnOff("--restore-best", "Restore the best epoch's weights at the end", TrainConfig.Default.RestoreBest);
-    private readonly Option<string> clipLatent = Flag.OnOff("--clip-latent", "Clip latent weights of quantized layers to [-1, 1]", TrainConfig.Default.ClipLatentWeights);
+    private readonly Option<bool> cosine = Flag.Switch("--cosine", "Cosine annealing of the learning rate to 0 over the epochs");
+    private readonly Option<string> stopOn = Flag.Choice("--stop-on", "The loss that early stopping and --restore-best watch: validation or training", "val", "val", "train");
+    private readonly Option<string> restoreBest = Flag.OnOff("--restore-best", "Reload the best epoch's weights (by --stop-on) before the final evaluation", TrainConfig.Default.RestoreBest);
+    private readonly Option<string> clipLatent = Flag.OnOff("--clip-latent", "Clamp latent binary weights to [-1, 1] after each step (BinaryNet)", TrainConfig.Default.ClipLatentWeights);
     private readonly Option<string> bnRecalibrate = Flag.OnOff("--bn-recalibrate", "Re-estimate BatchNorm statistics on the training set at the end", TrainConfig.Default.RecalibrateBatchNorm);
     private readonly Option<string> oneThreadSmall = Flag.OnOff("--one-thread-small", "Train a small model without convolutions on one thread", TrainConfig.Default.OneThreadForSmallModels);
 
