@@ -61,7 +61,7 @@ public class HelpTests
         var output = Cli.Run(null, "train", "--help").Output;
         Assert.Matches(@"--epochs <N> +Epochs per run \[default: 15\]", output);
         Assert.Matches(@"--optimizer <adam\|sgd> +The optimizer \[default: adam\]", output);
-        Assert.Matches(@"--restore-best <on\|off> +Reload the best epoch's weights \(by --stop-on\) before the final evaluation \[default: on\]", output);
+        Assert.Matches(@"--restore-best <on\|off> +Reload the best epoch's weights \(by --stop-on\) before the final *\n +evaluation \[default: on\]", output.ReplaceLineEndings("\n"));
         Assert.Matches(@"--offline +Never download", output);
         Assert.Contains("The test split doubles as the validation set", output);
     }
