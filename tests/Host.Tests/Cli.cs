@@ -16,10 +16,8 @@ public static class Cli
             var fromEnvironment = Environment.GetEnvironmentVariable("QNN_DATA_DIR");
             if (!string.IsNullOrEmpty(fromEnvironment))
                 return fromEnvironment;
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Dsl.sln")))
-                directory = directory.Parent;
-            var shared = directory?.Parent is { } parent ? Path.Combine(parent.FullName, "shared", "data") : null;
+            var directory = new DirectoryInfo(RepositoryRoot);
+            var shared = directory.Parent is { } parent ? Path.Combine(parent.FullName, "shared", "data") : null;
             return shared is not null && Directory.Exists(shared) ? shared : null;
         }
     }
@@ -39,17 +37,33 @@ public static class Cli
     }
 
     /// <summary>Runs `qnn args` with QNN_DATA_DIR = <paramref name="dataDir"/> and a private cache.</summary>
-    public static CliResult Run(string? dataDir, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var environment = new Dictionary<string, string?>
+    public static CliResult Run(string? dataDir, params string[] args) =>
+        RunWith(new Dictionary<string, string?>
         {
             ["QNN_DATA_DIR"] = dataDir,
             ["XDG_CACHE_HOME"] = Path.Combine(Path.GetTempPath(), "qnn-test-cache-" + Environment.ProcessId),
             ["HOME"] = Path.GetTempPath(),
-        };
-        var code = new QnnApp(new Terminal(output, error, Interactive: false), environment: environment).Run(args);
+        }, null, args);
+
+    /// <summary>Runs `qnn args` with exactly this environment (QNN_DATA_DIR, XDG_CACHE_HOME, HOME)
+    /// and, when given, this HTTP client for downloads.</summary>
+    public static CliResult RunWith(IReadOnlyDictionary<string, string?> environment, Func<HttpClient>? http, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = new QnnApp(new Terminal(output, error, Interactive: false), http, environment).Run(args);
         return new CliResult(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The repository's root (the folder with Dsl.sln).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Dsl.sln")))
+                directory = directory.Parent;
+            return directory?.FullName ?? throw new InvalidOperationException("Dsl.sln not found above " + AppContext.BaseDirectory);
+        }
     }
 }

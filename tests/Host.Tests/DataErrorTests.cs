@@ -201,7 +201,7 @@ public class DataErrorTests
     public void Offline_with_the_data_set_nowhere()
     {
         var empty = DataDir();
-        AssertDataError(Cli.Run(empty, "train", "--data-dir", empty, "--offline"),
-            "data set 'vertebral' not found, and --offline forbids downloading it", Path.Combine(empty, "vertebral"));
+        AssertDataError(Cli.Run(empty, "train", "--model", "MiniMnistCnn", "--dataset", "mnist", "--data-dir", empty, "--offline"),
+            "data set 'mnist' not found, and --offline forbids downloading it", Path.Combine(empty, "mnist"));
     }
 }

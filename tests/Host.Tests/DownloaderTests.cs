@@ -102,6 +102,18 @@ public sealed class DownloaderTests : IDisposable
     }
 
     [Fact]
+    public void On_a_terminal_the_download_shows_a_spectre_bar()
+    {
+        var progress = new StringWriter();
+        var downloader = new Downloader(new HttpClient { Timeout = TimeSpan.FromSeconds(20) }, progress, interactive: true);
+        downloader.Download(new RemoteFile("data.gz", baseUrl + "data.gz", Sha256(Payload)), Destination);
+        Assert.Equal(Payload, File.ReadAllBytes(Destination));
+        Assert.Contains("downloading data.gz", progress.ToString());
+        Assert.Contains("100%", progress.ToString());
+        Assert.DoesNotContain("downloading data.gz: 25%", progress.ToString());
+    }
+
+    [Fact]
     public void A_file_inside_a_zip_archive_is_extracted_and_checked()
     {
         var (downloader, _) = Create();

@@ -34,8 +34,9 @@ public class InspectAndDatasetsTests
         var data = Cli.RequireData("vertebral/column_3C.dat", "mnist/train-images-idx3-ubyte.gz");
         var result = Cli.Run(data, "datasets");
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains($"vertebral: {Path.Combine(data, "vertebral")} — 310 rows: 248 train, 62 test", result.Output);
-        Assert.Contains($"mini-mnist: {Path.Combine(data, "mnist")} — 4,000 train, 800 test images", result.Output);
+        var lines = result.Output.Split(Environment.NewLine);
+        Assert.Contains(lines, l => l.StartsWith($"vertebral           {Path.Combine(data, "vertebral")}  ", StringComparison.Ordinal) && l.Contains("  310 rows: 248 train, 62 test  "));
+        Assert.Contains(lines, l => l.StartsWith($"mini-mnist          {Path.Combine(data, "mnist")}  ", StringComparison.Ordinal) && l.Contains("  4,000 train, 800 test images  "));
     }
 
     [Fact]

@@ -15,24 +15,36 @@ public class UsageTests
     }
 
     [Theory]
-    [InlineData(new[] { "train", "--epoch", "3" }, "unknown flag --epoch; known flags: --model")]
+    [InlineData(new[] { "train", "--epoch", "3" }, "Unrecognized command or argument '--epoch'")]
     [InlineData(new[] { "train", "--epochs", "zero" }, "--epochs needs an integer >= 1, got 'zero'")]
     [InlineData(new[] { "train", "--epochs", "0" }, "--epochs needs an integer >= 1, got '0'")]
     [InlineData(new[] { "train", "--lr", "-1" }, "--lr needs a positive number, got '-1'")]
     [InlineData(new[] { "train", "--batch-size", "1" }, "--batch-size needs an integer >= 2")]
-    [InlineData(new[] { "train", "--runs" }, "--runs needs a value")]
-    [InlineData(new[] { "train", "--offline=yes" }, "--offline is a switch and takes no value")]
-    [InlineData(new[] { "train", "--seed", "1", "--seed", "2" }, "--seed is given twice")]
+    [InlineData(new[] { "train", "--runs" }, "Required argument missing for option: '--runs'")]
+    [InlineData(new[] { "train", "--offline=yes" }, "Unrecognized command or argument 'yes'")]
+    [InlineData(new[] { "train", "--seed", "1", "--seed", "2" }, "Option '--seed' expects a single argument but 2 were provided")]
     [InlineData(new[] { "train", "--model", "ResNet50" }, "--model ResNet50: unknown model; known models: VertebralMlp")]
     [InlineData(new[] { "train", "--model", "/nonexistent/model.json" }, "--model /nonexistent/model.json: no such file")]
     [InlineData(new[] { "train", "--dataset", "imagenet" }, "unknown data set 'imagenet'; known: vertebral, mnist")]
     [InlineData(new[] { "train", "--optimizer", "lbfgs" }, "--optimizer is one of adam, sgd, got 'lbfgs'")]
-    [InlineData(new[] { "train", "stray" }, "unexpected argument 'stray'")]
-    [InlineData(new[] { "eval" }, "--load FILE is required")]
+    [InlineData(new[] { "train", "--momentum", "0.5" }, "--momentum applies to --optimizer sgd")]
+    [InlineData(new[] { "train", "stray" }, "Unrecognized command or argument 'stray'")]
+    [InlineData(new[] { "eval" }, "Option '--load' is required")]
     [InlineData(new[] { "inspect" }, "--model NAME|FILE or --load FILE is required")]
-    [InlineData(new[] { "fit" }, "unknown command 'fit'")]
-    [InlineData(new string[0], "usage: qnn <train|eval|export|predict|inspect|datasets|help>")]
+    [InlineData(new[] { "fit" }, "Unrecognized command or argument 'fit'")]
+    [InlineData(new string[0], "Required command was not provided")]
     public void Bad_usage_exits_2_with_the_flag_and_the_rule(string[] args, string fragment) => AssertUsage(Cli.Run(null, args), fragment);
+
+    [Theory]
+    [InlineData(new[] { "trian" }, "'trian' was not matched. Did you mean one of the following?\ntrain\n")]
+    [InlineData(new[] { "train", "--epoch", "3" }, "'--epoch' was not matched. Did you mean one of the following?\n--epochs\n")]
+    [InlineData(new[] { "eval", "--lod", "m.qnn" }, "'--lod' was not matched. Did you mean one of the following?\n--load\n")]
+    [InlineData(new[] { "datasets", "--data-dri", "x" }, "'--data-dri' was not matched. Did you mean one of the following?\n--data-dir\n")]
+    public void A_typo_gets_a_suggestion(string[] args, string suggestion)
+    {
+        var result = Cli.Run(null, args);
+        AssertUsage(result, suggestion.Replace("\n", Environment.NewLine, StringComparison.Ordinal));
+    }
 
     [Fact]
     public void An_invalid_spec_file_reports_its_qnn_codes()
@@ -59,15 +71,5 @@ public class UsageTests
         var data = Cli.RequireData("mnist/train-images-idx3-ubyte.gz");
         AssertUsage(Cli.Run(data, "train", "--model", "VertebralMlp", "--dataset", "mini-mnist", "--offline"),
             "model VertebralMlp has 3 outputs but data set mini-mnist has 10 classes");
-    }
-
-    [Fact]
-    public void Help_lists_commands_models_and_exit_codes()
-    {
-        var result = Cli.Run(null, "help");
-        Assert.Equal(0, result.ExitCode);
-        Assert.Contains("qnn train [--model NAME|FILE]", result.Output);
-        Assert.Contains("models: VertebralMlp, FloatMlp, TernaryMlp, NBitsMlp, MiniMnistCnn, BinaryLeNet5", result.Output);
-        Assert.Contains("exit codes: 0 success, 2 bad usage or invalid model spec, 3 data problem", result.Output);
     }
 }

@@ -1,34 +1,37 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using Qnn.Host.Commands;
 using Qnn.Host.Data;
 
 namespace Qnn.Host.Cli;
 
-/// <summary>The qnn command line: dispatches to a command and turns a user's mistakes into a
-/// message and an exit code (2 usage, 3 data), never a stack trace.</summary>
+/// <summary>The qnn command line (System.CommandLine): parses against the commands' option
+/// definitions, which also write `--help`, and turns a user's mistakes into a message and an exit
+/// code (2 usage, 3 data), never a stack trace.</summary>
 /// <param name="environment">QNN_DATA_DIR, XDG_CACHE_HOME and HOME as the process sees them
 /// unless a test gives its own.</param>
 public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null, IReadOnlyDictionary<string, string?>? environment = null)
 {
-    public const string Usage = "usage: qnn <train|eval|export|predict|inspect|datasets|help> [flags]; `qnn help` lists the flags";
+    /// <summary>Help is wrapped at this width wherever it is written, so the README can quote it.</summary>
+    public const int HelpWidth = 100;
+
+    public static string RootNotes => $"""
+        Models: {Models.ModelCatalog.Names}, or a spec file (.json).
+        Data sets: {DataSetCatalog.Names}.
+        Exit codes: 0 success, 2 bad usage or invalid model spec, 3 data problem.
+        """;
 
     public int Run(IReadOnlyList<string> args)
     {
         try
         {
-            if (args.Count == 0)
-                throw new UsageException(Usage);
-            var rest = args.Skip(1).ToList();
-            return args[0] switch
+            var result = Definition().Parse(HelpWord(args));
+            var invocation = new InvocationConfiguration
             {
-                "train" => new TrainCommand(terminal, MakeDataSets).Run(rest),
-                "eval" => new EvalCommand(terminal, MakeDataSets).Run(rest),
-                "export" => new ExportCommand(terminal).Run(rest),
-                "predict" => new PredictCommand(terminal, MakeDataSets).Run(rest),
-                "inspect" => new InspectCommand(terminal).Run(rest),
-                "datasets" => new DatasetsCommand(terminal, Locator).Run(rest),
-                "help" or "--help" or "-h" => Help(),
-                var other => throw new UsageException($"unknown command '{other}'; {Usage}"),
+                Output = terminal.Out, Error = terminal.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
             };
+            return result.Action is ParseErrorAction ? ParseErrors(result) : result.Invoke(invocation);
         }
         catch (UsageException e)
         {
@@ -47,26 +50,56 @@ public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null, IRe
         }
     }
 
+    /// <summary>The command tree: every command with its options, plus --help and --version.</summary>
+    public Command Definition()
+    {
+        var train = new TrainCommand(terminal, MakeDataSets);
+        var root = new Command("qnn", "Quantization-aware training experiments: train, evaluate, export and run bit-packed models.")
+        {
+            train.Definition(),
+            new EvalCommand(terminal, MakeDataSets).Definition(),
+            new ExportCommand(terminal).Definition(),
+            new PredictCommand(terminal, MakeDataSets).Definition(),
+            new InspectCommand(terminal).Definition(),
+            new DatasetsCommand(terminal, Locator).Definition(),
+        };
+        var notes = new Dictionary<Command, string> { [root] = RootNotes, [root.Subcommands[0]] = TrainCommand.Notes };
+        root.Options.Add(new HelpOption { Action = new HelpWithNotes(notes, HelpWidth) });
+        root.Options.Add(new VersionOption { Action = new VersionAction() });
+        return root;
+    }
+
+    /// <summary>`qnn help` and `qnn help COMMAND` mean `--help`, as in git and dotnet.</summary>
+    private static string[] HelpWord(IReadOnlyList<string> args) =>
+        args.Count is 1 or 2 && args[0] == "help" ? args.Skip(1).Append("--help").ToArray() : args.ToArray();
+
+    /// <summary>The library's errors and typo suggestions ("Did you mean …"), each error after
+    /// "qnn: ", then where help is; exit code 2.</summary>
+    private int ParseErrors(ParseResult result)
+    {
+        var errors = result.Errors.Select(e => e.Message).Distinct().ToList();
+        // "Required command was not provided" says nothing more when a word was not understood.
+        if (errors.Count > 1)
+            errors.RemoveAll(e => e.StartsWith("Required command was not provided", StringComparison.Ordinal));
+        var captured = new StringWriter();
+        ((ParseErrorAction)result.Action!).ShowHelp = false;
+        result.Invoke(new InvocationConfiguration { Output = captured, Error = captured, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+        var all = result.Errors.Select(e => e.Message).ToHashSet();
+        var suggestions = captured.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Where(line => !all.Contains(line));
+        foreach (var error in errors)
+            terminal.Error.WriteLine($"qnn: {error}");
+        foreach (var line in suggestions)
+            terminal.Error.WriteLine(line);
+        var command = result.CommandResult.Command;
+        terminal.Error.WriteLine(command.Subcommands.Count > 0 ? "`qnn --help` lists the commands." : $"`qnn {command.Name} --help` lists the flags.");
+        return ExitCodes.Usage;
+    }
+
     private DataSets MakeDataSets(DataOptions options) =>
         new(options, Locator(options.DataDir),
-            () => new Downloader(http?.Invoke() ?? new HttpClient { Timeout = TimeSpan.FromMinutes(10) }, terminal.Error, terminal.Interactive));
+            () => new Downloader(http?.Invoke() ?? new HttpClient { Timeout = TimeSpan.FromMinutes(10) }, terminal.Error, terminal.Interactive),
+            terminal.Error);
 
     private DataLocator Locator(string? dataDir) =>
         environment is null ? DataLocator.FromEnvironment(dataDir) : new DataLocator(dataDir, environment);
-
-    private int Help()
-    {
-        var o = terminal.Out;
-        o.WriteLine("qnn: quantization-aware training experiments");
-        o.WriteLine();
-        foreach (var usage in new[] { TrainCommand.Usage, EvalCommand.Usage, ExportCommand.Usage, PredictCommand.Usage, InspectCommand.Usage, DatasetsCommand.Usage })
-        {
-            o.WriteLine(usage);
-            o.WriteLine();
-        }
-        o.WriteLine($"models: {Models.ModelCatalog.Names}, or a spec file (.json)");
-        o.WriteLine($"data sets: {DataSetCatalog.Names}");
-        o.WriteLine("exit codes: 0 success, 2 bad usage or invalid model spec, 3 data problem");
-        return ExitCodes.Success;
-    }
 }

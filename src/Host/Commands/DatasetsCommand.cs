@@ -1,40 +1,57 @@
+using System.CommandLine;
 using System.Globalization;
 using Qnn.Host.Cli;
 using Qnn.Host.Data;
+using Qnn.Host.Reports;
 
 namespace Qnn.Host.Commands;
 
 /// <summary>`qnn datasets`: each data set, where it was found (or where qnn looked), and its sizes.</summary>
 public sealed class DatasetsCommand(Terminal terminal, Func<string?, DataLocator> locators)
 {
-    public static readonly IReadOnlyDictionary<string, bool> Flags = new Dictionary<string, bool> { ["data-dir"] = true };
+    private readonly Option<string?> dataDir = Flag.Text("--data-dir", "DIR", "Look here first (then QNN_DATA_DIR, the user cache, /usr/share/datasets)");
 
-    public const string Usage = """
-        qnn datasets [--data-dir DIR]
-          Where each data set is found (--data-dir, QNN_DATA_DIR, the user cache, /usr/share/datasets)
-          and its sizes; a missing one is downloaded by the first `qnn train` that needs it.
-        """;
-
-    public int Run(IReadOnlyList<string> args)
+    public Command Definition()
     {
-        var flags = CommandLine.Parse("datasets", args, Flags);
-        var locator = locators(flags.String("data-dir"));
-        var output = terminal.Out;
+        var command = new Command("datasets", "Where each data set is found and its sizes; a missing one is downloaded by the first `qnn train` that needs it (vertebral is also embedded in the program).") { dataDir };
+        command.SetAction(Run);
+        return command;
+    }
+
+    public int Run(ParseResult flags)
+    {
+        var locator = locators(flags.GetValue(dataDir));
+        var rows = new List<string[]>();
+        var missing = new List<string>();
         foreach (var set in DataSetCatalog.All)
         {
             var folder = locator.Find(set, out var looked);
-            if (folder is null)
+            if (folder is not null)
             {
-                output.WriteLine($"{set.Name}: not found ({set.Description})");
-                foreach (var place in looked)
-                    output.WriteLine($"  looked in {place}");
-                output.WriteLine($"  downloads from {string.Join(", ", set.Files.Select(f => f.Url).Distinct())}");
+                rows.Add(new[] { set.Name, folder, Sizes(set, folder), set.Description });
                 continue;
             }
-            output.WriteLine($"{set.Name}: {folder} — {Sizes(set, folder)} ({set.Description})");
+            var embedded = set.Name == "vertebral" && EmbeddedVertebral.Available;
+            rows.Add(new[] { set.Name, embedded ? EmbeddedVertebral.Source : "not found", embedded ? EmbeddedSizes() : "", set.Description });
+            missing.Add($"{set.Name}: not in any folder{(embedded ? "; the embedded copy is used" : set.Name == "vertebral" ? $" ({EmbeddedVertebral.NotEmbedded})" : "")}");
+            missing.AddRange(looked.Select(place => $"  looked in {place}"));
+            missing.Add($"  downloads from {string.Join(", ", set.Files.Select(f => f.Url).Distinct())}");
         }
+        ConsoleTable.Write(terminal, new[] { "data set", "source", "size", "description" }, rows, leftAligned: 4);
+        var output = terminal.Out;
+        foreach (var line in missing)
+            output.WriteLine(line);
         output.WriteLine("csv:PATH: a table of numeric columns with the label in the last column (or --label-column); 80/20 split");
+        output.WriteLine($"vertebral: {EmbeddedVertebral.Credit}");
         return ExitCodes.Success;
+    }
+
+    private static string EmbeddedSizes() => RowSizes(VertebralReader.Parse(EmbeddedVertebral.Lines(), EmbeddedVertebral.Source).Labels.Length);
+
+    private static string RowSizes(int rows)
+    {
+        var test = (int)Math.Ceiling(0.2 * rows);
+        return $"{rows} rows: {rows - test} train, {test} test";
     }
 
     private static string Sizes(DataSetInfo set, string folder)
@@ -43,9 +60,7 @@ public sealed class DatasetsCommand(Terminal terminal, Func<string?, DataLocator
         {
             if (set.Name == "vertebral")
             {
-                var rows = VertebralReader.Read(Path.Combine(folder, "column_3C.dat")).Labels.Length;
-                var test = (int)Math.Ceiling(0.2 * rows);
-                return $"{rows} rows: {rows - test} train, {test} test";
+                return RowSizes(VertebralReader.Read(Path.Combine(folder, "column_3C.dat")).Labels.Length);
             }
             var train = DataSets.IdxCount(Path.Combine(folder, "train-images-idx3-ubyte.gz"));
             var t10k = DataSets.IdxCount(Path.Combine(folder, "t10k-images-idx3-ubyte.gz"));

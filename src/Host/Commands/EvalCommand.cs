@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Qnn.Host.Cli;
 using Qnn.Host.Data;
@@ -10,25 +11,29 @@ namespace Qnn.Host.Commands;
 /// the one reported at the end of training.</summary>
 public sealed class EvalCommand(Terminal terminal, Func<DataOptions, DataSets> dataSets)
 {
-    public static readonly IReadOnlyDictionary<string, bool> Flags = new Dictionary<string, bool>
-    {
-        ["load"] = true, ["dataset"] = true, ["data-dir"] = true, ["offline"] = false, ["threads"] = true,
-    };
+    private readonly Option<string?> load = Flag.Text("--load", "FILE", "A model saved by `qnn train --save`", required: true);
+    private readonly Option<string?> dataSet = Flag.Text("--dataset", "NAME", "Evaluate on this data set [default: the one it was trained on]");
+    private readonly DataFlags dataFlags = new();
+    private readonly Option<int?> threads = Threads.Flag();
 
-    public const string Usage = """
-        qnn eval --load FILE [--dataset NAME] [--data-dir DIR] [--offline] [--threads N]
-          Evaluates a model saved by `qnn train --save` on its data set's test split.
-        """;
-
-    public int Run(IReadOnlyList<string> args)
+    public Command Definition()
     {
-        var flags = CommandLine.Parse("eval", args, Flags);
-        Threads.Apply(flags);
-        var path = flags.String("load") ?? throw new UsageException("qnn eval: --load FILE is required");
+        var command = new Command("eval", "Evaluate a model saved by `qnn train --save` on its data set's test split.") { load, dataSet };
+        foreach (var option in dataFlags.All(tables: false))
+            command.Options.Add(option);
+        command.Options.Add(threads);
+        command.SetAction(Run);
+        return command;
+    }
+
+    public int Run(ParseResult flags)
+    {
+        Threads.Apply(flags.GetValue(threads));
+        var path = flags.GetValue(load)!;
         var (network, info) = SavedModel.Load(path);
         using var _ = network;
-        var options = new DataOptions(flags.String("data-dir"), flags.Has("offline"), info.LabelColumn, info.SplitSeed);
-        var data = dataSets(options).Load(flags.String("dataset", info.DataSet));
+        var options = dataFlags.Read(flags) with { LabelColumn = info.LabelColumn, SplitSeed = info.SplitSeed };
+        var data = dataSets(options).Load(flags.GetValue(dataSet) ?? info.DataSet);
         var (_, test) = ModelData.Fit(network.Spec, info.Model, data);
         var (loss, accuracy) = Training.evaluate(network, test, info.EvaluationBatchSize);
         terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

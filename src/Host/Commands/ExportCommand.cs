@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Qnn.Engine;
 using Qnn.Host.Cli;
@@ -11,18 +12,20 @@ namespace Qnn.Host.Commands;
 /// integer engine's file (written to a temporary name and renamed).</summary>
 public sealed class ExportCommand(Terminal terminal)
 {
-    public static readonly IReadOnlyDictionary<string, bool> Flags = new Dictionary<string, bool> { ["load"] = true, ["out"] = true };
+    private readonly Option<string?> loadFlag = Flag.Text("--load", "MODEL", "A model saved by `qnn train --save`", required: true);
+    private readonly Option<string?> outFlag = Flag.Text("--out", "FILE.qnnx", "Where to write the engine's file", required: true);
 
-    public const string Usage = """
-        qnn export --load MODEL --out FILE.qnnx
-          Freezes a model saved by `qnn train --save` into the bit-packed inference engine's format.
-        """;
-
-    public int Run(IReadOnlyList<string> args)
+    public Command Definition()
     {
-        var flags = CommandLine.Parse("export", args, Flags);
-        var load = flags.String("load") ?? throw new UsageException("qnn export: --load MODEL is required");
-        var output = flags.String("out") ?? throw new UsageException("qnn export: --out FILE.qnnx is required");
+        var command = new Command("export", "Freeze a model saved by `qnn train --save` into the bit-packed inference engine's format.") { loadFlag, outFlag };
+        command.SetAction(Run);
+        return command;
+    }
+
+    public int Run(ParseResult flags)
+    {
+        var load = flags.GetValue(loadFlag)!;
+        var output = flags.GetValue(outFlag)!;
         var (network, _) = SavedModel.Load(load);
         using var _ = network;
         EngineModel model;

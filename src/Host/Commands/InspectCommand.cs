@@ -1,7 +1,9 @@
+using System.CommandLine;
 using System.Globalization;
 using Qnn.Host.Cli;
 using Qnn.Host.Models;
 using Qnn.Host.Persistence;
+using Qnn.Host.Reports;
 
 namespace Qnn.Host.Commands;
 
@@ -10,27 +12,28 @@ namespace Qnn.Host.Commands;
 /// bits like Larq's.</summary>
 public sealed class InspectCommand(Terminal terminal)
 {
-    public static readonly IReadOnlyDictionary<string, bool> Flags = new Dictionary<string, bool> { ["model"] = true, ["load"] = true };
+    private readonly Option<string?> model = Flag.Text("--model", "NAME|FILE|FILE.qnnx", "A model of the catalog, a spec file (.json) or an exported engine (.qnnx)");
+    private readonly Option<string?> load = Flag.Text("--load", "FILE", "A model saved by `qnn train --save`");
 
-    public const string Usage = """
-        qnn inspect --model NAME|FILE|FILE.qnnx | --load FILE
-          Layer table: output shape, parameters, weight bits, memory, MACs by precision; totals.
-          For an exported .qnnx file: bytes and operations per layer, and the file against float32.
-        """;
-
-    public int Run(IReadOnlyList<string> args)
+    public Command Definition()
     {
-        var flags = CommandLine.Parse("inspect", args, Flags);
-        if (flags.String("model") is { } file && file.EndsWith(".qnnx", StringComparison.OrdinalIgnoreCase))
+        var command = new Command("inspect", "Layer table of a model: output shape, parameters, weight bits, memory, MACs by precision; totals. For an exported .qnnx file: bytes and operations per layer, and the file against float32.") { model, load };
+        command.SetAction(Run);
+        return command;
+    }
+
+    public int Run(ParseResult flags)
+    {
+        if (flags.GetValue(model) is { } file && file.EndsWith(".qnnx", StringComparison.OrdinalIgnoreCase))
         {
             var engine = PredictCommand.Load(file);
             terminal.Out.WriteLine($"{engine.Name} (exported engine), input {string.Join("×", engine.Input.Shape)} as {string.Join("/", engine.Input.Bits.Distinct())}-bit codes");
-            WriteEngine(terminal.Out, engine, new FileInfo(file).Length);
+            WriteEngine(terminal, engine, new FileInfo(file).Length);
             return ExitCodes.Success;
         }
         ModelSpec spec;
         string name;
-        if (flags.String("load") is { } saved)
+        if (flags.GetValue(load) is { } saved)
         {
             var (network, info) = SavedModel.Load(saved);
             (spec, name) = (network.Spec, info.Model);
@@ -38,20 +41,21 @@ public sealed class InspectCommand(Terminal terminal)
         }
         else
         {
-            var model = ModelCatalog.Resolve(flags.String("model") ?? throw new UsageException("qnn inspect: --model NAME|FILE or --load FILE is required"));
-            (spec, name) = (model.Spec, model.Name);
+            var chosen = ModelCatalog.Resolve(flags.GetValue(model) ?? throw new UsageException("qnn inspect: --model NAME|FILE or --load FILE is required"));
+            (spec, name) = (chosen.Spec, chosen.Name);
         }
-        Write(terminal.Out, name, spec);
+        Write(terminal, name, spec);
         return ExitCodes.Success;
     }
 
-    public static void Write(TextWriter output, string name, ModelSpec spec)
+    public static void Write(Terminal terminal, string name, ModelSpec spec)
     {
+        var output = terminal.Out;
         var cost = global::Qnn.Spec.cost(spec);
         var input = global::Qnn.Spec.shapes(spec)[0].Shape;
         output.WriteLine($"{name} ({(spec.Kind == ModelKind.Cnn ? "CNN" : "MLP")}), input {string.Join("×", input)}");
         var header = new[] { "layer", "output", "weights", "params", "weight bits", "memory", "MACs bin×bin", "ternary", "integer", "float" };
-        var rows = new List<string[]> { header };
+        var rows = new List<string[]>();
         foreach (var layer in cost.Layers)
         {
             rows.Add(new[]
@@ -65,9 +69,7 @@ public sealed class InspectCommand(Terminal terminal)
             "total", "", "", N(cost.Parameters), N(cost.WeightBits), Bytes(cost.MemoryBits),
             N(cost.Macs.BinaryBinary), N(cost.Macs.Ternary), N(cost.Macs.Integer), N(cost.Macs.Float),
         });
-        var widths = Enumerable.Range(0, header.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        foreach (var row in rows)
-            output.WriteLine(string.Join("  ", row.Select((cell, c) => c < 3 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
+        ConsoleTable.Write(terminal, header, rows, leftAligned: 3);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"memory {Bytes(cost.MemoryBits)} against {Bytes(cost.Float32Bits)} as float32 ({(double)cost.Float32Bits / cost.MemoryBits:F1}× smaller); {N(cost.Macs.Total)} MACs"));
         if (spec.Kind == ModelKind.Cnn)
@@ -75,9 +77,14 @@ public sealed class InspectCommand(Terminal terminal)
     }
 
     /// <summary>Per-layer bytes and operations of an exported engine model, and its size against float32.</summary>
-    public static void WriteEngine(TextWriter output, Engine.EngineModel model, long fileBytes)
+    public static void WriteEngine(TextWriter output, Engine.EngineModel model, long fileBytes) =>
+        WriteEngine(new Terminal(output, output, Interactive: false), model, fileBytes);
+
+    public static void WriteEngine(Terminal terminal, Engine.EngineModel model, long fileBytes)
     {
-        var rows = new List<string[]> { new[] { "layer", "kind", "in", "out", "bytes", "XNOR-popcount ops", "other ops" } };
+        var output = terminal.Out;
+        var header = new[] { "layer", "kind", "in", "out", "bytes", "XNOR-popcount ops", "other ops" };
+        var rows = new List<string[]>();
         foreach (var layer in model.Layers)
         {
             rows.Add(new[]
@@ -88,9 +95,7 @@ public sealed class InspectCommand(Terminal terminal)
         }
         var floatBytes = model.Layers.Sum(FloatBytes);
         rows.Add(new[] { "total", "", "", "", N(model.Layers.Sum(l => l.ParameterBytes)), N(model.Layers.Sum(l => l.BinaryOperations)), N(model.Layers.Sum(l => l.OtherOperations)) });
-        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        foreach (var row in rows)
-            output.WriteLine(string.Join("  ", row.Select((cell, c) => c < 2 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
+        ConsoleTable.Write(terminal, header, rows, leftAligned: 2);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"file {N(fileBytes)} bytes; the same layers as float32 (weights and BatchNorm) take {N(floatBytes)} bytes: {(double)floatBytes / fileBytes:F1}× more"));
     }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Qnn.Engine;
@@ -10,23 +11,25 @@ namespace Qnn.Host.Commands;
 /// and its throughput on one thread.</summary>
 public sealed class PredictCommand(Terminal terminal, Func<DataOptions, DataSets> dataSets)
 {
-    public static readonly IReadOnlyDictionary<string, bool> Flags = new Dictionary<string, bool>
-    {
-        ["model"] = true, ["dataset"] = true, ["data-dir"] = true, ["offline"] = false, ["split-seed"] = true, ["label-column"] = true,
-    };
+    private readonly Option<string?> modelFlag = Flag.Text("--model", "FILE.qnnx", "An engine file written by `qnn export`", required: true);
+    private readonly Option<string?> dataSetFlag = Flag.Text("--dataset", "NAME", "A data set by name, or csv:PATH", required: true);
+    private readonly DataFlags dataFlags = new();
 
-    public const string Usage = """
-        qnn predict --model FILE.qnnx --dataset NAME [--data-dir DIR] [--offline] [--split-seed N]
-          Accuracy and samples per second of the exported engine on the data set's test split.
-        """;
-
-    public int Run(IReadOnlyList<string> args)
+    public Command Definition()
     {
-        var flags = CommandLine.Parse("predict", args, Flags);
-        var path = flags.String("model") ?? throw new UsageException("qnn predict: --model FILE.qnnx is required");
-        var dataSet = flags.String("dataset") ?? throw new UsageException("qnn predict: --dataset NAME is required");
+        var command = new Command("predict", "Accuracy and samples per second of an exported engine on a data set's test split.") { modelFlag, dataSetFlag };
+        foreach (var option in dataFlags.All(tables: true))
+            command.Options.Add(option);
+        command.SetAction(Run);
+        return command;
+    }
+
+    public int Run(ParseResult flags)
+    {
+        var path = flags.GetValue(modelFlag)!;
+        var dataSet = flags.GetValue(dataSetFlag)!;
         var model = Load(path);
-        var options = new DataOptions(flags.String("data-dir"), flags.Has("offline"), flags.String("label-column"), (uint)flags.Int("split-seed", 42, 0));
+        var options = dataFlags.Read(flags);
         var data = dataSets(options).Load(dataSet);
         if (data.SampleShape.Aggregate(1, (p, n) => p * n) != model.Input.Size || data.Classes != model.Classes)
             throw new UsageException($"{path} takes {model.Input.Size} values and gives {model.Classes} classes; data set {data.Name} has samples of {string.Join("×", data.SampleShape)} and {data.Classes} classes");

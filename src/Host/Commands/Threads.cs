@@ -1,4 +1,4 @@
-using Qnn.Host.Cli;
+using System.CommandLine;
 using TorchSharp;
 
 namespace Qnn.Host.Commands;
@@ -6,10 +6,13 @@ namespace Qnn.Host.Commands;
 /// <summary>`--threads N`: torch's intra-op threads (default: torch's own choice, the core count).</summary>
 public static class Threads
 {
-    public static int Apply(CommandLine flags)
+    public static Option<int?> Flag() =>
+        Cli.Flag.OptionalInt("--threads", "Cap torch's threads [default: the core count]", 1);
+
+    public static int Apply(int? threads)
     {
-        if (flags.Has("threads"))
-            torch.set_num_threads(flags.Int("threads", 1, 1));
+        if (threads is { } count)
+            torch.set_num_threads(count);
         return torch.get_num_threads();
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Qnn.Host.Cli;
 using Qnn.Host.Data;
@@ -16,116 +17,133 @@ namespace Qnn.Host.Commands;
 /// </summary>
 public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> dataSets)
 {
-    public static readonly IReadOnlyDictionary<string, bool> Flags = new Dictionary<string, bool>
-    {
-        ["model"] = true, ["dataset"] = true, ["epochs"] = true, ["batch-size"] = true, ["lr"] = true,
-        ["weight-decay"] = true, ["patience"] = true, ["runs"] = true, ["seed"] = true, ["threads"] = true,
-        ["save"] = true, ["json"] = true, ["plot"] = true, ["data-dir"] = true, ["offline"] = false,
-        ["optimizer"] = true, ["momentum"] = true, ["cosine"] = false, ["stop-on"] = true, ["restore-best"] = true,
-        ["label-column"] = true, ["split-seed"] = true, ["clip-latent"] = true, ["bn-recalibrate"] = true, ["one-thread-small"] = true,
-    };
+    private readonly Option<string> model = Flag.Text("--model", "NAME|FILE", "A model of the catalog or a spec file (.json)", "VertebralMlp");
+    private readonly Option<string?> dataSet = Flag.Text("--dataset", "NAME", "A data set by name, or csv:PATH [default: the model's own]");
+    private readonly Option<int> epochs = Flag.Int("--epochs", "Epochs per run", TrainConfig.Default.Epochs, 1);
+    private readonly Option<int> batchSize = Flag.Int("--batch-size", "Samples per batch", TrainConfig.Default.BatchSize, 2);
+    private readonly Option<double> learningRate = Flag.Number("--lr", "Learning rate", TrainConfig.Default.LearningRate, positive: true);
+    private readonly Option<double> weightDecay = Flag.Number("--weight-decay", "Weight decay", TrainConfig.Default.WeightDecay, positive: false);
+    private readonly Option<int> patience = Flag.Int("--patience", "Epochs without improvement before stopping; 0 turns early stopping off", TrainConfig.Default.Patience!.Value, 0);
+    private readonly Option<int> runs = Flag.Int("--runs", "Runs, with seeds seed, seed+1, …", 1, 1);
+    private readonly Option<int> seed = Flag.Int("--seed", "Seed of the first run", TrainConfig.Default.Seed, 0);
+    private readonly Option<int?> threads = Threads.Flag();
+    private readonly Option<string?> save = Flag.Text("--save", "FILE", "Save the best run's model here (for eval, export, inspect --load)");
+    private readonly Option<string?> json = Flag.Text("--json", "FILE", "Write the accuracies and timings as JSON");
+    private readonly Option<string?> plot = Flag.Text("--plot", "FILE.png", "Draw loss and accuracy per epoch of every run");
+    private readonly DataFlags data = new();
+    private readonly Option<string> optimizer = Flag.Choice("--optimizer", "The optimizer", "adam", "adam", "sgd");
+    private readonly Option<double> momentum = Flag.Number("--momentum", "Momentum of --optimizer sgd", 0.9, positive: false);
+    private readonly Option<bool> cosine = Flag.Switch("--cosine", "Cosine annealing of the learning rate to 0 over the epochs");
+    private readonly Option<string> stopOn = Flag.Choice("--stop-on", "The loss that early stopping and --restore-best watch: validation or training", "val", "val", "train");
+    private readonly Option<string> restoreBest = Flag.OnOff("--restore-best", "Reload the best epoch's weights (by --stop-on) before the final evaluation", TrainConfig.Default.RestoreBest);
+    private readonly Option<string> clipLatent = Flag.OnOff("--clip-latent", "Clamp latent binary weights to [-1, 1] after each step (BinaryNet)", TrainConfig.Default.ClipLatentWeights);
+    private readonly Option<string> bnRecalibrate = Flag.OnOff("--bn-recalibrate", "Re-estimate BatchNorm statistics on the training set at the end", TrainConfig.Default.RecalibrateBatchNorm);
+    private readonly Option<string> oneThreadSmall = Flag.OnOff("--one-thread-small", "Train a small model without convolutions on one thread", TrainConfig.Default.OneThreadForSmallModels);
 
-    public const string Usage = """
-        qnn train [--model NAME|FILE] [--dataset NAME] [--epochs N] [--batch-size N] [--lr X]
-                  [--weight-decay X] [--patience N] [--runs N] [--seed N] [--threads N] [--save FILE]
-                  [--json FILE] [--plot FILE.png] [--data-dir DIR] [--offline]
-                  [--optimizer adam|sgd] [--momentum X] [--cosine] [--stop-on val|train] [--restore-best on|off]
-                  [--label-column N|NAME] [--split-seed N] [--clip-latent on|off]
-                  [--bn-recalibrate on|off] [--one-thread-small on|off]
-          Defaults: VertebralMlp on vertebral, 15 epochs, batch 32, lr 0.01, weight decay 1e-4,
-          patience 10 (0 turns early stopping off), best epoch's weights restored, BatchNorm statistics
-          re-estimated on the training set at the end, 1 run, seed 42, Adam.
-          The test split doubles as the validation set, as in the seed notebook. --threads caps
-          torch's threads; a model without convolutions whose batch × widest layer is below 32,768
-          trains on one thread (threads cost more than they give there) unless --one-thread-small off.
+    public Command Definition()
+    {
+        var command = new Command("train", "Train a model on a data set, --runs times, and report each run's accuracy with max, mean and std.")
+        {
+            model, dataSet, epochs, batchSize, learningRate, weightDecay, patience, runs, seed, threads, save, json, plot,
+        };
+        foreach (var option in data.All(tables: true))
+            command.Options.Add(option);
+        foreach (var option in new Option[] { optimizer, momentum, cosine, stopOn, restoreBest, clipLatent, bnRecalibrate, oneThreadSmall })
+            command.Options.Add(option);
+        command.SetAction(Run);
+        return command;
+    }
+
+    /// <summary>What `qnn train --help` adds after the options.</summary>
+    public const string Notes = """
+        The test split doubles as the validation set, as in the seed notebook. A model without
+        convolutions whose batch × widest layer is below 32,768 trains on one thread (threads cost
+        more than they give there) unless --one-thread-small off.
         """;
 
-    public int Run(IReadOnlyList<string> args)
+    public int Run(ParseResult flags)
     {
-        var flags = CommandLine.Parse("train", args, Flags);
-        var threads = Threads.Apply(flags);
-        var model = ModelCatalog.Resolve(flags.String("model", "VertebralMlp"));
+        var threadCount = Threads.Apply(flags.GetValue(threads));
+        var chosen = ModelCatalog.Resolve(flags.GetValue(model)!);
         var config = ReadConfig(flags);
-        var runs = flags.Int("runs", 1, 1);
-        var dataOptions = new DataOptions(flags.String("data-dir"), flags.Has("offline"), flags.String("label-column"),
-            (uint)flags.Int("split-seed", 42, 0));
-        var dataSetName = flags.String("dataset", model.DefaultDataSet);
-        var data = dataSets(dataOptions).Load(dataSetName);
-        var (train, test) = ModelData.Fit(model.Spec, model.Name, data);
+        var runCount = flags.GetValue(runs);
+        var dataOptions = data.Read(flags);
+        var dataSetName = flags.GetValue(dataSet) ?? chosen.DefaultDataSet;
+        var loaded = dataSets(dataOptions).Load(dataSetName);
+        var (train, test) = ModelData.Fit(chosen.Spec, chosen.Name, loaded);
 
         var output = terminal.Out;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"training {model.Name} on {data.Name} ({train.Count} train, {test.Count} test samples): {config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, weight decay {config.WeightDecay}, patience {(config.Patience is null ? "off" : config.Patience.Value)}, {runs} run{(runs > 1 ? "s" : "")}, seed {config.Seed}, {threads} threads"));
-        var progress = new EpochProgress(output, terminal.Interactive, runs, config.Epochs);
+            $"training {chosen.Name} on {loaded.Name} ({train.Count} train, {test.Count} test samples): {config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, weight decay {config.WeightDecay}, patience {(config.Patience is null ? "off" : config.Patience.Value)}, {runCount} run{(runCount > 1 ? "s" : "")}, seed {config.Seed}, {threadCount} threads"));
         var results = new List<RunResult>();
         torch.nn.Module<torch.Tensor, torch.Tensor>? best = null;
         RunResult? bestResult = null;
-        for (var run = 0; run < runs; run++)
+        new EpochProgress(terminal, runCount, config.Epochs).Track(progress =>
         {
-            var runConfig = Trainer.Configure(config, seed: config.Seed + run);
-            torch.manual_seed(runConfig.Seed);
-            var network = model.Create();
-            var result = Training.fit(network, runConfig, train, test, run, Microsoft.FSharp.Core.FuncConvert.FromAction<EpochRecord>(progress.Epoch));
-            progress.RunDone(result);
-            results.Add(result);
-            if (bestResult is null || result.Accuracy > bestResult.Accuracy)
+            for (var run = 0; run < runCount; run++)
             {
-                best?.Dispose();
-                (best, bestResult) = (network, result);
+                var runConfig = Trainer.Configure(config, seed: config.Seed + run);
+                torch.manual_seed(runConfig.Seed);
+                var network = chosen.Create();
+                var result = Training.fit(network, runConfig, train, test, run, Microsoft.FSharp.Core.FuncConvert.FromAction<EpochRecord>(progress.Epoch));
+                progress.RunDone(result);
+                results.Add(result);
+                if (bestResult is null || result.Accuracy > bestResult.Accuracy)
+                {
+                    best?.Dispose();
+                    (best, bestResult) = (network, result);
+                }
+                else
+                {
+                    network.Dispose();
+                }
             }
-            else
-            {
-                network.Dispose();
-            }
-        }
+        });
 
-        var summary = Summarize(model.Name, data.Name, config, train, test, results, threads);
+        var summary = Summarize(chosen.Name, loaded.Name, config, train, test, results, threadCount);
         summary.WriteText(output);
-        if (flags.String("json") is { } json)
+        if (flags.GetValue(json) is { } jsonPath)
         {
-            summary.WriteJson(json);
-            output.WriteLine($"wrote {json}");
+            summary.WriteJson(jsonPath);
+            output.WriteLine($"wrote {jsonPath}");
         }
-        if (flags.String("plot") is { } plot)
+        if (flags.GetValue(plot) is { } plotPath)
         {
-            CurvePlot.Save(plot, $"{model.Name} on {data.Name}", results);
-            output.WriteLine($"wrote {plot}");
+            CurvePlot.Save(plotPath, $"{chosen.Name} on {loaded.Name}", results);
+            output.WriteLine($"wrote {plotPath}");
         }
-        if (flags.String("save") is { } save)
+        if (flags.GetValue(save) is { } savePath)
         {
-            var info = new SavedModelInfo(model.Name, data.Name, data.ClassNames.ToArray(), bestResult!.Accuracy,
+            var info = new SavedModelInfo(chosen.Name, loaded.Name, loaded.ClassNames.ToArray(), bestResult!.Accuracy,
                 Math.Max(config.BatchSize, 256), dataOptions.SplitSeed, dataOptions.LabelColumn, DateTime.UtcNow.ToString("O"));
-            SavedModel.Save(save, best!, model.Spec, info);
+            SavedModel.Save(savePath, best!, chosen.Spec, info);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"saved run {bestResult.Run + 1} (accuracy {bestResult.Accuracy * 100:F2}%) to {save}"));
+                $"saved run {bestResult.Run + 1} (accuracy {bestResult.Accuracy * 100:F2}%) to {savePath}"));
         }
         best?.Dispose();
         return ExitCodes.Success;
     }
 
-    private static TrainConfig ReadConfig(CommandLine flags)
+    private TrainConfig ReadConfig(ParseResult flags)
     {
-        var defaults = TrainConfig.Default;
-        var patience = flags.Int("patience", defaults.Patience!.Value, 0);
-        var optimizer = flags.Choice("optimizer", "adam", "adam", "sgd") == "sgd"
-            ? OptimizerKind.NewSgdMomentum(flags.Number("momentum", 0.9, positive: false))
-            : OptimizerKind.Adam;
-        if (flags.Has("momentum") && optimizer.IsAdam)
+        var stopAfter = flags.GetValue(patience);
+        var sgd = flags.GetValue(optimizer) == "sgd";
+        if (!sgd && flags.GetResult(momentum) is { Implicit: false })
             throw new UsageException("qnn train: --momentum applies to --optimizer sgd");
         return new TrainConfig(
-            flags.Int("epochs", defaults.Epochs, 1),
-            flags.Int("batch-size", defaults.BatchSize, 2),
-            flags.Number("lr", defaults.LearningRate, positive: true),
-            flags.Number("weight-decay", defaults.WeightDecay, positive: false),
-            optimizer,
-            flags.Has("cosine"),
-            patience == 0 ? null : patience,
-            flags.Choice("stop-on", "val", "val", "train") == "train" ? StopMetric.TrainLoss : StopMetric.ValidationLoss,
-            flags.Choice("restore-best", defaults.RestoreBest ? "on" : "off", "on", "off") == "on",
-            flags.Int("seed", defaults.Seed, 0),
-            flags.Choice("clip-latent", defaults.ClipLatentWeights ? "on" : "off", "on", "off") == "on",
-            flags.Choice("bn-recalibrate", defaults.RecalibrateBatchNorm ? "on" : "off", "on", "off") == "on",
-            flags.Choice("one-thread-small", defaults.OneThreadForSmallModels ? "on" : "off", "on", "off") == "on");
+            flags.GetValue(epochs),
+            flags.GetValue(batchSize),
+            flags.GetValue(learningRate),
+            flags.GetValue(weightDecay),
+            sgd ? OptimizerKind.NewSgdMomentum(flags.GetValue(momentum)) : OptimizerKind.Adam,
+            flags.GetValue(cosine),
+            stopAfter == 0 ? null : stopAfter,
+            flags.GetValue(stopOn) == "train" ? StopMetric.TrainLoss : StopMetric.ValidationLoss,
+            flags.IsOn(restoreBest),
+            flags.GetValue(seed),
+            flags.IsOn(clipLatent),
+            flags.IsOn(bnRecalibrate),
+            flags.IsOn(oneThreadSmall));
     }
 
     private static TrainingSummary Summarize(string model, string dataSet, TrainConfig config, TensorDataset train, TensorDataset test, List<RunResult> results, int threads)

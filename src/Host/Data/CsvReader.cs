@@ -1,12 +1,13 @@
 using System.Globalization;
+using nietras.SeparatedValues;
 
 namespace Qnn.Host.Data;
 
 /// <summary>
 /// Reads a user's table: numeric feature columns and a label column (the last, or the one
 /// <c>--label-column</c> names by 0-based index or header name). Separator: comma, semicolon or
-/// tab, whichever the first line uses. A first row whose feature cells are not all numbers is a
-/// header. Labels are classes, numbered in sorted order (numerically when all are numbers).
+/// tab, whichever the first line uses; fields may be quoted (RFC 4180, read by Sep). A first row
+/// whose feature cells are not all numbers is a header. Labels are classes, numbered in sorted order (numerically when all are numbers).
 /// </summary>
 public static class CsvReader
 {
@@ -14,22 +15,64 @@ public static class CsvReader
 
     public static Table Read(string path, string? labelColumn)
     {
-        string[] lines;
+        string text;
         try
         {
-            lines = File.ReadAllLines(path);
+            text = File.ReadAllText(path);          // drops a UTF-8 or UTF-16 byte-order mark
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DataException($"{path}: cannot read: {e.Message}", e);
         }
-        var rows = lines.Select((text, i) => (Text: text, Line: i + 1)).Where(r => r.Text.Trim().Length > 0).ToList();
+        var rows = Rows(text);
         if (rows.Count == 0)
             throw new DataException($"{path}: the file is empty");
-        var separator = new[] { ',', ';', '\t' }.OrderByDescending(s => rows[0].Text.Count(ch => ch == s)).First();
-        string[] Cells(string text) => text.Split(separator).Select(c => c.Trim()).ToArray();
+        return FromRows(path, rows, labelColumn);
+    }
 
-        var first = Cells(rows[0].Text);
+    /// <summary>The non-blank rows, unquoted and trimmed, each with the line it starts on. Sep does
+    /// the RFC 4180 work: quoted fields with separators, quotes or line breaks inside, CRLF.</summary>
+    private static List<(string[] Cells, int Line)> Rows(string text)
+    {
+        var rows = new List<(string[], int)>();
+        if (text.Trim().Length == 0)
+            return rows;
+        var options = new SepReaderOptions(Separator(text))
+        {
+            HasHeader = false, Unescape = true, Trim = SepTrim.All, DisableColCountCheck = true,
+        };
+        using var reader = options.FromText(text);
+        foreach (var row in reader)
+        {
+            if (row.Span.Trim().Length == 0)
+                continue;
+            var cells = new string[row.ColCount];
+            for (var c = 0; c < cells.Length; c++)
+                cells[c] = row[c].ToString();
+            rows.Add((cells, row.LineNumberFrom));
+        }
+        return rows;
+    }
+
+    /// <summary>Comma, semicolon or tab: whichever the first non-blank line uses most outside quotes.</summary>
+    private static Sep Separator(string text)
+    {
+        var first = text.Split('\n').First(line => line.Trim().Length > 0);
+        var counts = new Dictionary<char, int> { [','] = 0, [';'] = 0, ['\t'] = 0 };
+        var quoted = false;
+        foreach (var ch in first)
+        {
+            if (ch == '"')
+                quoted = !quoted;
+            else if (!quoted && counts.ContainsKey(ch))
+                counts[ch]++;
+        }
+        return new Sep(counts.OrderByDescending(p => p.Value).First().Key);
+    }
+
+    private static Table FromRows(string path, List<(string[] Cells, int Line)> rows, string? labelColumn)
+    {
+        var first = rows[0].Cells;
         var columns = first.Length;
         if (columns < 2)
             throw new DataException($"{path}: line {rows[0].Line} has {columns} column; a table needs at least one feature and a label");
@@ -46,9 +89,8 @@ public static class CsvReader
 
         var features = new List<float>();
         var rawLabels = new List<string>();
-        foreach (var (text, line) in rows)
+        foreach (var (cells, line) in rows)
         {
-            var cells = Cells(text);
             if (cells.Length != columns)
                 throw new DataException($"{path}: line {line} has {cells.Length} columns; expected {columns}");
             for (var c = 0; c < columns; c++)

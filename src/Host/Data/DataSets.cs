@@ -5,7 +5,8 @@ namespace Qnn.Host.Data;
 
 /// <summary>Loads a data set by name: finds its files (downloading them into the user cache unless
 /// offline), reads them and splits them into training and test tensors.</summary>
-public sealed class DataSets(DataOptions options, DataLocator locator, Func<Downloader> downloader)
+/// <param name="notes">Where a fallback to the embedded vertebral table is announced (standard error).</param>
+public sealed class DataSets(DataOptions options, DataLocator locator, Func<Downloader> downloader, TextWriter? notes = null)
 {
     private const int MiniTrain = 4000;
     private const int MiniTest = 800;
@@ -16,13 +17,12 @@ public sealed class DataSets(DataOptions options, DataLocator locator, Func<Down
             return Csv(name, name.Substring(4));
         var info = DataSetCatalog.Find(name)
             ?? throw new Cli.UsageException($"unknown data set '{name}'; known: {DataSetCatalog.Names}");
+        if (info.Name == "vertebral")
+            return Vertebral(info);
         var folder = Locate(info);
-        return info.Name switch
-        {
-            "vertebral" => Vertebral(info, folder),
-            "mini-mnist" or "mini-fashion-mnist" => Images(info, folder, MiniTrain, MiniTest),
-            _ => Images(info, folder, int.MaxValue, int.MaxValue),
-        };
+        return info.Name is "mini-mnist" or "mini-fashion-mnist"
+            ? Images(info, folder, MiniTrain, MiniTest)
+            : Images(info, folder, int.MaxValue, int.MaxValue);
     }
 
     /// <summary>The folder holding every file of the set; downloads the missing ones unless offline.</summary>
@@ -32,7 +32,7 @@ public sealed class DataSets(DataOptions options, DataLocator locator, Func<Down
         if (found is not null)
             return found;
         if (options.Offline)
-            throw new DataException($"data set '{info.Name}' not found, and --offline forbids downloading it. Looked in:\n  {string.Join("\n  ", looked)}");
+            throw new DataException($"data set '{info.Name}' not found, and --offline forbids downloading it{(info.Name == "vertebral" ? $" ({EmbeddedVertebral.NotEmbedded})" : "")}. Looked in:\n  {string.Join("\n  ", looked)}");
         var folder = Path.Combine(locator.CacheRoot, info.Folder);
         var get = downloader();
         foreach (var file in info.Files.Where(f => !File.Exists(Path.Combine(folder, f.Name))))
@@ -40,8 +40,22 @@ public sealed class DataSets(DataOptions options, DataLocator locator, Func<Down
         return folder;
     }
 
-    private LoadedData Vertebral(DataSetInfo info, string folder)
+    /// <summary>The vertebral table from a folder, a download, or (offline or when the download
+    /// fails) the copy embedded in the program.</summary>
+    private LoadedData Vertebral(DataSetInfo info)
     {
+        string folder;
+        try
+        {
+            folder = Locate(info);
+        }
+        catch (DataException e) when (EmbeddedVertebral.Available)
+        {
+            if (!options.Offline)
+                notes?.WriteLine($"qnn: {e.Message}; using the embedded copy");
+            var (rows, classes) = VertebralReader.Parse(EmbeddedVertebral.Lines(), EmbeddedVertebral.Source);
+            return Split(info.Name, rows, classes, VertebralReader.Features, VertebralReader.ClassNames, EmbeddedVertebral.Source);
+        }
         var path = Path.Combine(folder, "column_3C.dat");
         var (features, labels) = VertebralReader.Read(path);
         return Split(info.Name, features, labels, VertebralReader.Features, VertebralReader.ClassNames, path);

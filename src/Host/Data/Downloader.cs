@@ -1,10 +1,11 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using Spectre.Console;
 
 namespace Qnn.Host.Data;
 
 /// <summary>
-/// Downloads a data file with a progress line, checks its SHA-256 and writes it atomically (a
+/// Downloads a data file with progress (a Spectre bar on a terminal, a line per 25% elsewhere), checks its SHA-256 and writes it atomically (a
 /// temporary name in the target folder, renamed when complete). A failed, interrupted or
 /// mismatching download leaves nothing behind and raises a <see cref="DataException"/>.
 /// </summary>
@@ -31,22 +32,10 @@ public sealed class Downloader(HttpClient client, TextWriter progress, bool inte
                 throw new DataException($"{url}: download of {name} failed: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
             var length = response.Content.Headers.ContentLength;
             using var stream = response.Content.ReadAsStream();
-            using var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            long received = 0;
-            var lastReport = -1L;
-            int read;
-            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
-            {
-                buffer.Write(chunk, 0, read);
-                received += read;
-                lastReport = Report(name, received, length, lastReport);
-            }
-            if (interactive)
-                progress.WriteLine();
-            if (length is { } expected && received != expected)
-                throw new DataException($"{url}: download of {name} was interrupted after {received:N0} of {expected:N0} bytes");
-            return buffer.ToArray();
+            var content = interactive ? WithBar(stream, name, length) : WithLines(stream, name, length);
+            if (length is { } expected && content.Length != expected)
+                throw new DataException($"{url}: download of {name} was interrupted after {content.Length:N0} of {expected:N0} bytes");
+            return content;
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
         {
@@ -54,23 +43,46 @@ public sealed class Downloader(HttpClient client, TextWriter progress, bool inte
         }
     }
 
-    /// <summary>Writes progress: a redrawn bar on a terminal, a line per 25% otherwise.</summary>
-    private long Report(string name, long received, long? length, long lastReport)
+    /// <summary>On a terminal: a Spectre bar with bytes and speed.</summary>
+    private byte[] WithBar(Stream stream, string name, long? length) =>
+        new Cli.Terminal(progress, progress, Interactive: true).Ansi(progress).Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask($"downloading {Markup.Escape(name)}", maxValue: length ?? 1);
+                task.IsIndeterminate = length is null;
+                var content = Read(stream, received => task.Value = length is null ? 0 : received);
+                task.StopTask();
+                return content;
+            });
+
+    /// <summary>Elsewhere: a line per 25%.</summary>
+    private byte[] WithLines(Stream stream, string name, long? length)
     {
-        if (length is not { } total || total <= 0)
-            return lastReport;
-        var percent = received * 100 / total;
-        if (interactive)
+        var lastQuarter = -1L;
+        return Read(stream, received =>
         {
-            if (percent == lastReport) return lastReport;
-            var filled = (int)(percent / 5);
-            progress.Write($"\rdownloading {name} [{new string('#', filled)}{new string('-', 20 - filled)}] {percent,3}% {received / 1e6:F1}/{total / 1e6:F1} MB");
-            return percent;
+            if (length is not { } total || total <= 0)
+                return;
+            var percent = received * 100 / total;
+            if (percent / 25 == lastQuarter)
+                return;
+            lastQuarter = percent / 25;
+            progress.WriteLine($"downloading {name}: {percent}% of {total / 1e6:F1} MB");
+        });
+    }
+
+    private static byte[] Read(Stream stream, Action<long> received)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            received(buffer.Length);
         }
-        var quarter = percent / 25;
-        if (quarter == lastReport) return lastReport;
-        progress.WriteLine($"downloading {name}: {percent}% of {total / 1e6:F1} MB");
-        return quarter;
+        return buffer.ToArray();
     }
 
     private static byte[] Extract(byte[] archive, RemoteFile file)

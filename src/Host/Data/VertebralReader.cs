@@ -22,9 +22,15 @@ public static class VertebralReader
         {
             throw new DataException($"{path}: cannot read: {e.Message}", e);
         }
+        return Parse(lines, path);
+    }
+
+    /// <summary>Reads the rows of a table; <paramref name="path"/> names it in errors.</summary>
+    public static (float[] Features, long[] Labels) Parse(IReadOnlyList<string> lines, string path)
+    {
         var features = new List<float>();
         var labels = new List<long>();
-        for (var i = 0; i < lines.Length; i++)
+        for (var i = 0; i < lines.Count; i++)
         {
             var cells = lines[i].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (cells.Length == 0)

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Qnn.Host.Cli;
+
+/// <summary>
+/// Builds the options of qnn's commands. An option object is at once the parser's rule and the line
+/// of `--help`; a bad value is a parse error naming the flag and the rule (exit code 2).
+/// </summary>
+public static class Flag
+{
+    /// <summary>A value such as a file or a name; no default.</summary>
+    public static Option<string?> Text(string name, string helpName, string description, bool required = false) =>
+        new(name) { Description = description, HelpName = helpName, Required = required };
+
+    /// <summary>A value with a default shown in the help.</summary>
+    public static Option<string> Text(string name, string helpName, string description, string fallback) =>
+        new(name) { Description = description, HelpName = helpName, DefaultValueFactory = _ => fallback };
+
+    /// <summary>A switch: present or not; it takes no value.</summary>
+    public static Option<bool> Switch(string name, string description) =>
+        new(name) { Description = description, Arity = ArgumentArity.Zero };
+
+    public static Option<int> Int(string name, string description, int fallback, int minimum) =>
+        new(name)
+        {
+            Description = description, HelpName = "N", DefaultValueFactory = _ => fallback,
+            CustomParser = result => ParseInt(result, name, minimum),
+        };
+
+    /// <summary>An integer with no default: null when the flag is absent.</summary>
+    public static Option<int?> OptionalInt(string name, string description, int minimum) =>
+        new(name) { Description = description, HelpName = "N", CustomParser = result => ParseInt(result, name, minimum) };
+
+    /// <summary>A number; <paramref name="positive"/> excludes 0, otherwise it must not be negative.</summary>
+    public static Option<double> Number(string name, string description, double fallback, bool positive) =>
+        new(name)
+        {
+            Description = description, HelpName = "X", DefaultValueFactory = _ => fallback,
+            CustomParser = result =>
+            {
+                var text = result.Tokens[0].Value;
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+                    && value >= 0 && (!positive || value > 0))
+                    return value;
+                result.AddError($"{name} needs a {(positive ? "positive" : "non-negative")} number, got '{text}'");
+                return fallback;
+            },
+        };
+
+    /// <summary>One of a few words (matched without case, returned in lower case).</summary>
+    public static Option<string> Choice(string name, string description, string fallback, params string[] choices)
+    {
+        var option = new Option<string>(name)
+        {
+            Description = description, HelpName = string.Join("|", choices), DefaultValueFactory = _ => fallback,
+            CustomParser = result =>
+            {
+                var text = result.Tokens[0].Value;
+                if (choices.Contains(text, StringComparer.OrdinalIgnoreCase))
+                    return text.ToLowerInvariant();
+                result.AddError($"{name} is one of {string.Join(", ", choices)}, got '{text}'");
+                return fallback;
+            },
+        };
+        option.CompletionSources.Add(choices);
+        return option;
+    }
+
+    /// <summary>on or off; read with <see cref="IsOn"/>.</summary>
+    public static Option<string> OnOff(string name, string description, bool fallback) =>
+        Choice(name, description, fallback ? "on" : "off", "on", "off");
+
+    public static bool IsOn(this ParseResult result, Option<string> onOff) => result.GetValue(onOff) == "on";
+
+    private static int ParseInt(ArgumentResult result, string name, int minimum)
+    {
+        var text = result.Tokens[0].Value;
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum)
+            return value;
+        result.AddError($"{name} needs an integer >= {minimum}, got '{text}'");
+        return minimum;
+    }
+}
