@@ -27,6 +27,9 @@ public static class CurvePlot
         accuracy.Title("test accuracy");
         accuracy.XLabel("epoch");
         accuracy.YLabel("test accuracy (%)");
+        // Epochs are whole numbers: no ticks at 1.5, 2.5 …
+        foreach (var plot in new[] { loss, accuracy })
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 
         if (runs.Count <= MostRunsDrawn)
         {
