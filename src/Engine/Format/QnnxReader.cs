@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text;
 
 namespace Qnn.Engine;
@@ -121,7 +122,7 @@ internal sealed class QnnxReader
             // A constant feature legitimately calibrates to low == high (the quantizer's span then
             // falls back to 1e-30), so only low > high is refused.
             if (low[i] > high[i])
-                throw Fail($"range {i}: low {low[i]} exceeds high {high[i]}");
+                throw Fail($"range {i}: low {Show(low[i])} exceeds high {Show(high[i])}");
         }
         var bits = new int[ranges];
         for (var i = 0; i < ranges; i++)
@@ -342,7 +343,7 @@ internal sealed class QnnxReader
             Fits(count, 8, "logits");
             var scale = r.ReadSingle();
             if (!float.IsFinite(scale) || scale <= 0)
-                throw Fail($"logit scale {scale}; it must be finite and positive");
+                throw Fail($"logit scale {Show(scale)}; it must be finite and positive");
             return LayerOutput.Logits(Floats(count, "alpha"), Floats(count, "beta"), scale);
         }
         throw Fail($"unknown output kind {kind}");
@@ -453,10 +454,13 @@ internal sealed class QnnxReader
         {
             values[i] = r.ReadSingle();
             if (!float.IsFinite(values[i]))
-                throw Fail($"{what} {i} is {values[i]}; it must be finite");
+                throw Fail($"{what} {i} is {Show(values[i])}; it must be finite");
         }
         return values;
     }
+
+    /// <summary>A float as messages show it, whatever the culture (NaN, Infinity, 0.5).</summary>
+    private static string Show(float value) => value.ToString(CultureInfo.InvariantCulture);
 
     private string ReadName(string what)
     {
