@@ -174,6 +174,17 @@ public class QnnxFindingsTests
         Assert.NotEqual(model.Logits(sample, model.CreateWorkspace()).ToArray(), forged.Logits(sample, forged.CreateWorkspace()).ToArray());
     }
 
+    [Theory]
+    [InlineData("QNNX\u0001\u0000", "the file is truncated (it ends inside the header)")]
+    [InlineData("QN", "the file is truncated (it ends inside the header)")]
+    [InlineData("PK\u0003\u0004", "not a .qnnx file (it does not start with QNNX)")]
+    [InlineData("QNNX\u0003\u0000\u0000\u0000END!", "the file is truncated (it has no room for its end marker and checksum)")]
+    [InlineData("QNNX\u0003\u0000\u0001\u0000", "header: the reserved field is 1; it must be 0")]
+    public void A_short_or_foreign_header_is_named(string text, string message)
+    {
+        Assert.Equal(message, Refusal(System.Text.Encoding.ASCII.GetBytes(text)));
+    }
+
     [Fact]
     public void The_checksum_is_the_standard_crc32c()
     {

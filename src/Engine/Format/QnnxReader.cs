@@ -37,7 +37,7 @@ internal sealed class QnnxReader
     public static EngineModel Read(byte[] bytes)
     {
         if (bytes.Length < 8)
-            throw new QnnxFormatException(bytes.AsSpan().SequenceEqual(QnnxFormat.Magic.AsSpan(0, Math.Min(4, bytes.Length)))
+            throw new QnnxFormatException(bytes.AsSpan(0, Math.Min(4, bytes.Length)).SequenceEqual(QnnxFormat.Magic.AsSpan(0, Math.Min(4, bytes.Length)))
                 ? "the file is truncated (it ends inside the header)" : "not a .qnnx file (it does not start with QNNX)");
         if (!bytes.AsSpan(0, 4).SequenceEqual(QnnxFormat.Magic))
             throw new QnnxFormatException("not a .qnnx file (it does not start with QNNX)");
