@@ -124,6 +124,25 @@ public class QnnxFindingsTests
         Assert.Equal(6, Read(Pool(1, 2, 3)).Layers[0].InputSize);
     }
 
+    [Fact]
+    public void Activations_past_the_model_limit_are_refused_though_each_layer_fits()
+    {
+        // An input of 2^24 values and two max-pools of window 1: three times 2^24 values a sample.
+        var file = Crafted(w =>
+        {
+            Input(w, new[] { 1, 4096, 4096 });
+            w.Write(2u);
+            foreach (var name in new[] { "pool1", "pool2" })
+            {
+                w.Write((byte)LayerKind.MaxPool);
+                Name(w, name);
+                foreach (var v in new[] { 1, 4096, 4096, 1 }) w.Write(v);
+            }
+        });
+        Assert.True(file.Length < 120, $"{file.Length} bytes");
+        Assert.Equal("layer 1 (pool2): the model's activations reach 50331648 values, past 33554432", Refusal(file));
+    }
+
     private static byte[] Conv(int padding, int channels = 1, int kernel = 3, int dilation = 1) => Crafted(w =>
     {
         Input(w, new[] { channels, 4, 4 });

@@ -131,6 +131,7 @@ internal sealed class QnnxReader
             if (bits[i] is < 1 or > InputStage.MaxCodeBits)
                 throw Fail($"range {i}: {bits[i]}-bit codes; input bit widths must be 1..{InputStage.MaxCodeBits}");
         }
+        AddValues(size);
         flowingSize = size;
         flowing = Values.Codes;
         return new InputStage(shape, low, high, bits);
