@@ -140,7 +140,7 @@ public class ConvAndFormatTests
         Assert.Contains("not a .qnnx file", Assert.Throws<QnnxFormatException>(() => Read(magic)).Message);
         var version = (byte[])bytes.Clone();
         version[4] = 7;
-        Assert.Contains("format version 7; this engine reads versions 1 to 2", Assert.Throws<QnnxFormatException>(() => Read(version)).Message);
+        Assert.Contains("format version 7; this engine reads versions 1 to 3", Assert.Throws<QnnxFormatException>(() => Read(version)).Message);
     }
 
     [Fact]
@@ -149,7 +149,10 @@ public class ConvAndFormatTests
         var bytes = Bytes(SmallModel());
         for (var length = 0; length < bytes.Length; length++)
             Assert.Throws<QnnxFormatException>(() => Read(bytes[..length]));
-        Assert.Contains("bytes follow the end marker", Assert.Throws<QnnxFormatException>(() => Read(bytes.Concat(new byte[3]).ToArray())).Message);
+        // Appended bytes move the checksum; resealed, they are bytes after the end marker.
+        Assert.Contains("checksum mismatch", Assert.Throws<QnnxFormatException>(() => Read(bytes.Concat(new byte[3]).ToArray())).Message);
+        var appended = QnnxBytes.Reseal(bytes[..^4].Concat(new byte[7]).ToArray());
+        Assert.Contains("end: 3 bytes follow the end marker", Assert.Throws<QnnxFormatException>(() => Read(appended)).Message);
     }
 
     [Fact]
@@ -164,6 +167,7 @@ public class ConvAndFormatTests
         var at = bytes.AsSpan().IndexOf(name) + name.Length + 12;
         Assert.Equal(4, BitConverter.ToInt32(bytes, at));
         BitConverter.GetBytes(5).CopyTo(bytes, at);
-        Assert.Contains("sizes that disagree", Assert.Throws<QnnxFormatException>(() => Read(bytes)).Message);
+        Assert.Contains("checksum mismatch", Assert.Throws<QnnxFormatException>(() => Read(bytes)).Message);
+        Assert.Contains("layer 0 (conv1): 4 outputs for 5 out channels", Assert.Throws<QnnxFormatException>(() => Read(QnnxBytes.Reseal(bytes))).Message);
     }
 }

@@ -118,9 +118,9 @@ public class IntegerDenseTests
         Assert.Equal((byte)IntegerWeights.NBits, bytes[at]);
         var coding = (byte[])bytes.Clone();
         coding[at] = 9;
-        Assert.Contains("fc1: unknown weight coding 9", Assert.Throws<QnnxFormatException>(() => QnnxFormat.Read(new MemoryStream(coding))).Message);
+        Assert.Contains("layer 0 (fc1): unknown weight coding 9", QnnxBytes.Refusal(QnnxBytes.Reseal(coding)));
         var count = (byte[])bytes.Clone();
         count[at + 2] = 59;   // 59 weights where 6 outputs × 10 inputs need 60
-        Assert.Contains("sizes that disagree", Assert.Throws<QnnxFormatException>(() => QnnxFormat.Read(new MemoryStream(count))).Message);
+        Assert.Contains("layer 0 (fc1): 59 weights; 6 outputs of 10 inputs need 60", QnnxBytes.Refusal(QnnxBytes.Reseal(count)));
     }
 }

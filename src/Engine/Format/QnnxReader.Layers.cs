@@ -1,0 +1,271 @@
+namespace Qnn.Engine;
+
+/// <summary>The layer half of <see cref="QnnxReader"/>: each kind's fields, their limits, and
+/// what the values flowing from layer to layer allow.</summary>
+internal sealed partial class QnnxReader
+{
+    private EngineLayer ReadLayer(int index)
+    {
+        where = $"layer {index}";
+        var kindByte = r.ReadByte();
+        var name = ReadName("its name");
+        var kind = (LayerKind)kindByte;
+        if (!Enum.IsDefined(kind))
+            throw Fail($"unknown kind {kindByte}");
+        where = $"layer {index} ({name})";
+        if (kind == LayerKind.IntegerDense && version < 2)
+            throw Fail($"integer dense layers need format version 2; the file says {version}");
+        try
+        {
+            return kind switch
+            {
+                LayerKind.BinaryDense => ReadBinaryDense(name, index),
+                LayerKind.Conv => ReadConv(name, index),
+                LayerKind.MaxPool => ReadMaxPool(name),
+                LayerKind.FloatDense => ReadFloatDense(name),
+                _ => ReadIntegerDense(name, index),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            // What the layer's own constructor refuses (a ternary weight marked positive but zero…).
+            throw Fail(e.Message);
+        }
+    }
+
+    private BinaryDenseLayer ReadBinaryDense(string name, int index)
+    {
+        var (inputs, multipliers, output) = ReadDenseHeader(index);
+        Weights((long)inputs * output.Count);
+        // ±1 inputs are packed as signs; codes sum as code × multiplier.
+        Accumulates(inputs, multipliers, usesValues: multipliers is not null, largestWeight: 1);
+        Produces(output.Count, output);
+        var words = Words("weight words", (long)BitPacking.WordsFor(inputs) * output.Count);
+        return new BinaryDenseLayer(name, inputs, words, multipliers, output);
+    }
+
+    private IntegerDenseLayer ReadIntegerDense(string name, int index)
+    {
+        var (inputs, multipliers, output) = ReadDenseHeader(index);
+        Weights((long)inputs * output.Count);
+        var coding = r.ReadByte();
+        var bits = r.ReadByte();
+        switch (coding)
+        {
+            case (byte)IntegerWeights.Ternary:
+                if (bits != 2)
+                    throw Fail($"ternary weights take 2 bits; the file says {bits}");
+                Accumulates(inputs, multipliers, usesValues: multipliers is not null, largestWeight: 1);
+                Produces(output.Count, output);
+                var planeWords = (long)BitPacking.WordsFor(inputs) * output.Count;
+                var nonzero = Words("nonzero plane words", planeWords);
+                var positive = Words("positive plane words", planeWords);
+                return IntegerDenseLayer.Ternary(name, inputs, nonzero, positive, multipliers, output);
+            case (byte)IntegerWeights.NBits:
+                if (bits is < 2 or > 8)
+                    throw Fail($"{bits}-bit weights; the engine stores 2 to 8 bits");
+                var top = (1 << (bits - 1)) - 1;
+                if (multipliers is null && flowing == Flow.Reals)
+                    throw Fail("n-bit weights on real-valued inputs (the previous layer outputs logits); the engine sums them as integers");
+                // n-bit rows multiply the input values themselves (codes on the first layer).
+                Accumulates(inputs, multipliers, usesValues: true, largestWeight: top);
+                Produces(output.Count, output);
+                var count = r.ReadInt32();
+                if (count != (long)inputs * output.Count)
+                    throw Fail($"{count} weights; {output.Count} outputs of {inputs} inputs need {(long)inputs * output.Count}");
+                Fits(count, 1, "weights");
+                var weights = new sbyte[count];
+                for (var i = 0; i < count; i++)
+                {
+                    weights[i] = r.ReadSByte();
+                    if (Math.Abs((int)weights[i]) > top)
+                        throw Fail($"weight {i} is {weights[i]}, outside ±{top} ({bits}-bit)");
+                }
+                return IntegerDenseLayer.NBits(name, inputs, bits, weights, multipliers, output);
+            default:
+                throw Fail($"unknown weight coding {coding}");
+        }
+    }
+
+    /// <summary>What binary and integer dense layers share: inputs, code multipliers, output.</summary>
+    private (int Inputs, int[]? Multipliers, LayerOutput Output) ReadDenseHeader(int index)
+    {
+        var inputs = Int("inputs", 1, QnnxLimits.MaxLayerValues);
+        Receives(inputs);
+        var multipliers = CodeInputs(index) ? Multipliers(inputs) : null;
+        return (inputs, multipliers, ReadOutput());
+    }
+
+    private int[] Multipliers(int inputs)
+    {
+        Fits(inputs, 4, "code multipliers");
+        var multipliers = new int[inputs];
+        for (var i = 0; i < inputs; i++)
+        {
+            multipliers[i] = r.ReadInt32();
+            if (multipliers[i] < 1)
+                throw Fail($"code multiplier {i} is {multipliers[i]}; it must be at least 1");
+        }
+        return multipliers;
+    }
+
+    /// <summary>The code-inputs flag: 1 only where input codes arrive (the first layer).</summary>
+    private bool CodeInputs(int index)
+    {
+        var flag = r.ReadByte();
+        if (flag > 1)
+            throw Fail($"code-inputs flag {flag}; expected 0 or 1");
+        if (flag == 1 && flowing != Flow.Codes)
+            throw Fail($"declares input codes, but layer {index} receives {(flowing == Flow.Signs ? "±1 values" : "real values")}; only the first layer takes codes");
+        return flag == 1;
+    }
+
+    private ConvLayer ReadConv(string name, int index)
+    {
+        var channels = Int("channels", 1, QnnxLimits.MaxLayerValues);
+        var height = Int("height", 1, QnnxLimits.MaxLayerValues);
+        var width = Int("width", 1, QnnxLimits.MaxLayerValues);
+        Receives(ShapeValues("input shape", new[] { channels, height, width }));
+        var outChannels = Int("out channels", 1, QnnxLimits.MaxLayerValues);
+        var kernel = Int("kernel", 1, QnnxLimits.MaxKernel);
+        var stride = Int("stride", 1, QnnxLimits.MaxStride);
+        var padding = Int("padding", 0, QnnxLimits.MaxPadding);
+        var dilation = Int("dilation", 1, QnnxLimits.MaxStride);
+        var groups = Int("groups", 1, channels);
+        if (channels % groups != 0 || outChannels % groups != 0)
+            throw Fail($"groups {groups} must divide both {channels} channels and {outChannels} out channels");
+        long paddedHeight = height + 2L * padding, paddedWidth = width + 2L * padding;
+        if (channels * paddedHeight * paddedWidth > QnnxLimits.MaxLayerValues)
+            throw Fail($"the zero-padded input ({channels}×{paddedHeight}×{paddedWidth}) exceeds {QnnxLimits.MaxLayerValues} values");
+        var reach = (long)dilation * (kernel - 1) + 1;
+        if (reach > paddedHeight || reach > paddedWidth)
+            throw Fail($"the kernel reaches {reach} pixels (kernel {kernel}, dilation {dilation}), beyond the padded {paddedHeight}×{paddedWidth} input: no output");
+        var outHeight = (paddedHeight - reach) / stride + 1;
+        var outWidth = (paddedWidth - reach) / stride + 1;
+        var windowBits = (long)(channels / groups) * kernel * kernel;
+        Weights(windowBits * outChannels);
+        var codes = CodeInputs(index);
+        var output = ReadOutput();
+        if (output.Count != outChannels)
+            throw Fail($"{output.Count} outputs for {outChannels} out channels");
+        if (codes && windowBits * LargestCode() > QnnxLimits.MaxAccumulator)
+            throw Fail($"a window of {windowBits} codes up to {LargestCode()} can sum past {QnnxLimits.MaxAccumulator}");
+        Produces(outChannels * outHeight * outWidth, output);
+        var words = Words("weight words", BitPacking.WordsFor((int)windowBits) * (long)outChannels);
+        return new ConvLayer(name, new[] { channels, height, width }, outChannels, kernel, stride, padding, dilation, groups, words, codes, output);
+    }
+
+    private MaxPoolLayer ReadMaxPool(string name)
+    {
+        var shape = new[] { Int("channels", 1, QnnxLimits.MaxLayerValues), Int("height", 1, QnnxLimits.MaxLayerValues), Int("width", 1, QnnxLimits.MaxLayerValues) };
+        Receives(ShapeValues("input shape", shape));
+        var pool = Int("pool", 1, QnnxLimits.MaxStride);
+        if (pool > shape[1] || pool > shape[2])
+            throw Fail($"pool {pool} exceeds the {shape[1]}×{shape[2]} input: no output");
+        AddValues((long)shape[0] * (shape[1] / pool) * (shape[2] / pool));
+        flowing = Flow.Signs;
+        return new MaxPoolLayer(name, shape, pool);
+    }
+
+    private FloatDenseLayer ReadFloatDense(string name)
+    {
+        var inputs = Int("inputs", 1, QnnxLimits.MaxLayerValues);
+        Receives(inputs);
+        var outputs = Int("outputs", 1, QnnxLimits.MaxLayerValues);
+        var signs = r.ReadByte();
+        if (signs > 1)
+            throw Fail($"signs flag {signs}; expected 0 or 1");
+        Weights((long)inputs * outputs);
+        Fits((long)inputs * outputs + 2L * outputs, 4, "weights and scales");
+        var weights = Floats(inputs * outputs, "weight");
+        var alpha = Floats(outputs, "alpha");
+        var beta = Floats(outputs, "beta");
+        AddValues(outputs);
+        flowing = signs == 1 ? Flow.Signs : Flow.Reals;
+        return new FloatDenseLayer(name, inputs, weights, alpha, beta, signs == 1);
+    }
+
+    private LayerOutput ReadOutput()
+    {
+        var kind = r.ReadByte();
+        if (kind == 1)
+        {
+            var count = Int("threshold count", 1, QnnxLimits.MaxLayerValues);
+            Fits(count, 5, "thresholds");
+            var thresholds = new SignThreshold[count];
+            for (var i = 0; i < count; i++)
+            {
+                var threshold = r.ReadInt32();
+                if (threshold is < -QnnxLimits.MaxThreshold or > QnnxLimits.MaxThreshold)
+                    throw Fail($"threshold {i} is {threshold}, beyond ±{QnnxLimits.MaxThreshold}");
+                var direction = r.ReadByte();
+                if (direction > (byte)ThresholdDirection.Never)
+                    throw Fail($"threshold {i} has unknown direction {direction}");
+                thresholds[i] = new SignThreshold(threshold, (ThresholdDirection)direction);
+            }
+            return LayerOutput.Signs(thresholds);
+        }
+        if (kind == 2)
+        {
+            var count = Int("logit count", 1, QnnxLimits.MaxLayerValues);
+            Fits(count, 8, "logits");
+            var scale = r.ReadSingle();
+            if (!float.IsFinite(scale) || scale <= 0)
+                throw Fail($"logit scale {Show(scale)}; it must be finite and positive");
+            return LayerOutput.Logits(Floats(count, "alpha"), Floats(count, "beta"), scale);
+        }
+        throw Fail($"unknown output kind {kind}");
+    }
+
+    /// <summary>Checks the layer's input size against what the previous stage gives.</summary>
+    private void Receives(long inputs)
+    {
+        if (inputs != flowingSize)
+            throw Fail($"takes {inputs} values but receives {flowingSize}");
+    }
+
+    /// <summary>Counts a layer's output values and notes what kind of values they are.</summary>
+    private void Produces(long values, LayerOutput output)
+    {
+        AddValues(values);
+        flowing = output.Thresholds is null ? Flow.Reals : Flow.Signs;
+    }
+
+    private void AddValues(long values)
+    {
+        if (values > QnnxLimits.MaxLayerValues)
+            throw Fail($"{values} output values exceed {QnnxLimits.MaxLayerValues}");
+        totalValues += values;
+        if (totalValues > QnnxLimits.MaxModelValues)
+            throw Fail($"the model's activations reach {totalValues} values, past {QnnxLimits.MaxModelValues}");
+    }
+
+    private void Weights(long count)
+    {
+        if (count > QnnxLimits.MaxLayerWeights)
+            throw Fail($"{count} weights exceed {QnnxLimits.MaxLayerWeights}");
+    }
+
+    /// <summary>Checks that a dense row's integer sum fits: Σ largest input × multiplier × largest
+    /// |weight|. Inputs packed as signs count 1 each; input codes, where the layer sums the values
+    /// themselves (<paramref name="usesValues"/>), count their largest code.</summary>
+    private void Accumulates(int inputs, int[]? multipliers, bool usesValues, int largestWeight)
+    {
+        long sum = 0;
+        for (var i = 0; i < inputs; i++)
+        {
+            long largest = usesValues && flowing == Flow.Codes ? (long)input.LevelsOf(i) : 1;
+            sum += largest * (multipliers?[i] ?? 1) * largestWeight;
+            if (sum > QnnxLimits.MaxAccumulator)
+                throw Fail($"its integer sums can reach past {QnnxLimits.MaxAccumulator} (input {i}: code multiplier {multipliers?[i] ?? 1}, largest input {largest}, largest weight {largestWeight})");
+        }
+    }
+
+    private long LargestCode()
+    {
+        long largest = 0;
+        for (var i = 0; i < input.Bits.Length; i++)
+            largest = Math.Max(largest, (long)input.LevelsOf(i));
+        return largest;
+    }
+}
