@@ -27,6 +27,8 @@ public static class EngineExporter
     /// e.g. a generated model: <c>EngineExporter.Export(model, VertebralMlp.Spec)</c>.</summary>
     public static EngineModel Export(torch.nn.Module<torch.Tensor, torch.Tensor> network, ModelSpec spec)
     {
+        if (spec.Name.Length > QnnxLimits.MaxNameChars)
+            throw new ExportException($"the model's name has {spec.Name.Length} characters; an engine file takes at most {QnnxLimits.MaxNameChars}");
         var modules = network.named_children().ToDictionary(c => c.name, c => c.module);
         var stages = Qnn.Spec.stages(spec);
         T ModuleOf<T>(Stage stage) where T : class =>

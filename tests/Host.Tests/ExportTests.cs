@@ -176,6 +176,34 @@ public class ExportTests
         Assert.Contains($"{path}: the file is truncated", result.Error);
     }
 
+    [SkippableFact]
+    public void A_flipped_byte_in_an_exported_file_exits_3_naming_the_checksum()
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        var saved = Temp("vertebral.qnn");
+        Assert.Equal(0, Cli.Run(data, "train", "--epochs", "2", "--save", saved).ExitCode);
+        var exported = Path.ChangeExtension(saved, ".qnnx");
+        Assert.Equal(0, Cli.Run(data, "export", "--load", saved, "--out", exported).ExitCode);
+        var bytes = File.ReadAllBytes(exported);
+        bytes[bytes.Length / 2] ^= 0x10;
+        File.WriteAllBytes(exported, bytes);
+        var predict = Cli.Run(data, "predict", "--model", exported, "--dataset", "vertebral");
+        Assert.Equal(3, predict.ExitCode);
+        Assert.Contains("checksum mismatch", predict.Error);
+    }
+
+    [Fact]
+    public void A_name_longer_than_an_engine_file_takes_is_an_export_error()
+    {
+        var spec = Qnn.Spec.ofJson("""{ "name": "M", "kind": "mlp", "input": { "features": 4, "bits": 8 }, "layers": [ { "dense": 8, "weights": "Binary" }, { "dense": 2, "weights": "Binary" } ] }""").ResultValue;
+        var named = new ModelSpec(new string('m', QnnxLimits.MaxNameChars + 1), spec.Kind, spec.Input, spec.Layers, spec.Activation, spec.ActivationBits,
+            spec.QMode, spec.Dropout, spec.ResteO, spec.ResteThreshold, spec.SwishBeta, spec.TernaryThreshold);
+        torch.manual_seed(1);
+        using var network = Qnn.Spec.build(spec);
+        var error = Assert.Throws<ExportException>(() => EngineExporter.Export(network, named));
+        Assert.Contains("at most 256", error.Message);
+    }
+
     [Fact]
     public void An_unsupported_model_is_an_export_error()
     {

@@ -37,11 +37,19 @@ public sealed class ExportCommand(Terminal terminal)
         {
             throw new UsageException($"qnn export: {e.Message}");
         }
-        AtomicFile.Write(output, temporary =>
+        // The writer refuses a model its reader would refuse (QnnxLimits): say so before any file exists.
+        byte[] bytes;
+        try
         {
-            using var stream = File.Create(temporary);
-            QnnxFormat.Write(model, stream);
-        });
+            using var memory = new MemoryStream();
+            QnnxFormat.Write(model, memory);
+            bytes = memory.ToArray();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"qnn export: {e.Message}");
+        }
+        AtomicFile.Write(output, temporary => File.WriteAllBytes(temporary, bytes));
         var floatBytes = Qnn.Spec.cost(network.Spec).Float32Bits / 8;
         var size = new FileInfo(output).Length;
         terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
