@@ -1,3 +1,6 @@
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json.Nodes;
 using Xunit;
 
 namespace Qnn.Host.Tests;
@@ -37,7 +40,7 @@ public class SavedModelTests
         var bytes = File.ReadAllBytes(path);
         bytes[8] = 9;
         File.WriteAllBytes(path, bytes);
-        AssertBad(path, "model format version 9; this qnn reads version 1");
+        AssertBad(path, "model format version 9; this qnn reads versions 1 to 2");
     }
 
     [SkippableFact]
@@ -67,5 +70,127 @@ public class SavedModelTests
         var result = Cli.Run(null, "inspect", "--load", path);
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("VertebralMlp (MLP), input 6", result.Output);
+    }
+
+    /// <summary>A saved file's parts: the spec and info JSON, and the state dict's bytes.</summary>
+    private sealed record Parts(string Spec, string Info, byte[] Weights);
+
+    private static Parts Split(byte[] file)
+    {
+        using var reader = new BinaryReader(new MemoryStream(file));
+        reader.ReadBytes(8);
+        Assert.Equal(2, reader.ReadInt32());
+        var spec = Encoding.UTF8.GetString(reader.ReadBytes(reader.ReadInt32()));
+        var info = Encoding.UTF8.GetString(reader.ReadBytes(reader.ReadInt32()));
+        var weights = reader.ReadBytes(file.Length - (int)reader.BaseStream.Position - 8);
+        return new Parts(spec, info, weights);
+    }
+
+    /// <summary>The file as qnn writes it: version 2 ends in END! and a CRC-32C; version 1 has neither.</summary>
+    private static byte[] Join(Parts parts, int version = 2)
+    {
+        using var content = new MemoryStream();
+        using (var writer = new BinaryWriter(content, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write("QNNMODEL"u8);
+            writer.Write(version);
+            var spec = Encoding.UTF8.GetBytes(parts.Spec);
+            writer.Write(spec.Length);
+            writer.Write(spec);
+            var info = Encoding.UTF8.GetBytes(parts.Info);
+            writer.Write(info.Length);
+            writer.Write(info);
+            writer.Write(parts.Weights);
+            if (version >= 2)
+                writer.Write("END!"u8);
+        }
+        var bytes = content.ToArray();
+        return version >= 2 ? bytes.Concat(BitConverter.GetBytes(Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, bytes))).ToArray() : bytes;
+    }
+
+    private static string Rewrite(string path, Func<Parts, Parts> change, int version = 2)
+    {
+        File.WriteAllBytes(path, Join(change(Split(File.ReadAllBytes(path))), version));
+        return path;
+    }
+
+    private static Parts WithInfo(Parts parts, string field, JsonNode? value)
+    {
+        var info = JsonNode.Parse(parts.Info)!.AsObject();
+        info[field] = value;
+        return parts with { Info = info.ToJsonString() };
+    }
+
+    [SkippableFact]
+    public void The_test_helpers_rebuild_a_saved_file_byte_for_byte()
+    {
+        var path = SaveOne();
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal(bytes, Join(Split(bytes)));
+    }
+
+    [SkippableFact]
+    public void A_flipped_weight_byte_is_caught_by_the_checksum()
+    {
+        var path = SaveOne();
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length - 200] ^= 0x04;
+        File.WriteAllBytes(path, bytes);
+        AssertBad(path, "checksum mismatch");
+    }
+
+    [SkippableFact]
+    public void Bytes_after_the_end_are_refused()
+    {
+        var path = SaveOne();
+        File.WriteAllBytes(path, File.ReadAllBytes(path).Concat(new byte[] { 1, 2, 3 }).ToArray());
+        AssertBad(path, "model.qnn:");
+        var v1 = SaveOne();
+        Rewrite(v1, p => p, version: 1);
+        File.WriteAllBytes(v1, File.ReadAllBytes(v1).Concat(new byte[] { 7 }).ToArray());
+        AssertBad(v1, "1 bytes follow the model's weights");
+    }
+
+    [SkippableFact]
+    public void A_version_1_file_still_loads()
+    {
+        var path = Rewrite(SaveOne(), p => p, version: 1);
+        var result = Cli.Run(Cli.SharedData, "eval", "--load", path);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("accuracy", result.Output);
+    }
+
+    [SkippableTheory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(2_000_000_000)]
+    public void An_evaluation_batch_size_out_of_range_is_refused(int batch)
+    {
+        var path = Rewrite(SaveOne(), p => WithInfo(p, "EvaluationBatchSize", batch));
+        AssertBad(path, $"the evaluation batch size is {batch}; it must be 1..");
+    }
+
+    [SkippableFact]
+    public void Class_names_that_do_not_match_the_outputs_are_refused()
+    {
+        var path = Rewrite(SaveOne(), p => WithInfo(p, "ClassNames", new JsonArray("a", "b")));
+        AssertBad(path, "the info names 2 classes for a model with 3 outputs");
+    }
+
+    [SkippableFact]
+    public void A_stored_spec_that_breaks_a_rule_is_a_data_error()
+    {
+        var path = Rewrite(SaveOne(), p => p with { Spec = JsonNode.Parse(p.Spec)!.AsObject().Also(o => o["dropout"] = 1.5).ToJsonString() });
+        AssertBad(path, "the stored spec breaks the model rules");
+    }
+}
+
+internal static class JsonObjectExtensions
+{
+    /// <summary>Applies a change to the object and returns it (for one-expression edits in tests).</summary>
+    public static JsonObject Also(this JsonObject o, Action<JsonObject> change)
+    {
+        change(o);
+        return o;
     }
 }

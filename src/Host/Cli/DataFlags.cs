@@ -15,6 +15,19 @@ public sealed class DataFlags
     public IEnumerable<Option> All(bool tables) =>
         tables ? new Option[] { DataDir, Offline, LabelColumn, SplitSeed } : new Option[] { DataDir, Offline };
 
-    public DataOptions Read(ParseResult result) =>
-        new(result.GetValue(DataDir), result.GetValue(Offline), result.GetValue(LabelColumn), (uint)result.GetValue(SplitSeed));
+    /// <summary>The options; a --data-dir that is not a directory is a data error (exit 3), not a
+    /// silent fall-back to the other places.</summary>
+    public DataOptions Read(ParseResult result)
+    {
+        return new(ReadDataDir(result), result.GetValue(Offline), result.GetValue(LabelColumn), (uint)result.GetValue(SplitSeed));
+    }
+
+    /// <summary>--data-dir, which must be a directory when given.</summary>
+    public string? ReadDataDir(ParseResult result)
+    {
+        var dataDir = result.GetValue(DataDir);
+        if (dataDir is not null && !Directory.Exists(dataDir))
+            throw new DataException(File.Exists(dataDir) ? $"--data-dir {dataDir}: a file, not a directory" : $"--data-dir {dataDir}: no such directory");
+        return dataDir;
+    }
 }

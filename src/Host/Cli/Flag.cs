@@ -33,19 +33,28 @@ public static class Flag
     public static Option<int?> OptionalInt(string name, string description, int minimum) =>
         new(name) { Description = description, HelpName = "N", CustomParser = result => ParseInt(result, name, minimum) };
 
-    /// <summary>A number; <paramref name="positive"/> excludes 0, otherwise it must not be negative.</summary>
-    public static Option<double> Number(string name, string description, double fallback, bool positive) =>
+    /// <summary>A number that training uses as a float32: finite there, <paramref name="positive"/>
+    /// excludes 0 (also a value that rounds to 0 in float32), otherwise it must not be negative;
+    /// <paramref name="below"/>, when given, is an exclusive upper bound.</summary>
+    public static Option<double> Number(string name, string description, double fallback, bool positive, double? below = null) =>
         new(name)
         {
             Description = description, HelpName = "X", DefaultValueFactory = _ => fallback,
             CustomParser = result =>
             {
                 var text = result.Tokens[0].Value;
-                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
-                    && value >= 0 && (!positive || value > 0))
-                    return value;
-                result.AddError($"{name} needs a {(positive ? "positive" : "non-negative")} number, got '{text}'");
-                return fallback;
+                var rule = (positive ? "a positive" : "a non-negative") + " number" + (below is { } b ? string.Create(CultureInfo.InvariantCulture, $" below {b}") : "");
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsNaN(value))
+                {
+                    result.AddError($"{name} needs {rule}, got '{text}'");
+                    return fallback;
+                }
+                var single = (float)value;
+                if (value < 0 || (positive && single <= 0) || (below is { } limit && value >= limit))
+                    result.AddError($"{name} needs {rule}, got '{text}'");
+                else if (!float.IsFinite(single))
+                    result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} is {text}, beyond what training's float32 arithmetic holds ({float.MaxValue:G3}); it needs {rule}"));
+                return value;
             },
         };
 

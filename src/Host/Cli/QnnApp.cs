@@ -19,7 +19,9 @@ public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null, IRe
     public static string RootNotes => $"""
         Models: {Models.ModelCatalog.Names}, or a spec file (.json).
         Data sets: {DataSetCatalog.Names}.
-        Exit codes: 0 success, 2 bad usage or invalid model spec, 3 data problem.
+        Exit codes: 0 success; 2 bad usage, invalid model spec or an output path that cannot be
+        written (checked before any work); 3 bad data, model or engine file; 4 a result could not be
+        written at the end and went to a fallback path (printed); 5 training diverged.
         """;
 
     public int Run(IReadOnlyList<string> args)
@@ -47,6 +49,11 @@ public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null, IRe
         {
             terminal.Error.WriteLine($"qnn: data error: {e.Message}");
             return ExitCodes.Data;
+        }
+        catch (Persistence.ResultNotWrittenException e)
+        {
+            terminal.Error.WriteLine($"qnn: {e.Message}");
+            return ExitCodes.ResultElsewhere;
         }
     }
 

@@ -9,18 +9,18 @@ namespace Qnn.Host.Commands;
 /// <summary>`qnn datasets`: each data set, where it was found (or where qnn looked), and its sizes.</summary>
 public sealed class DatasetsCommand(Terminal terminal, Func<string?, DataLocator> locators)
 {
-    private readonly Option<string?> dataDir = Flag.Text("--data-dir", "DIR", "Look here first (then QNN_DATA_DIR, the user cache, /usr/share/datasets)");
+    private readonly DataFlags data = new();
 
     public Command Definition()
     {
-        var command = new Command("datasets", "Where each data set is found and its sizes; a missing one is downloaded by the first `qnn train` that needs it (vertebral is also embedded in the program).") { dataDir };
+        var command = new Command("datasets", "Where each data set is found and its sizes; a missing one is downloaded by the first `qnn train` that needs it (vertebral is also embedded in the program).") { data.DataDir };
         command.SetAction(Run);
         return command;
     }
 
     public int Run(ParseResult flags)
     {
-        var locator = locators(flags.GetValue(dataDir));
+        var locator = locators(data.ReadDataDir(flags));
         var rows = new List<string[]>();
         var missing = new List<string>();
         foreach (var set in DataSetCatalog.All)

@@ -28,7 +28,7 @@ public sealed class EvalCommand(Terminal terminal, Func<DataOptions, DataSets> d
 
     public int Run(ParseResult flags)
     {
-        Threads.Apply(flags.GetValue(threads));
+        Threads.Apply(flags.GetValue(threads), terminal.Error);
         var path = flags.GetValue(load)!;
         var (network, info) = SavedModel.Load(path);
         using var _ = network;

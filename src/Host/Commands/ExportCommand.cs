@@ -26,6 +26,7 @@ public sealed class ExportCommand(Terminal terminal)
     {
         var load = flags.GetValue(loadFlag)!;
         var output = flags.GetValue(outFlag)!;
+        OutputPaths.Check(new[] { ("--out", (string?)output) }, new[] { ("--load", (string?)load) });
         var (network, _) = SavedModel.Load(load);
         using var _ = network;
         EngineModel model;
@@ -49,12 +50,13 @@ public sealed class ExportCommand(Terminal terminal)
         {
             throw new UsageException($"qnn export: {e.Message}");
         }
-        AtomicFile.Write(output, temporary => File.WriteAllBytes(temporary, bytes));
+        var files = new ResultFiles(terminal.Error);
+        output = files.Write("--out", output, temporary => File.WriteAllBytes(temporary, bytes));
         var floatBytes = Qnn.Spec.cost(network.Spec).Float32Bits / 8;
         var size = new FileInfo(output).Length;
         terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"exported {model.Name} to {output}: {size:N0} bytes, {(double)floatBytes / size:F1}× smaller than its {floatBytes:N0} bytes of float32 parameters"));
         InspectCommand.WriteEngine(terminal.Out, model, size);
-        return ExitCodes.Success;
+        return files.FellBack ? ExitCodes.ResultElsewhere : ExitCodes.Success;
     }
 }

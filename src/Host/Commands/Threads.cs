@@ -9,10 +9,19 @@ public static class Threads
     public static Option<int?> Flag() =>
         Cli.Flag.OptionalInt("--threads", "Cap torch's threads [default: the core count]", 1);
 
-    public static int Apply(int? threads)
+    /// <summary>Sets torch's threads; more than the machine's processors are capped to their
+    /// number, with a note (oversubscribed threads only wait on each other).</summary>
+    public static int Apply(int? threads, TextWriter notes)
     {
         if (threads is { } count)
+        {
+            if (count > Environment.ProcessorCount)
+            {
+                notes.WriteLine($"qnn: note: --threads {count} is more than the {Environment.ProcessorCount} processors; using {Environment.ProcessorCount}");
+                count = Environment.ProcessorCount;
+            }
             torch.set_num_threads(count);
+        }
         return torch.get_num_threads();
     }
 }

@@ -32,7 +32,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
     private readonly Option<string?> plot = Flag.Text("--plot", "FILE.png", "Draw loss and accuracy per epoch of every run");
     private readonly DataFlags data = new();
     private readonly Option<string> optimizer = Flag.Choice("--optimizer", "The optimizer", "adam", "adam", "sgd");
-    private readonly Option<double> momentum = Flag.Number("--momentum", "Momentum of --optimizer sgd", 0.9, positive: false);
+    private readonly Option<double> momentum = Flag.Number("--momentum", "Momentum of --optimizer sgd", 0.9, positive: false, below: 1);
     private readonly Option<bool> cosine = Flag.Switch("--cosine", "Cosine annealing of the learning rate to 0 over the epochs");
     private readonly Option<string> stopOn = Flag.Choice("--stop-on", "The loss that early stopping and --restore-best watch: validation or training", "val", "val", "train");
     private readonly Option<string> restoreBest = Flag.OnOff("--restore-best", "Reload the best epoch's weights (by --stop-on) before the final evaluation", TrainConfig.Default.RestoreBest);
@@ -63,7 +63,10 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
 
     public int Run(ParseResult flags)
     {
-        var threadCount = Threads.Apply(flags.GetValue(threads));
+        var (savePath, jsonPath, plotPath) = (flags.GetValue(save), flags.GetValue(json), flags.GetValue(plot));
+        // Before any work: a result that cannot be written must not cost a training.
+        OutputPaths.Check(new[] { ("--save", savePath), ("--json", jsonPath), ("--plot", plotPath) });
+        var threadCount = Threads.Apply(flags.GetValue(threads), terminal.Error);
         var chosen = ModelCatalog.Resolve(flags.GetValue(model)!);
         var config = ReadConfig(flags);
         var runCount = flags.GetValue(runs);
@@ -102,26 +105,22 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
 
         var summary = Summarize(chosen.Name, loaded.Name, config, train, test, results, threadCount);
         summary.WriteText(output);
-        if (flags.GetValue(json) is { } jsonPath)
-        {
-            summary.WriteJson(jsonPath);
-            output.WriteLine($"wrote {jsonPath}");
-        }
-        if (flags.GetValue(plot) is { } plotPath)
-        {
-            CurvePlot.Save(plotPath, $"{chosen.Name} on {loaded.Name}", results);
-            output.WriteLine($"wrote {plotPath}");
-        }
-        if (flags.GetValue(save) is { } savePath)
+        // The model first: it is the result that cost the most.
+        var files = new ResultFiles(terminal.Error);
+        if (savePath is not null)
         {
             var info = new SavedModelInfo(chosen.Name, loaded.Name, loaded.ClassNames.ToArray(), bestResult!.Accuracy,
                 Math.Max(config.BatchSize, 256), dataOptions.SplitSeed, dataOptions.LabelColumn, DateTime.UtcNow.ToString("O"));
-            SavedModel.Save(savePath, best!, chosen.Spec, info);
+            var at = files.Write("--save", savePath, temporary => SavedModel.Write(temporary, best!, chosen.Spec, info));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"saved run {bestResult.Run + 1} (accuracy {bestResult.Accuracy * 100:F2}%) to {savePath}"));
+                $"saved run {bestResult.Run + 1} (accuracy {bestResult.Accuracy * 100:F2}%) to {at}"));
         }
         best?.Dispose();
-        return ExitCodes.Success;
+        if (jsonPath is not null)
+            output.WriteLine($"wrote {files.Write("--json", jsonPath, summary.WriteJson)}");
+        if (plotPath is not null)
+            output.WriteLine($"wrote {files.Write("--plot", plotPath, temporary => CurvePlot.Draw(temporary, $"{chosen.Name} on {loaded.Name}", results))}");
+        return files.FellBack ? ExitCodes.ResultElsewhere : ExitCodes.Success;
     }
 
     private TrainConfig ReadConfig(ParseResult flags)

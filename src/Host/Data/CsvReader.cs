@@ -105,14 +105,18 @@ public static class CsvReader
                 throw new DataException($"{path}: line {line}: the label is empty");
             rawLabels.Add(cells[label]);
         }
-        var classes = rawLabels.Distinct().ToList();
-        classes = classes.All(IsNumber)
+        // Numeric labels are numbers: `1` and `1.0` are one class, named as the number prints.
+        var keys = rawLabels.All(IsNumber)
+            ? rawLabels.Select(l => double.Parse(l, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)).ToList()
+            : rawLabels;
+        var classes = keys.Distinct().ToList();
+        classes = rawLabels.All(IsNumber)
             ? classes.OrderBy(c => double.Parse(c, CultureInfo.InvariantCulture)).ToList()
             : classes.OrderBy(c => c, StringComparer.Ordinal).ToList();
         if (classes.Count < 2)
             throw new DataException($"{path}: every row has the label '{classes[0]}'; a classification table needs at least two classes");
         var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => (long)p.i);
-        return new Table(features.ToArray(), rawLabels.Select(l => index[l]).ToArray(), columns - 1, classes);
+        return new Table(features.ToArray(), keys.Select(l => index[l]).ToArray(), columns - 1, classes);
     }
 
     private static int LabelIndex(string path, string? labelColumn, string[]? header, int columns)

@@ -14,7 +14,12 @@ public static class CurvePlot
     public const int MostRunsDrawn = 5;
     private const float Width = 2;
 
-    public static void Save(string path, string title, IReadOnlyList<RunResult> runs)
+    /// <summary>Draws the plot to <paramref name="path"/> through a temporary file.</summary>
+    public static void Save(string path, string title, IReadOnlyList<RunResult> runs) =>
+        AtomicFile.Write(path, temporary => Draw(temporary, title, runs));
+
+    /// <summary>Draws the plot as a PNG to <paramref name="file"/> as it is.</summary>
+    public static void Draw(string file, string title, IReadOnlyList<RunResult> runs)
     {
         var multiplot = new Multiplot();
         multiplot.AddPlots(2);
@@ -43,7 +48,7 @@ public static class CurvePlot
             MeanAndRange(loss, accuracy, runs);
         }
         accuracy.ShowLegend(Edge.Right);
-        AtomicFile.Write(path, temporary => multiplot.SavePng(temporary, 1400, 560));
+        multiplot.SavePng(file, 1400, 560);
     }
 
     private static void EachRun(Plot loss, Plot accuracy, IReadOnlyList<RunResult> runs)

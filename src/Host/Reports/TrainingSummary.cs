@@ -39,6 +39,7 @@ public sealed record TrainingSummary(
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training time per epoch (median): {SecondsPerEpoch * 1000:F2} ms"));
     }
 
-    public void WriteJson(string path) =>
-        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, new JsonSerializerOptions { WriteIndented = true }));
+    /// <summary>Writes the summary as indented JSON to <paramref name="file"/> as it is (callers write to a temporary name).</summary>
+    public void WriteJson(string file) =>
+        File.WriteAllBytes(file, JsonSerializer.SerializeToUtf8Bytes(this, new JsonSerializerOptions { WriteIndented = true }));
 }

@@ -1,0 +1,12 @@
+namespace Qnn.Host.Persistence;
+
+/// <summary>What a saved model remembers besides its weights: enough to evaluate it on the same split.</summary>
+public sealed record SavedModelInfo(
+    string Model,
+    string DataSet,
+    string[] ClassNames,
+    double Accuracy,
+    int EvaluationBatchSize,
+    uint SplitSeed,
+    string? LabelColumn,
+    string SavedAt);
