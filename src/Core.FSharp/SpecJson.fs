@@ -100,12 +100,18 @@ let private fail path problem = raise (SpecFormatException(path, problem))
 /// The properties of an object, refusing any name outside `allowed` (a typo must not be ignored).
 let private properties (path: string) (allowed: string list) (element: JsonElement) =
     if element.ValueKind <> JsonValueKind.Object then fail path $"expected an object, found {element.ValueKind}"
-    let props = element.EnumerateObject() |> Seq.map (fun p -> p.Name, p.Value) |> Map.ofSeq
     let expected = String.Join(", ", allowed)
-    for name in props.Keys do
-        if not (List.contains name allowed) then
-            fail $"{path}.{name}" $"unknown field; expected one of: {expected}"
-    props
+    // JSON lets a key repeat and JsonDocument keeps both; taking either silently would hide a
+    // mistake (two "dense" sizes, two "bits"), so a repeated key is an error.
+    element.EnumerateObject()
+    |> Seq.fold
+        (fun (props: Map<string, JsonElement>) p ->
+            if not (List.contains p.Name allowed) then
+                fail $"{path}.{p.Name}" $"unknown field; expected one of: {expected}"
+            if props.ContainsKey p.Name then
+                fail $"{path}.{p.Name}" $"duplicate key \"{p.Name}\"; each field may appear once"
+            props.Add(p.Name, p.Value))
+        Map.empty
 
 let private integer path (e: JsonElement) =
     match e.ValueKind with
@@ -115,9 +121,15 @@ let private integer path (e: JsonElement) =
         | _ -> fail path $"expected an integer, found {e.GetRawText()}"
     | kind -> fail path $"expected an integer, found {kind}"
 
+/// A JSON number as a double. A literal beyond the double range (1e400) reads as ±∞, as
+/// `Double.Parse` gives it (JsonElement.GetDouble would throw): the value is then refused by
+/// validation with the rule it breaks (QNN007, QNN008, QNN017), which names the field.
 let private number path (e: JsonElement) =
     match e.ValueKind with
-    | JsonValueKind.Number -> e.GetDouble()
+    | JsonValueKind.Number ->
+        match e.TryGetDouble() with
+        | true, v -> v
+        | _ -> Double.Parse(e.GetRawText(), Globalization.NumberStyles.Float, Globalization.CultureInfo.InvariantCulture)
     | kind -> fail path $"expected a number, found {kind}"
 
 let private boolean path (e: JsonElement) =
