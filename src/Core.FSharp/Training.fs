@@ -199,7 +199,6 @@ and private fitWithThreads (model: Model) (config: TrainConfig) (trainSet: Tenso
               TestAccuracy = testAccuracy
               Seconds = seconds }
         history.Add record
-        progress record
         let watched = match config.StopOn with ValidationLoss -> testLoss | TrainLoss -> trainLoss
         if Double.IsNaN trainLoss || Double.IsInfinity trainLoss then
             // NaN compares false with everything, so it never becomes the best epoch either.
@@ -216,6 +215,9 @@ and private fitWithThreads (model: Model) (config: TrainConfig) (trainSet: Tenso
             match config.Patience with
             | Some patience when sinceBest >= patience -> stopped <- true
             | _ -> ()
+        // After the epoch's bookkeeping (the best weights' snapshot included), so a callback sees
+        // the epoch complete.
+        progress record
         epoch <- epoch + 1
     let finalLoss, finalAccuracy =
         let restored =
