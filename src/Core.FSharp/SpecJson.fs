@@ -1,5 +1,5 @@
 /// Specs as JSON files: the runtime path for models that are not declared in C#. Reading checks
-/// the format (types, unknown or missing fields, enum names) and reports the JSON path at fault;
+/// the format (types, unknown, repeated or missing fields, enum names) and reports the JSON path at fault;
 /// the rules of docs/diagnostics are `Validation.validate`'s job. Field names follow the DSL:
 ///
 ///   { "name": "VertebralMlp", "kind": "mlp",

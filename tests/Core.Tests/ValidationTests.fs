@@ -130,3 +130,12 @@ let ``after an oversized stage, later layers get no shape rules and no parameter
     let spec = { vertebralMlp with Layers = [| SpecDefaults.Dense(1_000_000_000); SpecDefaults.Dense(1_000); SpecDefaults.Dense(2) |] }
     let diagnostics = Spec.validate spec
     Assert.Equal<string list>([ "QNN014 layers[0].Units" ], diagnostics |> List.map (fun d -> $"{d.Code} {d.Path}"))
+
+[<Fact>]
+let ``an oversized spec is refused before anything is allocated`` () =
+    // 10^9 units would take gigabytes; the build must stop at validation, in no time.
+    let huge = { vertebralMlp with Layers = [| SpecDefaults.Dense(1_000_000_000); SpecDefaults.Dense(3) |] }
+    let clock = System.Diagnostics.Stopwatch.StartNew()
+    let e = Assert.Throws<Validation.InvalidSpecException>(fun () -> Spec.build huge |> ignore)
+    Assert.Contains("QNN014 layers[0].Units: the value count per sample of Dense fc1's output is 1000000000", e.Message)
+    Assert.True(clock.Elapsed.TotalSeconds < 10.0)
