@@ -124,7 +124,7 @@ let cost (spec: ModelSpec) : ModelCost =
         if s.Layer >= 0 then
             lastStage.[s.Layer] <- s.Shape
             if s.Kind = StageKind.Conv then convStage.[s.Layer] <- s.Shape
-    let output = if spec.Layers.Length = 0 then -1 else Shapes.outputLayer spec
+    let output = Shapes.outputLayer spec
     let layerCost (inputShape: int[], inputs: Precision) (index: int, layer: LayerSpec) =
         let outputShape = lastStage.[index]
         let weights, kernelCount, outChannels, macs =

@@ -250,6 +250,15 @@ public class DiagnosticTests
         """, "QNN014", "NNN", "the model name's length is 257; it must be at most 256");
 
     [Fact]
+    public void QNN004_zero_groups_is_reported_not_a_crash() => AssertError("""
+        [QuantizedCnn]
+        [ImageInput(Height = 8, Width = 8)]
+        [Conv(4, Groups = 0)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN004", "Groups = 0", "Conv conv1 groups is 0; it must be positive");
+
+    [Fact]
     public void QNN008_infinite_reste_o() => AssertError("""
         [QuantizedMlp(Activation = Activation.BinarizeReste, ResteO = double.PositiveInfinity)]
         [Input(4)]

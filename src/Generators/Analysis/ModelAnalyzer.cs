@@ -286,7 +286,8 @@ public static class ModelAnalyzer
             }
             parameterTotal = parameterTotal is { } sum && parameters is { } p ? sum + p : null;
 
-            if (shape is not null && output is not null)
+            // (A model with an error gets no description; Groups = 0 must not divide by zero here.)
+            if (shape is not null && output is not null && groups > 0)
             {
                 var effective = activation ?? s.Activation;
                 var effectiveBits = activationBits ?? s.ActivationBits;
