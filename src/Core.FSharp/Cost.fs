@@ -25,7 +25,7 @@ type MacCounts =
       Integer: int64
       Float: int64 }
 
-    member this.Total = this.BinaryBinary + this.Ternary + this.Integer + this.Float
+    member this.Total = Checked.(+) (Checked.(+) this.BinaryBinary this.Ternary) (Checked.(+) this.Integer this.Float)
     static member Zero = { BinaryBinary = 0L; Ternary = 0L; Integer = 0L; Float = 0L }
 
     static member (+)(a: MacCounts, b: MacCounts) =
@@ -108,42 +108,61 @@ let private modelInputPrecision (spec: ModelSpec) =
         inputPrecision widest
     | Image i -> inputPrecision i.Bits
 
-/// The cost of every layer and the totals.
+/// The cost of every layer and the totals, in checked 64-bit arithmetic: a spec within `Limits`
+/// costs at most about 2^31 parameters and 2^59 MACs, far inside int64; a wildly oversized one
+/// (an invalid spec, QNN014) throws OverflowException rather than printing wrapped, negative
+/// numbers. Linear in the number of layers (one pass over `Shapes.stages`).
 let cost (spec: ModelSpec) : ModelCost =
+    let ( * ) (a: int64) (b: int64) = Checked.(*) a b
+    let ( + ) (a: int64) (b: int64) = Checked.(+) a b
     let stages = Shapes.stages spec
-    let stageOf index kind = stages |> Array.find (fun s -> s.Layer = index && s.Kind = kind)
+    // Per layer, its convolution stage (before pooling) and its last stage (its output), found in
+    // one pass: searching all stages per layer would be quadratic.
+    let convStage = Array.zeroCreate<int[]> spec.Layers.Length
+    let lastStage = Array.zeroCreate<int[]> spec.Layers.Length
+    for s in stages do
+        if s.Layer >= 0 then
+            lastStage.[s.Layer] <- s.Shape
+            if s.Kind = StageKind.Conv then convStage.[s.Layer] <- s.Shape
+    let output = Shapes.outputLayer spec
     let layerCost (inputShape: int[], inputs: Precision) (index: int, layer: LayerSpec) =
-        let output = (stages |> Array.findBack (fun s -> s.Layer = index)).Shape
+        let outputShape = lastStage.[index]
         let weights, kernelCount, outChannels, macs =
             match layer with
             | Dense d ->
-                let fanIn = Array.fold (*) 1 inputShape |> int64
+                let fanIn = Shapes.count inputShape
                 d.Weights, fanIn * int64 d.Units, int64 d.Units, fanIn * int64 d.Units
             | Conv c ->
-                let perOutput = int64 (inputShape.[0] / c.Groups) * int64 (c.Kernel * c.Kernel)
-                let convolved = (stageOf index StageKind.Conv).Shape
+                let perOutput = int64 (inputShape.[0] / c.Groups) * (int64 c.Kernel * int64 c.Kernel)
+                let convolved = convStage.[index]
                 let positions = int64 convolved.[1] * int64 convolved.[2]
                 c.Weights, perOutput * int64 c.Channels, int64 c.Channels, perOutput * int64 c.Channels * positions
         let precision = weightPrecision weights
         let weightBits =
             kernelCount * bitsOf precision + (if hasChannelScale weights then 32L * outChannels else 0L)
         let batchNormParameters = 2L * outChannels
-        let next = Shapes.activation spec index ||> activationPrecision
+        let next = Shapes.activationGiven output spec index ||> activationPrecision
         let entry =
             { Name = Shapes.layerName index layer
-              OutputShape = output
+              OutputShape = outputShape
               Parameters = kernelCount + batchNormParameters
               WeightPrecision = precision
               InputPrecision = inputs
               WeightBits = weightBits
               MemoryBits = weightBits + 32L * batchNormParameters
               Macs = classify precision inputs macs }
-        entry, (output, next)
+        entry, (outputShape, next)
     let layers, _ =
         spec.Layers |> Array.indexed |> Array.mapFold layerCost (Shapes.inputShape spec.Input, modelInputPrecision spec)
+    let sum (field: LayerCost -> int64) = layers |> Array.fold (fun total l -> total + field l) 0L
+    let macs (field: MacCounts -> int64) = sum (fun l -> field l.Macs)
     { Layers = layers
-      Parameters = layers |> Array.sumBy (fun l -> l.Parameters)
-      WeightBits = layers |> Array.sumBy (fun l -> l.WeightBits)
-      MemoryBits = layers |> Array.sumBy (fun l -> l.MemoryBits)
-      Float32Bits = layers |> Array.sumBy (fun l -> 32L * l.Parameters)
-      Macs = layers |> Array.fold (fun total l -> total + l.Macs) MacCounts.Zero }
+      Parameters = sum (fun l -> l.Parameters)
+      WeightBits = sum (fun l -> l.WeightBits)
+      MemoryBits = sum (fun l -> l.MemoryBits)
+      Float32Bits = sum (fun l -> 32L * l.Parameters)
+      Macs =
+        { BinaryBinary = macs (fun m -> m.BinaryBinary)
+          Ternary = macs (fun m -> m.Ternary)
+          Integer = macs (fun m -> m.Integer)
+          Float = macs (fun m -> m.Float) } }

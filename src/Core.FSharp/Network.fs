@@ -54,23 +54,29 @@ module Topology =
         | Conv c -> c
         | Dense _ -> invalidArg (nameof index) $"layers[{index}] is a Dense, not a Conv"
 
-    /// The QuantLinear of Dense layer `index`, its fan-in the flattened shape before it. Latent
-    /// binary weights are clipped to [-1, 1] when training asks for it.
-    [<CompiledName("Linear")>]
-    let linear (spec: ModelSpec) (index: int) : QuantLinear =
+    /// The QuantLinear of Dense layer `index` fed `inputShape` (its fan-in is the shape's size).
+    let private linearAfter (spec: ModelSpec) (index: int) (inputShape: int[]) : QuantLinear =
         let d = denseAt spec index
-        let fanIn = Array.fold (*) 1 (shapeBefore spec index)
-        new QuantLinear(int64 fanIn, int64 d.Units, weightQuantizer spec d.Weights,
+        let fanIn = Shapes.count inputShape
+        new QuantLinear(fanIn, int64 d.Units, weightQuantizer spec d.Weights,
                         clipLatentWeights = (d.Weights.Mode = WeightQuant.Binary))
 
-    /// The QuantConv2d of Conv layer `index`.
-    [<CompiledName("Conv")>]
-    let conv (spec: ModelSpec) (index: int) : QuantConv2d =
+    /// The QuantConv2d of Conv layer `index` fed `inputShape` [C; H; W].
+    let private convAfter (spec: ModelSpec) (index: int) (inputShape: int[]) : QuantConv2d =
         let c = convAt spec index
-        let inChannels = (shapeBefore spec index).[0]
+        let inChannels = inputShape.[0]
         new QuantConv2d(int64 inChannels, int64 c.Channels, int64 c.Kernel, weightQuantizer spec c.Weights,
                         int64 c.Stride, int64 c.Padding, int64 c.Dilation, int64 c.Groups,
                         clipLatentWeights = (c.Weights.Mode = WeightQuant.Binary))
+
+    /// The QuantLinear of Dense layer `index`, its fan-in the flattened shape before it. Latent
+    /// binary weights are clipped to [-1, 1] when training asks for it.
+    [<CompiledName("Linear")>]
+    let linear (spec: ModelSpec) (index: int) : QuantLinear = linearAfter spec index (shapeBefore spec index)
+
+    /// The QuantConv2d of Conv layer `index`.
+    [<CompiledName("Conv")>]
+    let conv (spec: ModelSpec) (index: int) : QuantConv2d = convAfter spec index (shapeBefore spec index)
 
     /// The activation module after layer `index`, or None where there is none: the output layer,
     /// or an activation that is the identity.
@@ -85,13 +91,14 @@ module Topology =
         | Some a -> a
         | None -> invalidArg (nameof index) $"layers[{index}] has no activation module"
 
-    /// The module of one stage (see `Shapes.stages`).
-    let private moduleOf (spec: ModelSpec) (stage: Stage) : torch.nn.Module<torch.Tensor, torch.Tensor> =
+    /// The module of one stage (see `Shapes.stages`), fed the previous stage's shape (a flatten's
+    /// size is its input's, so a Dense after one gets the same fan-in).
+    let private moduleOf (spec: ModelSpec) (before: int[]) (stage: Stage) : torch.nn.Module<torch.Tensor, torch.Tensor> =
         let channels () = int64 stage.Shape.[0]
         match stage.Kind with
         | StageKind.Input -> input spec
-        | StageKind.Conv -> conv spec stage.Layer
-        | StageKind.Dense -> linear spec stage.Layer
+        | StageKind.Conv -> convAfter spec stage.Layer before
+        | StageKind.Dense -> linearAfter spec stage.Layer before
         | StageKind.BatchNorm when stage.Shape.Length > 1 -> torch.nn.BatchNorm2d(channels ())
         | StageKind.BatchNorm -> torch.nn.BatchNorm1d(channels ())
         | StageKind.Activation -> activation spec stage.Layer
@@ -106,7 +113,12 @@ module Topology =
     /// The named modules of the whole network in forward order, one per stage of
     /// `Shapes.stages` and under its name.
     let modules (spec: ModelSpec) : (string * torch.nn.Module<torch.Tensor, torch.Tensor>) list =
-        [ for stage in Shapes.stages spec -> stage.Name, moduleOf spec stage ]
+        // One pass over the stages, each module fed its predecessor's shape: asking
+        // `shapeBefore` per layer would recompute every stage per layer (quadratic).
+        let stages = Shapes.stages spec
+        [ for i in 0 .. stages.Length - 1 ->
+              let before = if i = 0 then [||] else stages.[i - 1].Shape
+              stages.[i].Name, moduleOf spec before stages.[i] ]
 
 /// The network a spec describes, built at run time (specs read from JSON, `Spec.build`). Its
 /// submodules are registered under the names of `Topology.modules`, so its state_dict keys are

@@ -16,13 +16,28 @@ let layerName (index: int) (layer: LayerSpec) =
     | Dense _ -> StageName.ofKind StageKind.Dense (index + 1)
 
 /// Output size of a convolution along one axis: ⌊(n + 2p - d(k - 1) - 1)/s⌋ + 1, or 0 where the
-/// dilated kernel does not fit.
+/// dilated kernel does not fit. In 64 bits: a spec's sizes may be anything an int holds, and
+/// validation must see the true size of an oversized stage (QNN014), not a wrapped one.
+let convolvedSize64 (size: int64) (kernel: int64) (stride: int64) (padding: int64) (dilation: int64) =
+    let reach = size + 2L * padding - dilation * (kernel - 1L) - 1L
+    if reach < 0L then 0L else reach / stride + 1L
+
+/// Output size after max pooling with window and stride `pool` (floor, as torch does).
+let pooledSize64 (size: int64) (pool: int64) = size / pool
+
+/// A size that must fit an int: a stage of a spec within `Limits` always does; an oversized
+/// one (an invalid spec) throws OverflowException rather than wrapping to a wrong shape.
+let private narrow (size: int64) = Checked.int size
+
+/// `convolvedSize64` for sizes of a stage (see `narrow`).
 let convolvedSize (size: int) (kernel: int) (stride: int) (padding: int) (dilation: int) =
-    let reach = size + 2 * padding - dilation * (kernel - 1) - 1
-    if reach < 0 then 0 else reach / stride + 1
+    narrow (convolvedSize64 (int64 size) (int64 kernel) (int64 stride) (int64 padding) (int64 dilation))
 
 /// Output size after max pooling with window and stride `pool` (floor, as torch does).
 let pooledSize (size: int) (pool: int) = size / pool
+
+/// The number of values in a shape, in 64 bits.
+let count (shape: int[]) = Array.fold (fun total n -> total * int64 n) 1L shape
 
 /// [C; H; W] of a convolution before its pooling.
 let convolvedOutput (inputShape: int[]) (conv: ConvSpec) =
@@ -46,10 +61,10 @@ let inputShape (input: InputSpec) =
 let outputLayer (spec: ModelSpec) =
     spec.Layers |> Array.findIndexBack (function Dense _ -> true | Conv _ -> false)
 
-/// The activation layer `index` runs and its DoReFa width: its own, else the model's. The output
-/// layer runs none (an activation declared there is ignored, warning QNN012).
-let activation (spec: ModelSpec) (index: int) : Activation * int option =
-    if index = outputLayer spec then Activation.None, None
+/// `activation` with the output layer (`outputLayer`) already found: a pass over all layers calls
+/// this once per layer, and finding the output layer each time would make it quadratic.
+let activationGiven (output: int) (spec: ModelSpec) (index: int) : Activation * int option =
+    if index = output then Activation.None, None
     else
         let own, ownBits =
             match spec.Layers.[index] with
@@ -57,16 +72,22 @@ let activation (spec: ModelSpec) (index: int) : Activation * int option =
             | Conv c -> c.Activation, c.ActivationBits
         defaultArg own spec.Activation, (match ownBits with Some b -> Some b | None -> spec.ActivationBits)
 
+/// The activation layer `index` runs and its DoReFa width: its own, else the model's. The output
+/// layer runs none (an activation declared there is ignored, warning QNN012).
+let activation (spec: ModelSpec) (index: int) : Activation * int option =
+    activationGiven (outputLayer spec) spec index
+
 /// Every stage in forward order: `input`; per conv block conv·bn·act·pool; `flatten` before the
 /// first Dense of a CNN; per hidden Dense fc·bn·drop·act; the output fc·bn. An identity
 /// activation, a dropout of 0 and a pool of 1 are no stage. Assumes a valid spec (see
-/// `Validation.validate`).
+/// `Validation.validate`); a shape that does not fit an int (far beyond `Limits`) throws
+/// OverflowException. Linear in the number of layers.
 let stages (spec: ModelSpec) : Stage[] =
     let output = outputLayer spec
     let layerStages (current: int[]) (index: int, layer: LayerSpec) =
         let stage kind shape = { Kind = kind; Name = StageName.ofKind kind (index + 1); Layer = index; Shape = shape }
         let activationStage shape =
-            if fst (activation spec index) = Activation.None then [] else [ stage StageKind.Activation shape ]
+            if fst (activationGiven output spec index) = Activation.None then [] else [ stage StageKind.Activation shape ]
         match layer with
         | Conv c ->
             let convolved = convolvedOutput current c
@@ -78,7 +99,7 @@ let stages (spec: ModelSpec) : Stage[] =
             pooled
         | Dense d ->
             let units = [| d.Units |]
-            [ if current.Length > 1 then yield stage StageKind.Flatten [| Array.fold (*) 1 current |]
+            [ if current.Length > 1 then yield stage StageKind.Flatten [| narrow (count current) |]
               yield stage StageKind.Dense units
               yield stage StageKind.BatchNorm units
               if index <> output && spec.Dropout > 0.0 then yield stage StageKind.Dropout units
@@ -90,7 +111,8 @@ let stages (spec: ModelSpec) : Stage[] =
         [| { Kind = StageKind.Input; Name = StageName.ofKind StageKind.Input 0; Layer = -1; Shape = start } |]
         (layers |> Array.collect List.toArray)
 
-/// The shape that feeds layer `index` (before any flatten): the input, or the previous layer's output.
+/// The shape that feeds layer `index` (before any flatten): the input, or the previous layer's
+/// output. Computes the stages: a caller that needs it for every layer reads `stages` once.
 let shapeBefore (spec: ModelSpec) (index: int) : int[] =
     let all = stages spec
     (all |> Array.findBack (fun s -> s.Layer < index && s.Kind <> StageKind.Flatten)).Shape
@@ -111,4 +133,4 @@ let shapes (spec: ModelSpec) : LayerShape[] =
 /// input feature count of an MLP.
 let flattenedFeatures (spec: ModelSpec) =
     let firstDense = spec.Layers |> Array.findIndex (function Dense _ -> true | Conv _ -> false)
-    Array.fold (*) 1 (shapeBefore spec firstDense)
+    narrow (count (shapeBefore spec firstDense))

@@ -1,5 +1,5 @@
 /// Specs as JSON files: the runtime path for models that are not declared in C#. Reading checks
-/// the format (types, unknown or missing fields, enum names) and reports the JSON path at fault;
+/// the format (types, unknown, repeated or missing fields, enum names) and reports the JSON path at fault;
 /// the rules of docs/diagnostics are `Validation.validate`'s job. Field names follow the DSL:
 ///
 ///   { "name": "VertebralMlp", "kind": "mlp",
@@ -100,12 +100,18 @@ let private fail path problem = raise (SpecFormatException(path, problem))
 /// The properties of an object, refusing any name outside `allowed` (a typo must not be ignored).
 let private properties (path: string) (allowed: string list) (element: JsonElement) =
     if element.ValueKind <> JsonValueKind.Object then fail path $"expected an object, found {element.ValueKind}"
-    let props = element.EnumerateObject() |> Seq.map (fun p -> p.Name, p.Value) |> Map.ofSeq
-    let expected = String.Join(", ", allowed)
-    for name in props.Keys do
-        if not (List.contains name allowed) then
-            fail $"{path}.{name}" $"unknown field; expected one of: {expected}"
-    props
+    let expected () = String.Join(", ", allowed)
+    // JSON lets a key repeat and JsonDocument keeps both; taking either silently would hide a
+    // mistake (two "dense" sizes, two "bits"), so a repeated key is an error.
+    element.EnumerateObject()
+    |> Seq.fold
+        (fun (props: Map<string, JsonElement>) p ->
+            if not (List.contains p.Name allowed) then
+                fail $"{path}.{p.Name}" $"unknown field; expected one of: {expected ()}"
+            if props.ContainsKey p.Name then
+                fail $"{path}.{p.Name}" $"duplicate key \"{p.Name}\"; each field may appear once"
+            props.Add(p.Name, p.Value))
+        Map.empty
 
 let private integer path (e: JsonElement) =
     match e.ValueKind with
@@ -115,9 +121,15 @@ let private integer path (e: JsonElement) =
         | _ -> fail path $"expected an integer, found {e.GetRawText()}"
     | kind -> fail path $"expected an integer, found {kind}"
 
+/// A JSON number as a double. A literal beyond the double range (1e400) reads as ±∞, as
+/// `Double.Parse` gives it (JsonElement.GetDouble would throw): the value is then refused by
+/// validation with the rule it breaks (QNN007, QNN008, QNN017), which names the field.
 let private number path (e: JsonElement) =
     match e.ValueKind with
-    | JsonValueKind.Number -> e.GetDouble()
+    | JsonValueKind.Number ->
+        match e.TryGetDouble() with
+        | true, v -> v
+        | _ -> Double.Parse(e.GetRawText(), Globalization.NumberStyles.Float, Globalization.CultureInfo.InvariantCulture)
     | kind -> fail path $"expected a number, found {kind}"
 
 let private boolean path (e: JsonElement) =
@@ -126,14 +138,23 @@ let private boolean path (e: JsonElement) =
     | JsonValueKind.False -> false
     | kind -> fail path $"expected true or false, found {kind}"
 
+/// An enum's values by name, case-insensitive, built once per type (a spec may name thousands).
+type private EnumNames<'T when 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T: enum<int>>() =
+    static let names = Enum.GetNames(typeof<'T>)
+    static let values =
+        Collections.Generic.Dictionary<string, 'T>(names |> Seq.map (fun n -> Collections.Generic.KeyValuePair(n, Enum.Parse<'T>(n))), StringComparer.OrdinalIgnoreCase)
+    static member Expected = String.Join(", ", names)
+    static member TryFind(name: string) =
+        match values.TryGetValue name with
+        | true, value -> Some value
+        | _ -> None
+
 let private enumValue<'T when 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T: enum<int>> path (e: JsonElement) : 'T =
-    let names = Enum.GetNames(typeof<'T>)
-    let expected = String.Join(", ", names)
     match e.ValueKind with
     | JsonValueKind.String ->
-        match names |> Array.tryFind (fun n -> String.Equals(n, e.GetString(), StringComparison.OrdinalIgnoreCase)) with
-        | Some name -> Enum.Parse<'T>(name)
-        | None -> fail path $"\"{e.GetString()}\" is not a {typeof<'T>.Name}; expected one of: {expected}"
+        match EnumNames<'T>.TryFind(e.GetString()) with
+        | Some value -> value
+        | None -> fail path $"\"{e.GetString()}\" is not a {typeof<'T>.Name}; expected one of: {EnumNames<'T>.Expected}"
     | kind -> fail path $"expected a {typeof<'T>.Name} name, found {kind}"
 
 let private required (props: Map<string, JsonElement>) path name read =
@@ -171,11 +192,13 @@ let private readWeights props path : WeightSpec =
       Bits = optional props path "bits" integer
       Scaled = optional props path "scaled" boolean |> Option.defaultValue DslDefaults.Scaled }
 
+let private commonLayerFields = [ "weights"; "bits"; "scaled"; "activation"; "activationBits" ]
+let private convLayerFields = [ "conv"; "kernel"; "stride"; "padding"; "dilation"; "groups"; "pool" ] @ commonLayerFields
+let private denseLayerFields = "dense" :: commonLayerFields
+
 let private readLayer path (e: JsonElement) : LayerSpec =
-    let common = [ "weights"; "bits"; "scaled"; "activation"; "activationBits" ]
-    let convFields = [ "conv"; "kernel"; "stride"; "padding"; "dilation"; "groups"; "pool" ]
     if e.ValueKind = JsonValueKind.Object && (e.TryGetProperty "conv" |> fst) then
-        let props = properties path (convFields @ common) e
+        let props = properties path convLayerFields e
         Conv
             { Channels = required props path "conv" integer
               Kernel = optional props path "kernel" integer |> Option.defaultValue DslDefaults.Kernel
@@ -188,7 +211,7 @@ let private readLayer path (e: JsonElement) : LayerSpec =
               Activation = optional props path "activation" enumValue<Activation>
               ActivationBits = optional props path "activationBits" integer }
     else
-        let props = properties path ("dense" :: common) e
+        let props = properties path denseLayerFields e
         if not (props.ContainsKey "dense") then fail path "a layer needs \"dense\": units or \"conv\": channels"
         Dense
             { Units = required props path "dense" integer

@@ -30,10 +30,11 @@ module StageName =
         match kind with
         | StageKind.Input -> "input"
         | StageKind.Flatten -> "flatten"
-        | StageKind.Conv -> $"conv{number}"
-        | StageKind.Dense -> $"fc{number}"
-        | StageKind.BatchNorm -> $"bn{number}"
-        | StageKind.Dropout -> $"drop{number}"
-        | StageKind.Activation -> $"act{number}"
-        | StageKind.MaxPool -> $"pool{number}"
+        // Concatenation rather than interpolation: a spec of 200,000 layers names 600,000 stages.
+        | StageKind.Conv -> "conv" + string number
+        | StageKind.Dense -> "fc" + string number
+        | StageKind.BatchNorm -> "bn" + string number
+        | StageKind.Dropout -> "drop" + string number
+        | StageKind.Activation -> "act" + string number
+        | StageKind.MaxPool -> "pool" + string number
         | other -> invalidArg (nameof kind) $"unknown stage kind {other}"

@@ -158,6 +158,9 @@ let isSmallModel (model: Model) (batchSize: int) =
 /// Trains `model` (already built and seeded) on `trainSet`, evaluating on `testSet` after each
 /// epoch (the test set doubles as the validation set for early stopping, as in the seed).
 /// Calibrates the input quantizer first. `progress` receives each epoch's record as it ends.
+/// An epoch whose mean training loss is not finite ends training with `DivergedAtEpoch` set
+/// (and, with `RestoreBest`, the best earlier epoch's weights restored): a signal the caller
+/// can act on, rather than an exception that would lose the run's history and weights.
 let rec fit (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset) (run: int) (progress: EpochRecord -> unit) : RunResult =
     if config.Epochs < 1 then invalidArg (nameof config) $"Epochs is {config.Epochs}; it must be at least 1"
     if config.BatchSize < 2 then invalidArg (nameof config) $"BatchSize is {config.BatchSize}; it must be at least 2"
@@ -180,8 +183,9 @@ and private fitWithThreads (model: Model) (config: TrainConfig) (trainSet: Tenso
     let mutable sinceBest = 0
     let mutable saved = None
     let mutable stopped = false
+    let mutable diverged = None
     let mutable epoch = 1
-    while epoch <= config.Epochs && not stopped do
+    while epoch <= config.Epochs && not stopped && diverged.IsNone do
         if config.CosineSchedule then optimizer.SetLearningRate(cosineRate config.LearningRate config.Epochs epoch)
         let clock = Stopwatch.StartNew()
         let trainLoss = trainEpoch model optimizer config trainSet epoch
@@ -195,9 +199,11 @@ and private fitWithThreads (model: Model) (config: TrainConfig) (trainSet: Tenso
               TestAccuracy = testAccuracy
               Seconds = seconds }
         history.Add record
-        progress record
         let watched = match config.StopOn with ValidationLoss -> testLoss | TrainLoss -> trainLoss
-        if watched < best then
+        if Double.IsNaN trainLoss || Double.IsInfinity trainLoss then
+            // NaN compares false with everything, so it never becomes the best epoch either.
+            diverged <- Some epoch
+        elif watched < best then
             best <- watched
             bestEpoch <- epoch
             sinceBest <- 0
@@ -209,6 +215,9 @@ and private fitWithThreads (model: Model) (config: TrainConfig) (trainSet: Tenso
             match config.Patience with
             | Some patience when sinceBest >= patience -> stopped <- true
             | _ -> ()
+        // After the epoch's bookkeeping (the best weights' snapshot included), so a callback sees
+        // the epoch complete.
+        progress record
         epoch <- epoch + 1
     let finalLoss, finalAccuracy =
         let restored =
@@ -231,7 +240,8 @@ and private fitWithThreads (model: Model) (config: TrainConfig) (trainSet: Tenso
       Accuracy = finalAccuracy
       TestLoss = finalLoss
       BestEpoch = bestEpoch
-      StoppedEarly = stopped }
+      StoppedEarly = stopped
+      DivergedAtEpoch = diverged }
 
 /// Max, mean and population standard deviation of accuracies.
 let summarize (runs: RunResult[]) : RepeatResult =

@@ -82,9 +82,19 @@ type RunResult =
       /// Test accuracy of the final (or restored best) weights, in [0, 1].
       Accuracy: float
       TestLoss: float
-      /// The epoch (1-based) with the best `StopOn` value.
+      /// The epoch (1-based) with the best `StopOn` value; 0 when no epoch had a finite one.
       BestEpoch: int
-      StoppedEarly: bool }
+      StoppedEarly: bool
+      /// The epoch (1-based) whose mean training loss was not finite (NaN or ±∞), where training
+      /// stopped: the weights had diverged and every later epoch would only repeat it. That
+      /// epoch's record is the last of `History`. With `RestoreBest` and `BestEpoch` ≥ 1 the model
+      /// then holds the best epoch's weights (restored, and `Accuracy`/`TestLoss` are theirs), so
+      /// a caller can save them and report "diverged at epoch N"; otherwise its weights are the
+      /// diverged ones and not worth saving. None when training did not diverge.
+      DivergedAtEpoch: int option }
+
+    /// Whether training stopped because its loss stopped being finite (see `DivergedAtEpoch`).
+    member this.Diverged = this.DivergedAtEpoch.IsSome
 
 /// The seed's `evaluate_model(times)`: each run's accuracy, then max, mean and population std.
 type RepeatResult =

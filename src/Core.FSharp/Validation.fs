@@ -57,14 +57,16 @@ let IgnoredWeightBits =
 let ActivationBitsPairing =
     rule "QNN016" true "ActivationBits and Activation.NBits go together"
         "{0} has {1}; ActivationBits and Activation.NBits go together"
+let SizeLimit =
+    rule "QNN014" true "A model must stay within Qnn's size limits" "{0} is {1}; it must be at most {2}"
 let ActivationParameter =
     rule "QNN017" true "SwishSign's beta and Ternarize's threshold must be positive" "{0} is {1}; {2} needs it > 0"
 
-/// Every rule, one per code and severity, in code order (QNN014 is reserved).
+/// Every rule, one per code and severity, in code order.
 let rules: Rule list =
     [ NotPartial; AttributeCount; LayerOrder; SizeOutOfRange; BitWidth; FeatureBits; Dropout; ResteParameters
-      EmptyConvOutput; Groups; UnsupportedClassShape; OutputActivation; ActivationBitsRange; IgnoredWeightBits
-      ActivationBitsPairing; ActivationParameter ]
+      EmptyConvOutput; Groups; UnsupportedClassShape; OutputActivation; ActivationBitsRange; SizeLimit
+      IgnoredWeightBits; ActivationBitsPairing; ActivationParameter ]
 
 /// An argument as the generator writes it: invariant, doubles round-trippable.
 let private text (argument: obj) =
@@ -127,17 +129,22 @@ let private activationBitsRange path label (bits: int option) =
       | Some b when b < 1 || b > 31 -> report ActivationBitsRange path [ label; b ]
       | _ -> () ]
 
+/// Whether a number is finite: NaN and ±∞ (JSON's 1e400 reads as ∞) fail every rule on numbers.
+let private finite (x: float) = not (Double.IsNaN x || Double.IsInfinity x)
+
 let private modelRules (spec: ModelSpec) =
     [ if not (spec.Dropout >= 0.0 && spec.Dropout < 1.0) then
           report Dropout "Dropout" [ spec.Dropout ]
-      if not (spec.ResteO >= 1.0) then
+      if not (finite spec.ResteO && spec.ResteO >= 1.0) then
           report ResteParameters "ResteO" [ "ResteO"; spec.ResteO ]
-      if not (spec.ResteThreshold > 0.0) then
+      if not (finite spec.ResteThreshold && spec.ResteThreshold > 0.0) then
           report ResteParameters "ResteThreshold" [ "ResteThreshold"; spec.ResteThreshold ]
-      if not (spec.SwishBeta > 0.0) then
+      if not (finite spec.SwishBeta && spec.SwishBeta > 0.0) then
           report ActivationParameter "SwishBeta" [ "SwishBeta"; spec.SwishBeta; "BinarizeSwish" ]
-      if not (spec.TernaryThreshold > 0.0) then
+      if not (finite spec.TernaryThreshold && spec.TernaryThreshold > 0.0) then
           report ActivationParameter "TernaryThreshold" [ "TernaryThreshold"; spec.TernaryThreshold; "Ternarize" ]
+      if spec.Name.Length > Limits.MaxNameLength then
+          report SizeLimit "Name" [ "the model name's length"; spec.Name.Length; Limits.MaxNameLength ]
       yield! activationBitsRange "ActivationBits" "the model" spec.ActivationBits
       match spec.Activation, spec.ActivationBits with
       | Activation.NBits, None ->
@@ -159,20 +166,39 @@ let private layerActivationRules (spec: ModelSpec) path label isOutput (activati
       if activation = Some Activation.NBits && bits.IsNone && spec.ActivationBits.IsNone then
           report ActivationBitsPairing $"{path}.ActivationBits" [ label; "Activation.NBits without ActivationBits" ] ]
 
+/// QNN014 on the values one sample produces at a stage ([C; H; W] or [F]), in 64 bits.
+let private activationLimit path what (shape: int64[]) =
+    // Exact: three sides of up to 2^33 each can overflow an int64.
+    let count = shape |> Array.fold (fun total n -> total * bigint n) 1I
+    [ if count > bigint Limits.MaxActivationsPerSample then
+          let described = if shape.Length > 1 then $" ({String.Join('×', shape)})" else ""
+          report SizeLimit path [ $"the value count per sample of {what}{described}"; count; Limits.MaxActivationsPerSample ] ]
+
+/// Shapes are followed in 64 bits and only while they are known and within `Limits`: after a
+/// layer whose output is empty (QNN009), oversized (QNN014) or undefined (a size that is not
+/// positive), later layers get no shape rules, and the parameter total is checked only when every
+/// layer's parameters are known (so its count is exact). Each layer's work is constant: linear in
+/// the number of layers.
 let private layerRules (spec: ModelSpec) =
     let lastDense = spec.Layers |> Array.tryFindIndexBack (function Dense _ -> true | Conv _ -> false)
     let firstDense = spec.Layers |> Array.tryFindIndex (function Dense _ -> true | Conv _ -> false)
-    let checkLayer (shape: int[] option) (index: int, layer: LayerSpec) =
+    let checkLayer (shape: int64[] option) (index: int, layer: LayerSpec) =
         let path = $"layers[{index}]"
         let name = Shapes.layerName index layer
         match layer with
         | Dense d ->
             let label = $"Dense {name}"
+            let limit = if d.Units > 0 then activationLimit $"{path}.Units" $"{label}'s output" [| int64 d.Units |] else []
             let diagnostics =
                 [ yield! positive $"{path}.Units" $"{label} units" d.Units
                   yield! weightRules path label d.Weights
-                  yield! layerActivationRules spec path label (Some index = lastDense) d.Activation d.ActivationBits ]
-            diagnostics, (if d.Units > 0 then Some [| d.Units |] else None)
+                  yield! layerActivationRules spec path label (Some index = lastDense) d.Activation d.ActivationBits
+                  yield! limit ]
+            let parameters =
+                shape |> Option.filter (fun _ -> d.Units > 0)
+                |> Option.map (fun input -> bigint (Array.fold (*) 1L input) * bigint d.Units + 2I * bigint d.Units)
+            let output = if d.Units > 0 && limit.IsEmpty then Some [| int64 d.Units |] else None
+            (diagnostics, parameters), output
         | Conv c ->
             let label = $"Conv {name}"
             let diagnostics =
@@ -197,24 +223,43 @@ let private layerRules (spec: ModelSpec) =
                 let groupRules =
                     [ if c.Groups <= 0 then
                           yield! positive $"{path}.Groups" $"{label} groups" c.Groups
-                      elif input.[0] % c.Groups <> 0 || c.Channels % c.Groups <> 0 then
+                      elif input.[0] % int64 c.Groups <> 0L || c.Channels % c.Groups <> 0 then
                           report Groups $"{path}.Groups" [ label; c.Groups; input.[0]; c.Channels ] ]
-                let output = Shapes.convBlockOutput input c
+                let side n = Shapes.convolvedSize64 n (int64 c.Kernel) (int64 c.Stride) (int64 c.Padding) (int64 c.Dilation)
+                let convolved = [| int64 c.Channels; side input.[1]; side input.[2] |]
+                let pooled = [| convolved.[0]; Shapes.pooledSize64 convolved.[1] (int64 c.Pool); Shapes.pooledSize64 convolved.[2] (int64 c.Pool) |]
                 let emptyRule =
-                    [ if output.[1] <= 0 || output.[2] <= 0 then
+                    [ if pooled.[1] <= 0L || pooled.[2] <= 0L then
                           report EmptyConvOutput path
-                              [ label; output.[1]; output.[2]; input.[1]; input.[2]; c.Kernel; c.Stride; c.Padding; c.Dilation; c.Pool ] ]
-                diagnostics @ groupRules @ emptyRule, (if emptyRule.IsEmpty then Some output else None)
-            | _ -> diagnostics @ positive $"{path}.Groups" $"{label} groups" c.Groups, None
+                              [ label; pooled.[1]; pooled.[2]; input.[1]; input.[2]; c.Kernel; c.Stride; c.Padding; c.Dilation; c.Pool ] ]
+                // The convolution's output, before pooling, is the block's largest stage.
+                let limit = activationLimit path $"{label}'s convolution" convolved
+                let parameters =
+                    if c.Groups <= 0 then None
+                    else
+                        let channels = bigint c.Channels
+                        Some(bigint (input.[0] / int64 c.Groups) * bigint c.Kernel * bigint c.Kernel * channels + 2I * channels)
+                let output = if emptyRule.IsEmpty && limit.IsEmpty then Some pooled else None
+                (diagnostics @ groupRules @ emptyRule @ limit, parameters), output
+            | _ -> (diagnostics @ positive $"{path}.Groups" $"{label} groups" c.Groups, None), None
     let start =
         match spec.Input with
-        | Image i when i.Channels > 0 && i.Height > 0 && i.Width > 0 -> Some [| i.Channels; i.Height; i.Width |]
-        | Features f when f.Count > 0 -> Some [| f.Count |]
+        | Image i when i.Channels > 0 && i.Height > 0 && i.Width > 0 -> Some [| int64 i.Channels; int64 i.Height; int64 i.Width |]
+        | Features f when f.Count > 0 -> Some [| int64 f.Count |]
         | _ -> None
-    let perLayer, _ = spec.Layers |> Array.indexed |> Array.mapFold checkLayer start
+    let inputLimit = start |> Option.map (activationLimit "input" "the input") |> Option.defaultValue []
+    let perLayer, _ =
+        spec.Layers |> Array.indexed |> Array.mapFold checkLayer (if inputLimit.IsEmpty then start else None)
+    let total =
+        perLayer |> Array.fold (fun total (_, parameters) -> Option.map2 (+) total parameters) (Some 0I)
     [ if lastDense.IsNone then
           report LayerOrder "layers" [ $"model {spec.Name} has no Dense layer" ]
-      yield! List.concat perLayer ]
+      yield! inputLimit
+      yield! perLayer |> Seq.collect fst
+      match total with
+      | Some count when count > bigint Limits.MaxParameters ->
+          report SizeLimit "layers" [ $"the parameter count of model {spec.Name} (weights and BatchNorm)"; count; Limits.MaxParameters ]
+      | _ -> () ]
 
 /// Every broken rule of the spec, errors and warnings, in declaration order.
 let validate (spec: ModelSpec) : SpecDiagnostic list =

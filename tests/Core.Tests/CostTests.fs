@@ -51,3 +51,30 @@ let ``MACs are classed by both operands`` () =
     Assert.Equal({ MacCounts.Zero with Ternary = 5L }, classify Binary Ternary 5L)
     Assert.Equal({ MacCounts.Zero with Integer = 5L }, classify (Bits 4) Binary 5L)
     Assert.Equal({ MacCounts.Zero with Float = 5L }, classify Binary Float 5L)
+
+[<Fact>]
+let ``a layer of 2^31 - 1 units costs in 64 bits: no negative bits or memory`` () =
+    // Cost only: nothing is built (the spec is refused by QNN014 anyway).
+    let units = int64 System.Int32.MaxValue
+    let spec = { vertebralMlp with Layers = [| SpecDefaults.Dense(32, binary); SpecDefaults.Dense(System.Int32.MaxValue, binary); SpecDefaults.Dense(3, binary) |] }
+    let c = Spec.cost spec
+    let row name = c.Layers |> Array.find (fun l -> l.Name = name)
+    // fc2: 32 binary weights per unit (1 bit each) and BN γ, β per unit.
+    Assert.Equal(32L * units + 2L * units, (row "fc2").Parameters)
+    Assert.Equal(32L * units, (row "fc2").WeightBits)
+    Assert.Equal(32L * units + 64L * units, (row "fc2").MemoryBits)
+    Assert.Equal({ MacCounts.Zero with BinaryBinary = 32L * units }, (row "fc2").Macs)
+    Assert.Equal<int[]>([| System.Int32.MaxValue |], (row "fc2").OutputShape)
+    // fc3: a fan-in of 2^31 - 1, a product that overflows an int.
+    Assert.Equal(3L * units + 6L, (row "fc3").Parameters)
+    Assert.Equal({ MacCounts.Zero with BinaryBinary = 3L * units }, (row "fc3").Macs)
+    Assert.Equal(256L + (34L * units) + (3L * units + 6L), c.Parameters)
+    Assert.Equal(192L + 32L * units + 3L * units, c.WeightBits)
+    Assert.Equal(32L * c.Parameters, c.Float32Bits)
+    Assert.True(c.MemoryBits > c.WeightBits && c.Macs.Total > 0L)
+
+[<Fact>]
+let ``a cost beyond int64 throws rather than wrapping`` () =
+    // Two layers of 2^31 - 1 units: fc2 has 2^62 weights, 32·2^62 float32 bits overflow an int64.
+    let spec = { vertebralMlp with Layers = [| SpecDefaults.Dense(System.Int32.MaxValue); SpecDefaults.Dense(System.Int32.MaxValue); SpecDefaults.Dense(3) |] }
+    Assert.Throws<System.OverflowException>(fun () -> Spec.cost spec |> ignore) |> ignore

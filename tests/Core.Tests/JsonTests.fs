@@ -69,7 +69,23 @@ let ``the reader's defaults are the DSL's defaults, as SpecDefaults and the attr
 [<InlineData("""{ "kind": "mlp", "input": { "features": 6 }, "layers": [ { "units": 3 } ] }""", "$.layers[0].units: unknown field")>]
 [<InlineData("""{ "kind": "mlp", "input": { "features": 6 }, "layers": [ """, "not valid JSON")>]
 [<InlineData("""[ 1, 2 ]""", "$: expected an object, found Array")>]
+[<InlineData("""{ "kind": "mlp", "kind": "cnn", "input": { "features": 6 }, "layers": [ { "dense": 3 } ] }""", "$.kind: duplicate key \"kind\"")>]
+[<InlineData("""{ "kind": "mlp", "input": { "features": 6, "bits": 8, "bits": 4 }, "layers": [ { "dense": 3 } ] }""", "$.input.bits: duplicate key \"bits\"")>]
+[<InlineData("""{ "kind": "mlp", "input": { "features": 6 }, "layers": [ { "dense": 3 }, { "dense": 3, "dense": 1000000 } ] }""", "$.layers[1].dense: duplicate key \"dense\"")>]
+[<InlineData("""{ "kind": "cnn", "input": { "height": 8, "width": 8 }, "layers": [ { "conv": 4, "pool": 2, "pool": 1 }, { "dense": 3 } ] }""", "$.layers[0].pool: duplicate key \"pool\"")>]
 let ``malformed specs say what is wrong and where`` (json: string, expected: string) =
     match Spec.ofJson json with
     | Ok _ -> failwith "expected an error"
     | Error message -> Assert.Contains(expected, message)
+
+[<Fact>]
+let ``a number beyond the double range reads as infinity and validation refuses it`` () =
+    let json = """{ "name": "Far", "kind": "mlp", "resteO": 1e400, "resteThreshold": -1e400, "input": { "features": 6 }, "layers": [ { "dense": 3 } ] }"""
+    match Spec.ofJson json with
+    | Error e -> failwith e
+    | Ok spec ->
+        Assert.Equal(infinity, spec.ResteO)
+        Assert.Equal(-infinity, spec.ResteThreshold)
+        let messages = Spec.validate spec |> List.map (fun d -> $"{d.Code} {d.Path}: {d.Message}")
+        Assert.Contains("QNN008 ResteO: ResteO is Infinity; ReSTE needs o >= 1 and threshold > 0", messages)
+        Assert.Contains("QNN008 ResteThreshold: ResteThreshold is -Infinity; ReSTE needs o >= 1 and threshold > 0", messages)

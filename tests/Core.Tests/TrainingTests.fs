@@ -78,6 +78,7 @@ let ``restoring the best weights gives the best epoch's accuracy exactly`` () =
     let best = result.History.[result.BestEpoch - 1]
     Assert.Equal(best.TestAccuracy, result.Accuracy)
     Assert.Equal(best.TestLoss, result.TestLoss, 6)
+    Assert.Equal(None, result.DivergedAtEpoch)
     Assert.Equal(result.History |> Array.map (fun e -> e.TestLoss) |> Array.min, best.TestLoss)
 
 [<Fact>]
@@ -148,3 +149,37 @@ let ``BatchNorm recalibration sets running statistics to the training set's with
     let bn1 = network.Layers |> List.find (fun (n, _) -> n = "bn1") |> snd :?> TorchSharp.Modules.BatchNorm1d
     assertClose 1e-4 (values (fc1Output.mean([| 0L |])) |> Array.map float) (values bn1.running_mean)
     Assert.Equal(Nullable 0.1, bn1.momentum)
+
+[<Fact>]
+let ``a loss that stops being finite ends training with the epoch and the best weights restored`` () =
+    // A float MLP trains normally for two epochs; then one of its weights is set to infinity, so
+    // epoch 3's loss is NaN: training must stop there and say so, with the best epoch's weights back.
+    let spec = mlp 8 WeightQuant.None Activation.Relu [ 16 ] 3
+    let restoring = { config with Epochs = 10; RestoreBest = true; RecalibrateBatchNorm = false; StopOn = TrainLoss }
+    torch.manual_seed(int64 restoring.Seed) |> ignore
+    use network = Spec.build spec
+    let poison (record: EpochRecord) =
+        if record.Epoch = 2 then
+            use _ = torch.no_grad()
+            (network.parameters() |> Seq.head).fill_(Double.PositiveInfinity) |> ignore
+    let result = Training.fit network restoring trainSet testSet 0 poison
+    Assert.Equal(Some 3, result.DivergedAtEpoch)
+    Assert.True(result.Diverged)
+    Assert.Equal(3, result.History.Length)
+    Assert.True(Double.IsNaN result.History.[2].TrainLoss || Double.IsInfinity result.History.[2].TrainLoss)
+    Assert.InRange(result.BestEpoch, 1, 2)
+    Assert.False(result.StoppedEarly)
+    // The restored weights are finite and give the best epoch's accuracy.
+    for p in network.parameters() do
+        Assert.True(p.isfinite().all().item<bool>(), "a restored parameter is not finite")
+    Assert.Equal(result.History.[result.BestEpoch - 1].TestAccuracy, result.Accuracy)
+
+[<Fact>]
+let ``a huge learning rate diverges and is reported, not trained through`` () =
+    let reckless = { config with Epochs = 10; LearningRate = 1e30; Optimizer = SgdMomentum 0.0; WeightDecay = 0.0 }
+    let result = trainSpec (mlp 8 WeightQuant.None Activation.Relu [ 16 ] 3) reckless
+    let epoch = Assert.Single(Option.toList result.DivergedAtEpoch)
+    Assert.Equal(epoch, result.History.Length)
+    let last = result.History.[epoch - 1].TrainLoss
+    Assert.True(Double.IsNaN last || Double.IsInfinity last, $"last loss {last}")
+    Assert.True(result.History |> Array.take (epoch - 1) |> Array.forall (fun e -> Double.IsFinite e.TrainLoss))

@@ -1,5 +1,6 @@
 module Qnn.Tests.ValidationTests
 
+open System
 open Xunit
 open Qnn
 open Qnn.Tests.Models
@@ -61,7 +62,18 @@ let cases : (string * ModelSpec * string * bool * string * string) list =
       "NBits activation without ActivationBits", { vertebralMlp with Activation = Activation.NBits }, "QNN016", true, "ActivationBits", "the model has Activation.NBits without ActivationBits; ActivationBits and Activation.NBits go together"
       "ActivationBits of 32", { vertebralMlp with Activation = Activation.NBits; ActivationBits = Some 32 }, "QNN013", true, "ActivationBits", "the model has ActivationBits = 32; NBits activations take 1..31 bits"
       "SwishSign beta of 0", { vertebralMlp with SwishBeta = 0.0 }, "QNN017", true, "SwishBeta", "SwishBeta is 0; BinarizeSwish needs it > 0"
-      "Ternarize threshold below 0", { vertebralMlp with TernaryThreshold = -0.5 }, "QNN017", true, "TernaryThreshold", "TernaryThreshold is -0.5; Ternarize needs it > 0" ]
+      "Ternarize threshold below 0", { vertebralMlp with TernaryThreshold = -0.5 }, "QNN017", true, "TernaryThreshold", "TernaryThreshold is -0.5; Ternarize needs it > 0"
+      "infinite ReSTE o", { vertebralMlp with ResteO = infinity }, "QNN008", true, "ResteO", "ResteO is Infinity; ReSTE needs o >= 1"
+      "NaN ReSTE threshold", { vertebralMlp with ResteThreshold = nan }, "QNN008", true, "ResteThreshold", "ResteThreshold is NaN"
+      "infinite ReSTE threshold", { vertebralMlp with ResteThreshold = infinity }, "QNN008", true, "ResteThreshold", "ResteThreshold is Infinity"
+      "infinite SwishSign beta", { vertebralMlp with SwishBeta = infinity }, "QNN017", true, "SwishBeta", "SwishBeta is Infinity"
+      "NaN Ternarize threshold", { vertebralMlp with TernaryThreshold = nan }, "QNN017", true, "TernaryThreshold", "TernaryThreshold is NaN"
+      "infinite dropout", { vertebralMlp with Dropout = infinity }, "QNN007", true, "Dropout", "Dropout is Infinity"
+      "a 257-character name", { vertebralMlp with Name = String.replicate 257 "n" }, "QNN014", true, "Name", "the model name's length is 257; it must be at most 256"
+      "a layer of 2^31 - 1 units", dense vertebralMlp 1 (fun d -> { d with Units = Int32.MaxValue }), "QNN014", true, "layers[1].Units", "the value count per sample of Dense fc2's output is 2147483647; it must be at most 268435456"
+      "2^31 parameters", { vertebralMlp with Input = Features { Count = 32768; Bits = 8; FeatureBits = None }; Layers = [| SpecDefaults.Dense(65536); SpecDefaults.Dense(2) |] }, "QNN014", true, "layers", "the parameter count of model VertebralMlp (weights and BatchNorm) is 2147745796; it must be at most 2147483647"
+      "an image beyond int64", image miniMnistCnn (fun i -> { i with Channels = Int32.MaxValue; Height = Int32.MaxValue; Width = Int32.MaxValue }), "QNN014", true, "input", $"the value count per sample of the input (2147483647×2147483647×2147483647) is {bigint Int32.MaxValue ** 3}; it must be at most 268435456"
+      "100,000 conv channels on a 64×64 image", conv (image miniMnistCnn (fun i -> { i with Height = 64; Width = 64 })) 0 (fun c -> { c with Channels = 100000 }), "QNN014", true, "layers[0]", "the value count per sample of Conv conv1's convolution (100000×64×64) is 409600000; it must be at most 268435456" ]
 
 let caseNames () : seq<obj[]> = cases |> Seq.map (fun (name, _, _, _, _, _) -> [| box name |])
 
@@ -82,7 +94,7 @@ let ``every spec-level code of the catalog is covered`` () =
     // QNN001 and QNN011 concern C# classes; the generator alone reports them.
     let specCodes =
         Validation.rules |> List.map (fun r -> r.Code) |> List.filter (fun c -> c <> "QNN001" && c <> "QNN011")
-    Assert.Equal<string list>([ for n in 2 .. 17 do if n <> 11 && n <> 14 then sprintf "QNN%03d" n ], specCodes)
+    Assert.Equal<string list>([ for n in 2 .. 17 do if n <> 11 then sprintf "QNN%03d" n ], specCodes)
     Assert.Equal<string list>(specCodes, covered)
 
 [<Fact>]
@@ -97,3 +109,33 @@ let ``building an invalid spec throws with every error`` () =
     let e = Assert.Throws<Validation.InvalidSpecException>(fun () -> Spec.build broken |> ignore)
     Assert.Contains("QNN007", e.Message)
     Assert.Contains("QNN004", e.Message)
+
+[<Fact>]
+let ``the limits are exactly at the boundary`` () =
+    let limitErrors spec = Spec.validate spec |> List.filter (fun d -> d.Code = "QNN014")
+    Assert.Empty(limitErrors { vertebralMlp with Name = String.replicate Limits.MaxNameLength "n" })
+    // 2^28 units are allowed, one more is not.
+    let units n = { vertebralMlp with Input = Features { Count = 1; Bits = 8; FeatureBits = None }; Layers = [| SpecDefaults.Dense(n) |] }
+    Assert.Empty(limitErrors (units (int Limits.MaxActivationsPerSample)))
+    Assert.Single(limitErrors (units (int Limits.MaxActivationsPerSample + 1))) |> ignore
+    // F features into 128 units: 128·F + 256 parameters, 2^31 - 128 for the first F below, 2^31 for the next.
+    let wide features = { vertebralMlp with Input = Features { Count = features; Bits = 8; FeatureBits = None }; Layers = [| SpecDefaults.Dense(128) |] }
+    Assert.Empty(limitErrors (wide 16_777_213))
+    let over = Assert.Single(limitErrors (wide 16_777_214))
+    Assert.Contains("is 2147483648; it must be at most 2147483647", over.Message)
+
+[<Fact>]
+let ``after an oversized stage, later layers get no shape rules and no parameter total`` () =
+    // fc1 is beyond the activation limit; fc2's input is then unknown: one QNN014, no more.
+    let spec = { vertebralMlp with Layers = [| SpecDefaults.Dense(1_000_000_000); SpecDefaults.Dense(1_000); SpecDefaults.Dense(2) |] }
+    let diagnostics = Spec.validate spec
+    Assert.Equal<string list>([ "QNN014 layers[0].Units" ], diagnostics |> List.map (fun d -> $"{d.Code} {d.Path}"))
+
+[<Fact>]
+let ``an oversized spec is refused before anything is allocated`` () =
+    // 10^9 units would take gigabytes; the build must stop at validation, in no time.
+    let huge = { vertebralMlp with Layers = [| SpecDefaults.Dense(1_000_000_000); SpecDefaults.Dense(3) |] }
+    let clock = System.Diagnostics.Stopwatch.StartNew()
+    let e = Assert.Throws<Validation.InvalidSpecException>(fun () -> Spec.build huge |> ignore)
+    Assert.Contains("QNN014 layers[0].Units: the value count per sample of Dense fc1's output is 1000000000", e.Message)
+    Assert.True(clock.Elapsed.TotalSeconds < 10.0)

@@ -112,6 +112,17 @@ public class ConsistencyTests
     }
 
     [Fact]
+    public void The_generator_limits_are_the_core_limits()
+    {
+        Assert.Equal(
+            new object[] { Qnn.Limits.MaxNameLength, Qnn.Limits.MaxParameters, Qnn.Limits.MaxActivationsPerSample },
+            new object[] { Qnn.Generators.Analysis.Limits.MaxNameLength, Qnn.Generators.Analysis.Limits.MaxParameters, Qnn.Generators.Analysis.Limits.MaxActivationsPerSample });
+        // The documented values: 256 characters, 2^31 - 1 parameters, 2^28 values per sample.
+        Assert.Equal(new object[] { 256, (long)int.MaxValue, 1L << 28 },
+            new object[] { Qnn.Generators.Analysis.Limits.MaxNameLength, Qnn.Generators.Analysis.Limits.MaxParameters, Qnn.Generators.Analysis.Limits.MaxActivationsPerSample });
+    }
+
+    [Fact]
     public void The_generator_enum_names_are_the_core_enums()
     {
         AssertNames<WeightQuant>(DslNames.WeightQuant);

@@ -214,6 +214,67 @@ public class DiagnosticTests
         """, "QNN013", "ActivationBits = 40", "Dense fc1 has ActivationBits = 40; NBits activations take 1..31 bits");
 
     [Fact]
+    public void QNN014_dense_output_beyond_the_activation_limit() => AssertError("""
+        [QuantizedMlp]
+        [Input(784)]
+        [Dense(1_000_000_000)]
+        [Dense(10)]
+        public partial class Huge;
+        """, "QNN014", "1_000_000_000", "the value count per sample of Dense fc1's output is 1000000000; it must be at most 268435456");
+
+    [Fact]
+    public void QNN014_parameter_total_is_exact_and_at_the_class() => AssertError("""
+        [QuantizedMlp]
+        [Input(65536)]
+        [Dense(65536)]
+        [Dense(10)]
+        public partial class Wide;
+        """, "QNN014", "Wide", "the parameter count of model Wide (weights and BatchNorm) is 4295753748; it must be at most 2147483647");
+
+    [Fact]
+    public void QNN014_conv_stage_beyond_a_long_is_counted_exactly() => AssertError("""
+        [QuantizedCnn]
+        [ImageInput(Height = 4, Width = 4)]
+        [Conv(4, Kernel = 1, Padding = 2_000_000_000, Pool = 2_147_483_647)]
+        [Dense(10)]
+        public partial class Padded;
+        """, "QNN014", "Conv(4",
+        "the value count per sample of Conv conv1's convolution (4×4000000004×4000000004) is 64000000128000000064; it must be at most 268435456");
+
+    [Fact]
+    public void QNN014_long_name() => AssertError($$"""
+        [QuantizedMlp]
+        [Input(4)]
+        [Dense(2)]
+        public partial class {{new string('N', 257)}};
+        """, "QNN014", "NNN", "the model name's length is 257; it must be at most 256");
+
+    [Fact]
+    public void QNN004_zero_groups_is_reported_not_a_crash() => AssertError("""
+        [QuantizedCnn]
+        [ImageInput(Height = 8, Width = 8)]
+        [Conv(4, Groups = 0)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN004", "Groups = 0", "Conv conv1 groups is 0; it must be positive");
+
+    [Fact]
+    public void QNN008_infinite_reste_o() => AssertError("""
+        [QuantizedMlp(Activation = Activation.BinarizeReste, ResteO = double.PositiveInfinity)]
+        [Input(4)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN008", "ResteO = double.PositiveInfinity", "ResteO is Infinity; ReSTE needs o >= 1 and threshold > 0");
+
+    [Fact]
+    public void QNN017_nan_threshold() => AssertError("""
+        [QuantizedMlp(TernaryThreshold = double.NaN)]
+        [Input(4)]
+        [Dense(2)]
+        public partial class Tiny;
+        """, "QNN017", "TernaryThreshold = double.NaN", "TernaryThreshold is NaN; Ternarize needs it > 0");
+
+    [Fact]
     public void QNN016_activation_bits_without_nbits() => AssertError("""
         [QuantizedMlp(Activation = Activation.Binarize)]
         [Input(4)]
@@ -250,8 +311,7 @@ public class DiagnosticTests
             Assert.Equal(descriptor.Id is "QNN012" or "QNN015" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, descriptor.DefaultSeverity);
             Assert.NotEqual("{0}", descriptor.MessageFormat.ToString());
         }
-        // QNN014 is reserved (size limits, a later issue).
-        Assert.Equal(Enumerable.Range(1, 17).Where(n => n != 14).Select(n => $"QNN{n:000}"), Diagnostics.DiagnosticDescriptors.All.Select(d => d.Id));
+        Assert.Equal(Enumerable.Range(1, 17).Select(n => $"QNN{n:000}"), Diagnostics.DiagnosticDescriptors.All.Select(d => d.Id));
     }
 
     internal static string RepositoryRoot()

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Numerics;
 using Microsoft.CodeAnalysis;
 using Qnn.Generators.Model;
 using static Qnn.Generators.Diagnostics.DiagnosticDescriptors;
@@ -30,7 +31,7 @@ public static class ModelAnalyzer
 
         var settings = ReadSettings(modelAttribute);
         var input = InputRules(declaration, isCnn, report);
-        ModelRules(settings, modelAttribute, report);
+        ModelRules(settings, modelAttribute, declaration.ClassName, report);
         var layers = LayerRules(declaration, settings, isCnn, input, report);
 
         if (report.HasErrors || input is null)
@@ -65,7 +66,7 @@ public static class ModelAnalyzer
     }
 
     // -----------------------------------------------------------------------------------------
-    // Model-wide settings: QNN007, QNN008, QNN013, QNN016, QNN017
+    // Model-wide settings: QNN007, QNN008, QNN013, QNN014 (the name), QNN016, QNN017
 
     private sealed record Settings(
         string Activation, int? ActivationBits, string QMode, double Dropout, double ResteO, double ResteThreshold,
@@ -81,18 +82,23 @@ public static class ModelAnalyzer
         a.Number("SwishBeta", DslDefaults.SwishBeta),
         a.Number("TernaryThreshold", DslDefaults.TernaryThreshold));
 
-    private static void ModelRules(Settings s, AttributeDeclaration a, Report report)
+    /// <summary>Whether a number is finite: NaN and ±∞ (<c>double.PositiveInfinity</c>, <c>1.0 / 0</c>) fail every rule on numbers.</summary>
+    private static bool Finite(double x) => !double.IsNaN(x) && !double.IsInfinity(x);
+
+    private static void ModelRules(Settings s, AttributeDeclaration a, string className, Report report)
     {
         if (!(s.Dropout >= 0.0 && s.Dropout < 1.0))
             report.Add(Dropout, a.SiteOf("Dropout"), s.Dropout);
-        if (!(s.ResteO >= 1.0))
+        if (!(Finite(s.ResteO) && s.ResteO >= 1.0))
             report.Add(ResteParameters, a.SiteOf("ResteO"), "ResteO", s.ResteO);
-        if (!(s.ResteThreshold > 0.0))
+        if (!(Finite(s.ResteThreshold) && s.ResteThreshold > 0.0))
             report.Add(ResteParameters, a.SiteOf("ResteThreshold"), "ResteThreshold", s.ResteThreshold);
-        if (!(s.SwishBeta > 0.0))
+        if (!(Finite(s.SwishBeta) && s.SwishBeta > 0.0))
             report.Add(ActivationParameter, a.SiteOf("SwishBeta"), "SwishBeta", s.SwishBeta, "BinarizeSwish");
-        if (!(s.TernaryThreshold > 0.0))
+        if (!(Finite(s.TernaryThreshold) && s.TernaryThreshold > 0.0))
             report.Add(ActivationParameter, a.SiteOf("TernaryThreshold"), "TernaryThreshold", s.TernaryThreshold, "Ternarize");
+        if (className.Length > Limits.MaxNameLength)
+            report.Add(SizeLimit, Site.Class, "the model name's length", className.Length, Limits.MaxNameLength);
         CheckActivationBitsRange(s.ActivationBits, "the model", a.SiteOf("ActivationBits"), report);
         if (s.Activation == "NBits" && s.ActivationBits is null)
             report.Add(ActivationBitsPairing, a.SiteOf("Activation"), "the model", "Activation.NBits without ActivationBits");
@@ -175,7 +181,12 @@ public static class ModelAnalyzer
     }
 
     // -----------------------------------------------------------------------------------------
-    // Layers: QNN003, QNN004, QNN005, QNN009, QNN010, QNN012, QNN013, QNN015, QNN016
+    // Layers: QNN003, QNN004, QNN005, QNN009, QNN010, QNN012, QNN013, QNN014, QNN015, QNN016
+    //
+    // Shapes are followed in 64 bits and only while they are known and within Limits (as the
+    // core's Validation does): after a layer whose output is empty (QNN009), oversized (QNN014)
+    // or undefined, later layers get no shape rules, and the parameter total is checked only when
+    // every layer's parameters are known, so its count is exact.
 
     private static List<LayerDescription> LayerRules(ModelDeclaration d, Settings s, bool isCnn, InputDescription? input, Report report)
     {
@@ -191,12 +202,19 @@ public static class ModelAnalyzer
         if (lastDense < 0)
             report.Add(LayerOrder, Site.Class, $"model {d.ClassName} has no Dense layer");
 
-        int[]? shape = input switch
+        long[]? shape = input switch
         {
-            { IsImage: true, Channels: > 0, Height: > 0, Width: > 0 } => new[] { input.Channels, input.Height, input.Width },
-            { IsImage: false, Features: > 0 } => new[] { input.Features },
+            { IsImage: true, Channels: > 0, Height: > 0, Width: > 0 } => new long[] { input.Channels, input.Height, input.Width },
+            { IsImage: false, Features: > 0 } => new long[] { input.Features },
             _ => null,
         };
+        if (shape is not null)
+        {
+            var inputSite = d.InputAttributes.First(a => a.Name == (isCnn ? "ImageInput" : "Input")).Site;
+            if (!WithinActivationLimit(report, inputSite, "the input", shape))
+                shape = null;
+        }
+        BigInteger? parameterTotal = BigInteger.Zero;
         var described = new List<LayerDescription>();
         for (var index = 0; index < layers.Count; index++)
         {
@@ -236,7 +254,8 @@ public static class ModelAnalyzer
             WeightRules(a, label, weights, bits, report);
             LayerActivationRules(a, s, label, isOutput, activation, activationBits, report);
 
-            int[]? output = null;
+            long[]? output = null;
+            BigInteger? parameters = null;
             if (isConv)
             {
                 var sizesValid = size > 0 && kernel > 0 && stride > 0 && dilation > 0 && pool > 0 && padding >= 0;
@@ -245,23 +264,34 @@ public static class ModelAnalyzer
                 {
                     if (groups > 0 && (shape[0] % groups != 0 || size % groups != 0))
                         report.Add(Groups, a.SiteOf("Groups"), label, groups, shape[0], size);
-                    var side = new[] { shape[1], shape[2] }.Select(n => Shapes.PooledSize(Shapes.ConvolvedSize(n, kernel, stride, padding, dilation), pool)).ToArray();
-                    if (side[0] <= 0 || side[1] <= 0)
+                    var convolved = new long[] { size, Shapes.ConvolvedSize(shape[1], kernel, stride, padding, dilation), Shapes.ConvolvedSize(shape[2], kernel, stride, padding, dilation) };
+                    var side = new[] { Shapes.PooledSize(convolved[1], (long)pool), Shapes.PooledSize(convolved[2], (long)pool) };
+                    var empty = side[0] <= 0 || side[1] <= 0;
+                    if (empty)
                         report.Add(EmptyConvOutput, a.Site, label, side[0], side[1], shape[1], shape[2], kernel, stride, padding, dilation, pool);
-                    else
+                    // The convolution's output, before pooling, is the block's largest stage.
+                    var withinLimit = WithinActivationLimit(report, a.Site, $"{label}'s convolution", convolved);
+                    if (groups > 0)
+                        parameters = new BigInteger(shape[0] / groups) * kernel * kernel * size + 2 * new BigInteger(size);
+                    if (!empty && withinLimit)
                         output = new[] { size, side[0], side[1] };
                 }
             }
             else if (size > 0)
             {
-                output = new[] { size };
+                if (WithinActivationLimit(report, a.SiteOf("units"), $"{label}'s output", new long[] { size }))
+                    output = new long[] { size };
+                if (shape is not null)
+                    parameters = new BigInteger(Product(shape)) * size + 2 * new BigInteger(size);
             }
+            parameterTotal = parameterTotal is { } sum && parameters is { } p ? sum + p : null;
 
-            if (shape is not null && output is not null)
+            // (A model with an error gets no description; Groups = 0 must not divide by zero here.)
+            if (shape is not null && output is not null && groups > 0)
             {
                 var effective = activation ?? s.Activation;
                 var effectiveBits = activationBits ?? s.ActivationBits;
-                var kernelCount = isConv ? (long)(shape[0] / groups) * kernel * kernel * size : (long)Product(shape) * size;
+                var kernelCount = isConv ? shape[0] / groups * kernel * kernel * size : Product(shape) * size;
                 var weightBits = kernelCount * Cost.BitsPerWeight(weights, bits) + (Cost.HasChannelScale(weights, scaled) ? 32L * size : 0L);
                 described.Add(new LayerDescription(
                     index, isConv, size, kernel, stride, padding, dilation, groups, pool, weights, bits, scaled,
@@ -269,14 +299,28 @@ public static class ModelAnalyzer
                     HasActivationModule: !isOutput && effective != "None",
                     HasDropout: !isConv && !isOutput && s.Dropout > 0.0,
                     FlattenBefore: !isConv && shape.Length > 1,
-                    shape.ToEquatableArray(), output.ToEquatableArray(),
+                    shape.Select(n => (int)n).ToEquatableArray(), output.Select(n => (int)n).ToEquatableArray(),
                     Parameters: kernelCount + 2L * size,
                     WeightBits: weightBits,
                     EffectiveActivation: isOutput ? "None" : Cost.DescribeActivation(effective, effectiveBits)));
             }
             shape = output;
         }
+        if (parameterTotal is { } total && total > Limits.MaxParameters)
+            report.Add(SizeLimit, Site.Class, $"the parameter count of model {d.ClassName} (weights and BatchNorm)", total, Limits.MaxParameters);
         return described;
+    }
+
+    /// <summary>QNN014 on the values one sample produces at a stage; whether it is within the limit.</summary>
+    private static bool WithinActivationLimit(Report report, Site site, string what, long[] shape)
+    {
+        // Exact: three sides of up to 2^33 each can overflow a long.
+        var count = shape.Aggregate(BigInteger.One, (p, n) => p * n);
+        if (count <= Limits.MaxActivationsPerSample)
+            return true;
+        var described = shape.Length > 1 ? $" ({string.Join("×", shape)})" : "";
+        report.Add(SizeLimit, site, $"the value count per sample of {what}{described}", count, Limits.MaxActivationsPerSample);
+        return false;
     }
 
     private static void WeightRules(AttributeDeclaration a, string label, string mode, int? bits, Report report)
@@ -303,6 +347,9 @@ public static class ModelAnalyzer
     }
 
     private static int Product(IEnumerable<int> shape) => shape.Aggregate(1, (p, n) => p * n);
+
+    /// <summary>The values in a shape within <see cref="Limits.MaxActivationsPerSample"/>.</summary>
+    private static long Product(long[] shape) => shape.Aggregate(1L, (p, n) => p * n);
 
     /// <summary>Collects diagnostics in the order the rules fire; numbers become invariant text ("R" for doubles, as the core writes them).</summary>
     private sealed class Report

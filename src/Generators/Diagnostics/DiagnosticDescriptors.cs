@@ -76,6 +76,10 @@ public static class DiagnosticDescriptors
         "ActivationBits must be 1..31",
         "{0} has ActivationBits = {1}; NBits activations take 1..31 bits");
 
+    public static readonly DiagnosticDescriptor SizeLimit = Error("QNN014",
+        "A model must stay within Qnn's size limits",
+        "{0} is {1}; it must be at most {2}");
+
     public static readonly DiagnosticDescriptor IgnoredWeightBits = Warning("QNN015",
         "Bits set on a weight mode that ignores it",
         "{0} sets Bits = {1} on {2} weights; Bits applies only to NBits and is ignored");
@@ -92,7 +96,7 @@ public static class DiagnosticDescriptors
     {
         ModelNotPartial, InputOrModelAttributeCount, LayerOrder, SizeOutOfRange, BitWidth, FeatureBits, Dropout,
         ResteParameters, EmptyConvOutput, Groups, UnsupportedClassShape, OutputActivation, ActivationBitsRange,
-        IgnoredWeightBits, ActivationBitsPairing, ActivationParameter,
+        SizeLimit, IgnoredWeightBits, ActivationBitsPairing, ActivationParameter,
     };
 
     /// <summary>The descriptor for a code.</summary>
