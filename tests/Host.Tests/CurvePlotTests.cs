@@ -13,7 +13,7 @@ public class CurvePlotTests
         var history = Enumerable.Range(1, epochs)
             .Select(e => new EpochRecord(run, e, 1.0 / e + 0.01 * run, 1.2 / e + 0.02 * run, 0.5 + 0.03 * e - 0.01 * run, 0.01))
             .ToArray();
-        return new RunResult(run, 42 + run, history, history[^1].TestAccuracy, history[^1].TestLoss, epochs, epochs < 15);
+        return new RunResult(run, 42 + run, history, history[^1].TestAccuracy, history[^1].TestLoss, epochs, epochs < 15, Microsoft.FSharp.Core.FSharpOption<int>.None);
     }
 
     private static (int Width, int Height) PngSize(string path)

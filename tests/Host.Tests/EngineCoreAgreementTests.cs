@@ -12,6 +12,10 @@ public class EngineCoreAgreementTests
         Assert.Equal(Limits.MaxCodeBits, InputStage.MaxCodeBits);
 
     [Fact]
+    public void An_engine_file_takes_every_name_a_valid_spec_has() =>
+        Assert.Equal(Limits.MaxNameLength, QnnxLimits.MaxNameChars);
+
+    [Fact]
     public void The_engine_convolves_to_the_cores_output_sizes()
     {
         var checkedSizes = 0;

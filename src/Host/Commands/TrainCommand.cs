@@ -91,7 +91,9 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
                 var result = Training.fit(network, runConfig, train, test, run, Microsoft.FSharp.Core.FuncConvert.FromAction<EpochRecord>(progress.Epoch));
                 progress.RunDone(result);
                 results.Add(result);
-                if (bestResult is null || result.Accuracy > bestResult.Accuracy)
+                // A diverged run's weights are worth keeping only where its best epoch was restored.
+                var savable = !result.Diverged || (config.RestoreBest && result.BestEpoch >= 1);
+                if (savable && (bestResult is null || result.Accuracy > bestResult.Accuracy))
                 {
                     best?.Dispose();
                     (best, bestResult) = (network, result);
@@ -106,8 +108,14 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
         var summary = Summarize(chosen.Name, loaded.Name, config, train, test, results, threadCount);
         summary.WriteText(output);
         // The model first: it is the result that cost the most.
+        var diverged = results.Where(r => r.Diverged).ToList();
+        foreach (var run in diverged)
+            terminal.Error.WriteLine($"qnn: run {run.Run + 1} diverged at epoch {run.DivergedAtEpoch.Value} (its training loss is not a finite number)"
+                + (config.RestoreBest && run.BestEpoch >= 1 ? $"; its best epoch, {run.BestEpoch}, is kept" : "; none of its epochs is kept"));
         var files = new ResultFiles(terminal.Error);
-        if (savePath is not null)
+        if (savePath is not null && best is null)
+            terminal.Error.WriteLine($"qnn: nothing saved to {savePath}: no run has weights from a finite epoch");
+        if (savePath is not null && best is not null)
         {
             var info = new SavedModelInfo(chosen.Name, loaded.Name, loaded.ClassNames.ToArray(), bestResult!.Accuracy,
                 Math.Max(config.BatchSize, 256), dataOptions.SplitSeed, dataOptions.LabelColumn, DateTime.UtcNow.ToString("O"));
@@ -120,7 +128,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
             output.WriteLine($"wrote {files.Write("--json", jsonPath, summary.WriteJson)}");
         if (plotPath is not null)
             output.WriteLine($"wrote {files.Write("--plot", plotPath, temporary => CurvePlot.Draw(temporary, $"{chosen.Name} on {loaded.Name}", results))}");
-        return files.FellBack ? ExitCodes.ResultElsewhere : ExitCodes.Success;
+        return diverged.Count > 0 ? ExitCodes.Diverged : files.FellBack ? ExitCodes.ResultElsewhere : ExitCodes.Success;
     }
 
     private TrainConfig ReadConfig(ParseResult flags)
