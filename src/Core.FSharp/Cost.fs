@@ -166,3 +166,14 @@ let cost (spec: ModelSpec) : ModelCost =
           Ternary = macs (fun m -> m.Ternary)
           Integer = macs (fun m -> m.Integer)
           Float = macs (fun m -> m.Float) } }
+
+/// A lower bound on the memory (bytes) that training at `batchSize` and evaluating at
+/// `evaluationBatchSize` take, to refuse before allocating what cannot fit: training keeps every
+/// stage's float32 output for the backward pass and its gradient (2 × 4 bytes a value a sample),
+/// and the parameters with their gradient and Adam's two moments (4 × 4 bytes); evaluation holds
+/// at least the widest stage's input and output. libtorch's workspaces come on top.
+let trainingBytes (spec: ModelSpec) (batchSize: int) (evaluationBatchSize: int) : int64 =
+    let values = Shapes.stages spec |> Array.map (fun s -> s.Shape |> Array.fold (fun p n -> Checked.(*) p (int64 n)) 1L)
+    let training = Checked.(+) (Checked.(*) (8L * int64 batchSize) (Array.sum values)) (16L * (cost spec).Parameters)
+    let evaluation = Checked.(*) (8L * int64 evaluationBatchSize) (Array.max values)
+    max training evaluation

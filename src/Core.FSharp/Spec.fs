@@ -17,6 +17,11 @@ let flattenedFeatures (spec: ModelSpec) : int = Shapes.flattenedFeatures spec
 /// Parameters, weight memory in bits and MACs by operand precision, per layer and in total.
 let cost (spec: ModelSpec) : Cost.ModelCost = Cost.cost spec
 
+/// A lower bound on the bytes training at `batchSize` and evaluating at `evaluationBatchSize` take
+/// (see `Cost.trainingBytes`).
+let trainingBytes (spec: ModelSpec) (batchSize: int) (evaluationBatchSize: int) : int64 =
+    Cost.trainingBytes spec batchSize evaluationBatchSize
+
 /// The network the spec describes. Throws `Validation.InvalidSpecException` (with every error)
 /// for an invalid spec. Seed with `torch.manual_seed` first for reproducible weights.
 let build (spec: ModelSpec) : QuantizedNetwork = new QuantizedNetwork(spec)

@@ -78,3 +78,12 @@ let ``a cost beyond int64 throws rather than wrapping`` () =
     // Two layers of 2^31 - 1 units: fc2 has 2^62 weights, 32·2^62 float32 bits overflow an int64.
     let spec = { vertebralMlp with Layers = [| SpecDefaults.Dense(System.Int32.MaxValue); SpecDefaults.Dense(System.Int32.MaxValue); SpecDefaults.Dense(3) |] }
     Assert.Throws<System.OverflowException>(fun () -> Spec.cost spec |> ignore) |> ignore
+
+[<Fact>]
+let ``training memory counts every stage's values twice per sample and 16 bytes a parameter`` () =
+    // VertebralMlp: stages input 6, fc1/bn1/act1 32 each, fc2/bn2/act2 32 each, fc3/bn3 3 each = 204 values.
+    let values = 6L + 6L * 32L + 2L * 3L
+    let parameters = (Spec.cost vertebralMlp).Parameters
+    Assert.Equal(8L * 32L * values + 16L * parameters, Spec.trainingBytes vertebralMlp 32 256)
+    // Evaluation at a batch wide enough dominates: 8 bytes × batch × the widest stage (32).
+    Assert.Equal(8L * 100000L * 32L, Spec.trainingBytes vertebralMlp 1 100000)

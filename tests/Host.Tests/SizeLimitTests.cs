@@ -43,6 +43,17 @@ public class SizeLimitTests
     }
 
     [Fact]
+    public void A_model_too_large_for_this_machines_memory_is_refused_before_training()
+    {
+        var spec = Spec("""{ "name": "Wide", "kind": "cnn", "input": { "channels": 1, "height": 28, "width": 28, "bits": 8 }, "layers": [ { "conv": 100000, "kernel": 3, "padding": 1, "weights": "Binary" }, { "dense": 10 } ] }""");
+        var result = Cli.Run(null, "train", "--model", spec, "--dataset", "mini-mnist");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Wide at batch 32 needs at least", result.Error);
+        Assert.Contains("a smaller --batch-size or a smaller model fits", result.Error);
+        Assert.DoesNotContain("training Wide", result.Output);
+    }
+
+    [Fact]
     public void A_duplicate_json_key_is_a_usage_error()
     {
         var spec = Mlp("""{ "dense": 8, "dense": 9 }, { "dense": 3 }""");

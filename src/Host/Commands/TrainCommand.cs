@@ -69,6 +69,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
         var threadCount = Threads.Apply(flags.GetValue(threads), terminal.Error);
         var chosen = ModelCatalog.Resolve(flags.GetValue(model)!);
         var config = ReadConfig(flags);
+        CheckMemory(chosen, config);
         var runCount = flags.GetValue(runs);
         var dataOptions = data.Read(flags);
         var dataSetName = flags.GetValue(dataSet) ?? chosen.DefaultDataSet;
@@ -129,6 +130,17 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
         if (plotPath is not null)
             output.WriteLine($"wrote {files.Write("--plot", plotPath, temporary => CurvePlot.Draw(temporary, $"{chosen.Name} on {loaded.Name}", results))}");
         return diverged.Count > 0 ? ExitCodes.Diverged : files.FellBack ? ExitCodes.ResultElsewhere : ExitCodes.Success;
+    }
+
+    /// <summary>A model whose training cannot fit in this machine's memory is refused before
+    /// libtorch tries (and fails with a native error, or takes the machine).</summary>
+    private static void CheckMemory(ModelChoice chosen, TrainConfig config)
+    {
+        var needed = global::Qnn.Spec.trainingBytes(chosen.Spec, config.BatchSize, Math.Max(config.BatchSize, 256));
+        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (needed > available)
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"qnn train: {chosen.Name} at batch {config.BatchSize} needs at least {needed / (double)(1L << 30):F1} GiB to train and evaluate, more than this machine's {available / (double)(1L << 30):F1} GiB; a smaller --batch-size or a smaller model fits"));
     }
 
     private TrainConfig ReadConfig(ParseResult flags)
