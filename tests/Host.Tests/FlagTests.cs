@@ -118,7 +118,7 @@ public class FlagTests
     [InlineData("--threads", "0", "--threads needs an integer >= 1, got '0'")]
     [InlineData("--split-seed", "x", "--split-seed needs an integer >= 0, got 'x'")]
     [InlineData("--optimizer", "lbfgs", "--optimizer is one of adam, sgd, got 'lbfgs'")]
-    [InlineData("--momentum", "-1", "--momentum needs a non-negative number, got '-1'")]
+    [InlineData("--momentum", "-1", "--momentum needs a non-negative number below 1, got '-1'")]
     [InlineData("--stop-on", "never", "--stop-on is one of val, train, got 'never'")]
     [InlineData("--restore-best", "yes", "--restore-best is one of on, off, got 'yes'")]
     [InlineData("--clip-latent", "1", "--clip-latent is one of on, off, got '1'")]
