@@ -58,6 +58,21 @@ public static class Flag
             },
         };
 
+    /// <summary>An optional number in [<paramref name="minimum"/>, <paramref name="maximum"/>]: null when the flag is absent.</summary>
+    public static Option<double?> OptionalNumber(string name, string description, double minimum, double maximum) =>
+        new(name)
+        {
+            Description = description, HelpName = "X",
+            CustomParser = result =>
+            {
+                var text = result.Tokens[0].Value;
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value >= minimum && value <= maximum)
+                    return value;
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} needs a number from {minimum} to {maximum:G}, got '{text}'"));
+                return null;
+            },
+        };
+
     /// <summary>One of a few words (matched without case, returned in lower case).</summary>
     public static Option<string> Choice(string name, string description, string fallback, params string[] choices)
     {

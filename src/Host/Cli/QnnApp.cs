@@ -69,6 +69,8 @@ public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null, IRe
             new PredictCommand(terminal, MakeDataSets).Definition(),
             new InspectCommand(terminal).Definition(),
             new DatasetsCommand(terminal, Locator).Definition(),
+            new SearchCommand(terminal, MakeDataSets).Definition(),
+            new StudyCommand(terminal).Definition(),
         };
         var notes = new Dictionary<Command, string> { [root] = RootNotes, [root.Subcommands[0]] = TrainCommand.Notes };
         root.Options.Add(new HelpOption { Action = new HelpWithNotes(notes, HelpWidth) });

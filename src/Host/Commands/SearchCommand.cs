@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Globalization;
+using Qnn.Host.Cli;
+using Qnn.Host.Data;
+using Qnn.Host.Persistence;
+using Qnn.Host.Reports;
+using Qnn.Search;
+using Qnn.Search.Costs;
+using Qnn.Search.Evaluation;
+using Qnn.Search.Optimization;
+using Qnn.Search.Spaces;
+using Qnn.Search.Storage;
+using TorchSharp;
+
+namespace Qnn.Host.Commands;
+
+/// <summary>
+/// `qnn search`: a multi-objective search over a space of quantized networks (accuracy up, cost
+/// down) with NSGA-II or random sampling, every trial recorded in a study store (SQLite file or
+/// PostgreSQL) as it finishes. The same command again continues its study; several processes on
+/// one PostgreSQL study share the work.
+/// </summary>
+public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets> dataSets)
+{
+    private readonly Option<string> space = Flag.Text("--space", "NAME|FILE", "A built-in space (mlp, cnn) or a space file (.json)", "mlp");
+    private readonly Option<string?> dataSet = Flag.Text("--dataset", "NAME", "A data set by name, or csv:PATH [default: vertebral for mlp, mini-mnist for cnn]");
+    private readonly Option<int> trials = Flag.Int("--trials", "The study's budget of finished trials, over every worker and restart", 200, 1);
+    private readonly Option<int> population = Flag.Int("--population", "NSGA-II's population", 20, 2);
+    private readonly Option<int?> folds = Flag.OptionalInt("--folds", "Stratified cross-validation folds; 1 uses the data set's fixed split [default: 5 under 10,000 rows, else 1]", 1);
+    private readonly Option<int> epochs = Flag.Int("--epochs", "Epochs per training", 15, 1);
+    private readonly Option<int> batchSize = Flag.Int("--batch-size", "Samples per batch", 32, 2);
+    private readonly Option<double> learningRate = Flag.Number("--lr", "Learning rate", 0.01, positive: true);
+    private readonly Option<double> weightDecay = Flag.Number("--weight-decay", "Weight decay", 1e-4, positive: false);
+    private readonly Option<string> cost = Flag.Choice("--cost", "The cost minimized (every trial records all three)", "complexity", "complexity", "bitops", "bytes");
+    private readonly Option<double?> minAccuracy = Flag.OptionalNumber("--min-accuracy", "Constraint: candidates below this accuracy (a fraction) rank behind the others", 0, 1);
+    private readonly Option<double?> maxCost = Flag.OptionalNumber("--max-cost", "Constraint: candidates above this cost rank behind the others", 0, double.MaxValue);
+    private readonly Option<string> sampler = Flag.Choice("--sampler", "How candidates are proposed", "nsga2", "nsga2", "random");
+    private readonly Option<string?> storage = Flag.Text("--storage", "FILE.db|postgresql://…", "Where the study lives [default: STUDY.db in the current directory]");
+    private readonly Option<string?> study = Flag.Text("--study", "NAME", "The study's name [default: SPACE-DATASET]");
+    private readonly Option<int> workers = Flag.Int("--workers", "Candidates trained at once in this process, one thread each", 1, 1);
+    private readonly Option<int> seed = Flag.Int("--seed", "Seed of the sampler and of the folds", 42, 0);
+    private readonly Option<string?> json = Flag.Text("--json", "FILE", "Write the study (trials and front) as JSON");
+    private readonly Option<string?> plot = Flag.Text("--plot", "FILE.png", "Draw every trial and the front, accuracy against cost");
+    private readonly DataFlags data = new();
+
+    public Command Definition()
+    {
+        var command = new Command("search", "Search a space of quantized networks for the best accuracy at the lowest cost (NSGA-II), recording every trial in a study.")
+        {
+            space, dataSet, trials, population, folds, epochs, batchSize, learningRate, weightDecay, cost, minAccuracy, maxCost,
+            sampler, storage, study, workers, seed, json, plot,
+        };
+        foreach (var option in data.All(tables: true))
+            command.Options.Add(option);
+        command.SetAction(Run);
+        return command;
+    }
+
+    public int Run(ParseResult flags)
+    {
+        var (jsonPath, plotPath) = (flags.GetValue(json), flags.GetValue(plot));
+        OutputPaths.Check(new[] { ("--json", jsonPath), ("--plot", plotPath) });
+        var (spaceName, searchSpace) = ReadSpace(flags.GetValue(space)!);
+        var dataSetName = flags.GetValue(dataSet) ?? (searchSpace.Kind == "cnn" ? "mini-mnist" : "vertebral");
+        var studyName = flags.GetValue(study) ?? $"{spaceName}-{dataSetName.Replace(':', '_').Replace('/', '_')}";
+        var storagePath = flags.GetValue(storage) ?? studyName + ".db";
+        var costModel = Enum.Parse<CostModel>(flags.GetValue(cost)!, ignoreCase: true);
+        var workerCount = flags.GetValue(workers);
+        var options = new SearchOptions(flags.GetValue(trials), workerCount, costModel, flags.GetValue(minAccuracy), flags.GetValue(maxCost), flags.GetValue(seed));
+
+        var loaded = dataSets(data.Read(flags)).Load(dataSetName);
+        var rows = loaded.Train.Count + loaded.Test.Count;
+        var foldCount = flags.GetValue(folds) ?? (rows < 10_000 ? 5 : 1);
+        var (train, test, input) = Fit(searchSpace, loaded);
+        var settings = new StudySettings(studyName, searchSpace.Json, dataSetName, flags.GetValue(sampler)!, costModel.ToString().ToLowerInvariant(),
+            foldCount, flags.GetValue(epochs), flags.GetValue(batchSize), flags.GetValue(learningRate), flags.GetValue(weightDecay),
+            options.MinAccuracy, options.MaxCost, options.Seed, flags.GetValue(population));
+
+        // Candidates are small: one thread each, so N workers use N cores without oversubscribing.
+        torch.set_num_threads(1);
+        using (var store = OpenStore(storagePath))
+            settings = Open(store, settings);
+        using var evaluator = new CandidateEvaluator(train, test,
+            new EvaluationSettings(settings.Folds, settings.Epochs, settings.BatchSize, settings.LearningRate, settings.WeightDecay, settings.Seed));
+        ISampler proposer = settings.Sampler == "random"
+            ? new RandomSampler(searchSpace.Domains)
+            : new NsgaII(searchSpace.Domains, settings.Population);
+        var output = terminal.Out;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"searching {spaceName} on {loaded.Name} ({rows} rows, {(settings.Folds == 1 ? "the fixed split" : $"{settings.Folds}-fold cross-validation")}, {settings.Epochs} epochs): {settings.Sampler}, cost {settings.Cost}, budget {options.Trials} trials, {workerCount} worker{(workerCount > 1 ? "s" : "")}; study {studyName} in {storagePath}"));
+        var runner = new SearchRunner(() => OpenStore(storagePath), studyName, searchSpace, input, loaded.Classes, evaluator, proposer, options);
+        new SearchProgressView(terminal, options).Track(runner);
+
+        using var final = OpenStore(storagePath);
+        var all = final.Trials(studyName);
+        var front = Objectives.Front(all, options);
+        StudyTable.Write(terminal, front, options.Cost);
+        var files = new ResultFiles(terminal.Error);
+        if (jsonPath is not null)
+            output.WriteLine($"wrote {files.Write("--json", jsonPath, t => File.WriteAllText(t, StudyReport.Json(studyName, settings.Space, settings.Dataset, settings.Sampler, settings.Cost, all, front)))}");
+        if (plotPath is not null)
+            output.WriteLine($"wrote {files.Write("--plot", plotPath, t => FrontPlot.Draw(t, $"{studyName}: accuracy against {settings.Cost}", all, front, options))}");
+        return files.FellBack ? ExitCodes.ResultElsewhere : ExitCodes.Success;
+    }
+
+    private static (string Name, SearchSpace Space) ReadSpace(string nameOrFile)
+    {
+        try
+        {
+            if (!nameOrFile.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !File.Exists(nameOrFile))
+                return (nameOrFile, SearchSpace.Builtin(nameOrFile));
+            string text;
+            try
+            {
+                text = File.ReadAllText(nameOrFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"--space {nameOrFile}: cannot read: {e.Message}");
+            }
+            return (Path.GetFileNameWithoutExtension(nameOrFile), SearchSpace.Parse(text));
+        }
+        catch (SearchSpaceException e)
+        {
+            throw new UsageException($"--space {nameOrFile}: {e.Message}");
+        }
+    }
+
+    /// <summary>The data as the space's networks take it: an MLP space flattens images.</summary>
+    private static (TensorDataset Train, TensorDataset Test, InputShape Input) Fit(SearchSpace space, LoadedData loaded)
+    {
+        var sample = loaded.SampleShape;
+        if (space.Kind == "cnn")
+        {
+            if (sample.Length != 3)
+                throw new UsageException($"--space: a cnn space needs image data; data set {loaded.Name} has samples of {string.Join("×", sample)}");
+            return (loaded.Train, loaded.Test, new InputShape(sample));
+        }
+        var features = sample.Aggregate(1, (p, n) => p * n);
+        TensorDataset Flat(TensorDataset d) => sample.Length == 1 ? d : new TensorDataset(d.Features.reshape(d.Count, features), d.Labels);
+        return (Flat(loaded.Train), Flat(loaded.Test), new InputShape(new[] { features }));
+    }
+
+    internal static IStudyStore OpenStore(string storage)
+    {
+        try
+        {
+            return StudyStores.Open(storage);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException
+                                   or Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException or System.Net.Sockets.SocketException)
+        {
+            throw new UsageException($"--storage {storage}: cannot open the study store ({e.Message})");
+        }
+    }
+
+    private static StudySettings Open(IStudyStore store, StudySettings wanted)
+    {
+        try
+        {
+            return store.Open(wanted);
+        }
+        catch (StudyMismatchException e)
+        {
+            throw new UsageException($"--study {wanted.Name}: {e.Message}; give another --study to start a new one");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Qnn.Search.Costs;
+using Qnn.Search.Optimization;
+using Qnn.Search.Trials;
+
+namespace Qnn.Search;
+
+/// <summary>
+/// A trial as the optimizer sees it: accuracy (maximized), the chosen cost (minimized), and how
+/// far it is outside the constraints. Violation = max(0, min accuracy − accuracy) + max(0, cost /
+/// max cost − 1): both in relative units, so neither swamps the other. Failed and infeasible
+/// trials have an infinite violation (ranked behind every feasible one, as NSGA-II's constraint
+/// domination wants); running and queued ones have no result yet.
+/// </summary>
+public static class Objectives
+{
+    /// <summary>The trial's evaluation, or null while it is running or queued.</summary>
+    public static Evaluation? Of(Trial trial, SearchOptions options) => trial.State switch
+    {
+        TrialState.Complete when trial.Accuracy is { } accuracy && trial.Costs is { } costs =>
+            new Evaluation(accuracy, CostModels.Pick(costs, options.Cost), Violation(accuracy, CostModels.Pick(costs, options.Cost), options)),
+        TrialState.Complete or TrialState.Failed or TrialState.Infeasible => new Evaluation(0, double.MaxValue, double.PositiveInfinity),
+        _ => null,
+    };
+
+    /// <summary>How far (accuracy, cost) lies outside the options' constraints; 0 inside.</summary>
+    public static double Violation(double accuracy, double cost, SearchOptions options) =>
+        Math.Max(0, (options.MinAccuracy ?? 0) - accuracy)
+        + (options.MaxCost is { } limit && limit > 0 ? Math.Max(0, cost / limit - 1) : 0);
+
+    /// <summary>Every trial with its evaluation, in trial order, for a sampler.</summary>
+    public static IReadOnlyList<Scored> History(IReadOnlyList<Trial> trials, SearchOptions options) =>
+        trials.Select(t => new Scored(t.Genome, Of(t, options))).ToList();
+
+    /// <summary>The feasible Pareto front of the complete trials, best accuracy first.</summary>
+    public static IReadOnlyList<Trial> Front(IReadOnlyList<Trial> trials, SearchOptions options)
+    {
+        var complete = trials.Where(t => t.State == TrialState.Complete && t.Accuracy is not null && t.Costs is not null).ToList();
+        var evaluations = complete.Select(t => Of(t, options)!).ToList();
+        return Pareto.Front(evaluations).Select(i => complete[i])
+            .OrderByDescending(t => t.Accuracy).ThenBy(t => CostModels.Pick(t.Costs!, options.Cost)).ToList();
+    }
+}

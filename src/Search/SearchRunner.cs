@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Qnn.Search.Costs;
+using Qnn.Search.Evaluation;
+using Qnn.Search.Genes;
+using Qnn.Search.Optimization;
+using Qnn.Search.Spaces;
+using Qnn.Search.Storage;
+using Qnn.Search.Trials;
+
+namespace Qnn.Search;
+
+/// <summary>
+/// Runs a study to its budget with <c>options.Workers</c> worker threads in this process, each
+/// with its own store connection. A worker first re-queues abandoned trials (a heartbeat older
+/// than <see cref="HeartbeatTimeout"/>, or a worker of this machine whose process is gone), then
+/// takes a queued trial or claims a new candidate from the sampler (in the store's transaction,
+/// so no candidate is trained twice by any process), trains it once per fold while heartbeating
+/// every <see cref="HeartbeatInterval"/>, and records it as soon as it finishes. A sampler's
+/// proposal for the i-th trial is drawn from a generator seeded by (seed, i), so one worker is
+/// deterministic for a seed. Running the same search again continues the study.
+/// </summary>
+public sealed class SearchRunner(
+    Func<IStudyStore> openStore,
+    string study,
+    SearchSpace space,
+    InputShape input,
+    int classes,
+    CandidateEvaluator evaluator,
+    ISampler sampler,
+    SearchOptions options)
+{
+    /// <summary>How often a running trial's worker says it is alive.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How old a heartbeat may be before its trial goes back to the queue.</summary>
+    public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly object proposing = new();
+    private readonly object reporting = new();
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private int finishedHere;
+    private volatile bool exhausted;
+
+    /// <summary>Runs the workers until the study has its budget of finished trials, the space has
+    /// no unseen candidate left, or <paramref name="cancel"/> fires; <paramref name="progress"/>
+    /// hears of every trial this process finishes (from worker threads, one at a time).</summary>
+    public void Run(Action<SearchProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var errors = new List<Exception>();
+        var threads = Enumerable.Range(0, Math.Max(1, options.Workers)).Select(w => new Thread(() =>
+        {
+            try
+            {
+                Work(w, progress, cancel);
+            }
+            catch (Exception e)
+            {
+                lock (errors) errors.Add(e);
+            }
+        }) { IsBackground = true, Name = $"qnn search worker {w}" }).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        if (errors.Count > 0)
+            throw new AggregateException(errors).Flatten().InnerExceptions[0];
+    }
+
+    private void Work(int index, Action<SearchProgress>? progress, CancellationToken cancel)
+    {
+        using var store = openStore();
+        var worker = Workers.Id(index);
+        while (!cancel.IsCancellationRequested && !exhausted)
+        {
+            store.RequeueAbandoned(study, HeartbeatTimeout, Workers.IsDeadLocal);
+            var trials = store.Trials(study);
+            if (trials.Count(t => t.IsFinished) >= options.Trials)
+                return;
+            var trial = store.ClaimQueued(study, worker) ?? ClaimNew(store, worker, trials);
+            if (trial is null)
+            {
+                // The budget is taken by trials still running elsewhere: wait, in case one is abandoned.
+                if (!exhausted && store.Count(study) >= options.Trials)
+                    cancel.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+                continue;
+            }
+            var finished = Evaluate(store, worker, trial);
+            store.Finish(study, finished);
+            Report(store, finished, progress);
+        }
+    }
+
+    private Trial? ClaimNew(IStudyStore store, string worker, IReadOnlyList<Trial> trials)
+    {
+        Genome? genome;
+        lock (proposing)
+        {
+            var random = new Random(unchecked(options.Seed * 1_000_003 + trials.Count));
+            genome = sampler.Propose(Objectives.History(trials, options), random);
+        }
+        if (genome is null)
+        {
+            exhausted = true;
+            return null;
+        }
+        var candidate = space.Decode(genome, input, classes, $"{study}-{trials.Count}");
+        return store.TryClaim(study, genome, candidate.Spec is null ? null : Spec.toJson(candidate.Spec), worker, options.Trials);
+    }
+
+    /// <summary>Trains the trial's candidate; never throws for the candidate's own faults.</summary>
+    private Trial Evaluate(IStudyStore store, string worker, Trial trial)
+    {
+        var started = Stopwatch.StartNew();
+        if (trial.SpecJson is null)
+        {
+            var problem = space.Decode(trial.Genome, input, classes, study).Problem ?? "the candidate has no valid spec";
+            return trial with { State = TrialState.Infeasible, Error = problem, Worker = worker, Seconds = started.Elapsed.TotalSeconds };
+        }
+        var read = Spec.ofJson(trial.SpecJson);
+        if (read.IsError || Spec.validate(read.ResultValue).Any(d => d.IsError))
+            return trial with { State = TrialState.Infeasible, Error = read.IsError ? read.ErrorValue : string.Join("; ", Spec.validate(read.ResultValue).Where(d => d.IsError).Select(d => $"{d.Code} {d.Message}")), Worker = worker };
+        var spec = read.ResultValue;
+        var costs = CostModels.Of(spec);
+        var beat = Stopwatch.StartNew();
+        try
+        {
+            var folds = evaluator.Evaluate(spec, () =>
+            {
+                if (beat.Elapsed < HeartbeatInterval) return;
+                store.Heartbeat(study, trial.Number, worker);
+                beat.Restart();
+            });
+            var mean = folds.Average();
+            var std = Math.Sqrt(folds.Select(a => (a - mean) * (a - mean)).Average());
+            return trial with { State = TrialState.Complete, Folds = folds, Accuracy = mean, AccuracyStd = std, Costs = costs, Seconds = started.Elapsed.TotalSeconds, Worker = worker };
+        }
+        catch (Exception e) when (e is CandidateFailedException or System.Runtime.InteropServices.ExternalException or InvalidOperationException or ArgumentException)
+        {
+            return trial with { State = TrialState.Failed, Costs = costs, Error = e.Message, Seconds = started.Elapsed.TotalSeconds, Worker = worker };
+        }
+    }
+
+    private void Report(IStudyStore store, Trial finished, Action<SearchProgress>? progress)
+    {
+        if (progress is null) return;
+        var trials = store.Trials(study);
+        lock (reporting)
+        {
+            finishedHere++;
+            var front = Objectives.Front(trials, options);
+            var best = trials.Where(t => t.State == TrialState.Complete && Objectives.Of(t, options) is { Violation: 0 }).Select(t => t.Accuracy).Max();
+            progress(new SearchProgress(trials.Count(t => t.IsFinished), options.Trials, best, front.Count,
+                finishedHere / Math.Max(clock.Elapsed.TotalMinutes, 1e-9), finished));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Qnn.Search.Trials;
+
+namespace Qnn.Search;
+
+/// <summary>
+/// A study as JSON: <c>{study, space, dataset, sampler, cost, trials: [T…], front: [T…]}</c> with
+/// each T = <c>{number, state, accuracy, accuracy_std, folds: […], costs: {complexity, bitops,
+/// bytes}, seconds, worker, spec}</c>. Accuracies are fractions (as <c>qnn train --json</c>
+/// writes them); <c>spec</c> is the candidate's spec object (the form <c>qnn train --model</c>
+/// reads), null for an infeasible one, whose <c>error</c> says why.
+/// </summary>
+public static class StudyReport
+{
+    /// <summary>The report as indented JSON text.</summary>
+    public static string Json(string study, string spaceJson, string dataset, string sampler, string cost,
+        IReadOnlyList<Trial> trials, IReadOnlyList<Trial> front)
+    {
+        var report = new JsonObject
+        {
+            ["study"] = study,
+            ["space"] = JsonNode.Parse(spaceJson),
+            ["dataset"] = dataset,
+            ["sampler"] = sampler,
+            ["cost"] = cost,
+            ["trials"] = new JsonArray(trials.Select(Trial).ToArray<JsonNode?>()),
+            ["front"] = new JsonArray(front.Select(Trial).ToArray<JsonNode?>()),
+        };
+        return report.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>One trial as a JSON object.</summary>
+    public static JsonObject Trial(Trial t) => new()
+    {
+        ["number"] = t.Number,
+        ["state"] = t.State.ToString().ToLowerInvariant(),
+        ["accuracy"] = t.Accuracy,
+        ["accuracy_std"] = t.AccuracyStd,
+        ["folds"] = new JsonArray(t.Folds.Select(f => (JsonNode?)f).ToArray()),
+        ["costs"] = t.Costs is { } c ? new JsonObject { ["complexity"] = c.Complexity, ["bitops"] = c.Bitops, ["bytes"] = c.Bytes } : null,
+        ["seconds"] = t.Seconds,
+        ["worker"] = t.Worker,
+        ["error"] = t.Error,
+        ["spec"] = t.SpecJson is null ? null : JsonNode.Parse(t.SpecJson),
+    };
+}

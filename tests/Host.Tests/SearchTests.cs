@@ -1,0 +1,177 @@
+using System.Text.Json.Nodes;
+using Qnn.Search.Storage;
+using Qnn.Search.Trials;
+using Xunit;
+
+namespace Qnn.Host.Tests;
+
+/// <summary>`qnn search` end to end on vertebral: a tiny real study, its front, a front point
+/// exported and trained; continuing a study; kill -9 and resume; two processes on one study.</summary>
+public class SearchTests
+{
+    private static string Folder() => Directory.CreateTempSubdirectory("qnn-search-").FullName;
+
+    /// <summary>A cheap search: 2 folds × 2 epochs a candidate.</summary>
+    private static string[] Tiny(string storage, int trials, params string[] more) =>
+        new[] { "search", "--trials", trials.ToString(), "--population", "4", "--folds", "2", "--epochs", "2", "--storage", storage, "--study", "tiny" }
+            .Concat(more).ToArray();
+
+    private static IReadOnlyList<Trial> Trials(string storage)
+    {
+        using var store = StudyStores.Open(storage);
+        return store.Trials("tiny");
+    }
+
+    [SkippableFact]
+    public void A_tiny_search_records_its_trials_and_a_front_point_trains_as_exported()
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        var folder = Folder();
+        var storage = Path.Combine(folder, "study.db");
+        var report = Path.Combine(folder, "study.json");
+        var plot = Path.Combine(folder, "front.png");
+        var search = Cli.Run(data, Tiny(storage, 8, "--json", report, "--plot", plot));
+        Assert.True(search.ExitCode == 0, search.Error + search.Output);
+        Assert.Contains("Pareto front", search.Output);
+
+        var json = JsonNode.Parse(File.ReadAllText(report))!.AsObject();
+        Assert.Equal("tiny", (string?)json["study"]);
+        Assert.Equal("vertebral", (string?)json["dataset"]);
+        Assert.Equal("nsga2", (string?)json["sampler"]);
+        Assert.Equal("complexity", (string?)json["cost"]);
+        var trials = json["trials"]!.AsArray();
+        Assert.Equal(8, trials.Count);
+        var front = json["front"]!.AsArray();
+        Assert.NotEmpty(front);
+        var point = front[0]!.AsObject();
+        Assert.Equal("complete", (string?)point["state"]);
+        Assert.Equal(2, point["folds"]!.AsArray().Count);
+        Assert.InRange((double)point["accuracy"]!, 0, 1);
+        Assert.True((double)point["costs"]!["complexity"]! > 0);
+        Assert.True(new FileInfo(plot).Length > 10_000);
+
+        var show = Cli.Run(null, "study", "show", "--storage", storage);
+        Assert.True(show.ExitCode == 0, show.Error);
+        Assert.Contains($"study tiny in {storage}: vertebral, nsga2, 8 finished trials", show.Output);
+
+        var number = (int)point["number"]!;
+        var spec = Path.Combine(folder, "front-point.json");
+        var export = Cli.Run(null, "study", "export", "--storage", storage, "--trial", number.ToString(), "--out", spec);
+        Assert.True(export.ExitCode == 0, export.Error);
+        var train = Cli.Run(data, "train", "--model", spec, "--epochs", "2", "--save", Path.Combine(folder, "m.qnn"));
+        Assert.True(train.ExitCode == 0, train.Error);
+    }
+
+    [SkippableFact]
+    public void The_same_command_continues_its_study_to_a_larger_budget()
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        var storage = Path.Combine(Folder(), "study.db");
+        Assert.Equal(0, Cli.Run(data, Tiny(storage, 4)).ExitCode);
+        var first = Trials(storage);
+        Assert.Equal(4, first.Count(t => t.IsFinished));
+        Assert.Equal(0, Cli.Run(data, Tiny(storage, 7)).ExitCode);
+        var second = Trials(storage);
+        Assert.Equal(7, second.Count(t => t.IsFinished));
+        foreach (var before in first)
+            Assert.Equal(before, second.Single(t => t.Number == before.Number), TrialComparer.Instance);
+        Assert.Equal(second.Count, second.Select(t => t.Genome).Distinct().Count());
+    }
+
+    [SkippableFact]
+    public void A_study_killed_mid_search_resumes_without_losing_or_repeating_a_trial()
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        var folder = Folder();
+        var storage = Path.Combine(folder, "study.db");
+        var command = "exec \"$QNN\" " + string.Join(" ", Tiny(storage, 14, "--epochs", "6").Select(a => $"'{a}'"));
+        var finished = 0;
+        var three = new ManualResetEventSlim();
+        var process = QnnProcess.Start(command, folder, new Dictionary<string, string> { ["QNN_DATA_DIR"] = data },
+            line => { if (line.StartsWith("trial ", StringComparison.Ordinal) && Interlocked.Increment(ref finished) >= 3) three.Set(); });
+        Assert.True(three.Wait(TimeSpan.FromMinutes(3)), "the search never finished three trials");
+        process.Kill();
+        process.WaitForExit();
+        var before = Trials(storage).Where(t => t.IsFinished).ToList();
+        Assert.InRange(before.Count, 3, 13);
+
+        var resumed = QnnProcess.Start(command, folder, new Dictionary<string, string> { ["QNN_DATA_DIR"] = data });
+        var (exitCode, output) = QnnProcess.Finish(resumed, TimeSpan.FromMinutes(5));
+        Assert.True(exitCode == 0, output);
+        var after = Trials(storage);
+        Assert.Equal(14, after.Count(t => t.IsFinished));
+        Assert.Equal(after.Count, after.Select(t => t.Genome).Distinct().Count());
+        foreach (var trial in before)
+            Assert.Equal(trial, after.Single(t => t.Number == trial.Number), TrialComparer.Instance);
+    }
+
+    [SkippableFact]
+    public void Two_processes_on_one_sqlite_study_train_every_candidate_once() =>
+        TwoProcesses(storage: null);
+
+    [SkippableFact]
+    public void Two_processes_on_one_postgresql_study_train_every_candidate_once() =>
+        TwoProcesses(PostgresStorage());
+
+    private static void TwoProcesses(string? storage)
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        var folder = Folder();
+        storage ??= Path.Combine(folder, "study.db");
+        var command = "exec \"$QNN\" " + string.Join(" ", Tiny(storage, 16, "--study", $"tiny").Select(a => $"'{a}'"));
+        var processes = Enumerable.Range(0, 2).Select(_ => QnnProcess.Start(command, folder, new Dictionary<string, string> { ["QNN_DATA_DIR"] = data })).ToList();
+        foreach (var process in processes)
+        {
+            var (exitCode, output) = QnnProcess.Finish(process, TimeSpan.FromMinutes(5));
+            Assert.True(exitCode == 0, output);
+        }
+        var trials = Trials(storage);
+        Assert.Equal(16, trials.Count(t => t.IsFinished));
+        Assert.Equal(16, trials.Count);
+        Assert.Equal(trials.Count, trials.Select(t => t.Genome).Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, 16), trials.Select(t => t.Number).Order());
+        Assert.True(trials.Select(t => t.Worker!.Split(':')[1]).Distinct().Count() == 2, "both processes trained trials");
+    }
+
+    /// <summary>A fresh database on the test PostgreSQL (QNN_TEST_POSTGRES, started by .ci/postgres.sh).</summary>
+    private static string PostgresStorage()
+    {
+        var url = Environment.GetEnvironmentVariable("QNN_TEST_POSTGRES");
+        if (string.IsNullOrEmpty(url))
+        {
+            if (Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1")
+                throw new InvalidOperationException("QNN_TEST_POSTGRES is not set: CI must start PostgreSQL (.ci/postgres.sh)");
+            Skip.If(true, "QNN_TEST_POSTGRES is not set");
+        }
+        // One study name per test run, so reruns on one database do not meet old trials.
+        using var store = StudyStores.Open(url!);
+        foreach (var study in store.Studies().Where(s => s.Name == "tiny"))
+            store.Delete(study.Name);
+        return url!;
+    }
+
+    [Theory]
+    [InlineData("""{ "kind": "mlp", "unitz": [8] }""", "unitz")]
+    [InlineData("""{ "kind": "mlp", "units": [] }""", "units")]
+    [InlineData("""{ "kind": "mlp", "hiddenLayers": { "min": 3, "max": 1 } }""", "hiddenLayers")]
+    [InlineData("""{ "kind": "mlp", "weights": ["Binary", "Quaternary"] }""", "weights")]
+    public void A_bad_search_space_is_a_usage_error_naming_the_key(string json, string key)
+    {
+        var path = Path.Combine(Folder(), "space.json");
+        File.WriteAllText(path, json);
+        var result = Cli.Run(null, "search", "--space", path, "--storage", Path.Combine(Folder(), "s.db"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"--space {path}", result.Error);
+        Assert.Contains(key, result.Error);
+    }
+
+    /// <summary>Trials compare by value, folds and costs included.</summary>
+    private sealed class TrialComparer : IEqualityComparer<Trial>
+    {
+        public static readonly TrialComparer Instance = new();
+        public bool Equals(Trial? a, Trial? b) =>
+            a is not null && b is not null && a.Number == b.Number && a.State == b.State && a.Genome.Equals(b.Genome) && a.SpecJson == b.SpecJson
+            && a.Folds.SequenceEqual(b.Folds) && a.Accuracy == b.Accuracy && a.Costs == b.Costs && a.Worker == b.Worker;
+        public int GetHashCode(Trial t) => t.Number;
+    }
+}
