@@ -232,6 +232,20 @@ public abstract class StoreContractTests : IDisposable
     }
 
     [SkippableFact]
+    public void Studies_in_one_store_are_numbered_and_budgeted_apart()
+    {
+        var store = OpenStudy();
+        var other = Settings with { Name = Study + "-b", Dataset = "mnist" };
+        Assert.Equal(other, store.Open(other));
+        Assert.Equal(0, store.TryClaim(Study, G(1), null, "w:1:0", 1)!.Number);
+        Assert.Null(store.TryClaim(Study, G(2), null, "w:1:0", 1));
+        // The same genome and number in another study are another trial.
+        Assert.Equal(0, store.TryClaim(other.Name, G(1), null, "w:1:0", 1)!.Number);
+        Assert.Equal((1, 1), (store.Count(Study), store.Count(other.Name)));
+        Assert.Equal(0, store.RequeueAbandoned(other.Name, TimeSpan.FromHours(1), _ => false));
+    }
+
+    [SkippableFact]
     public void A_study_that_was_never_opened_cannot_be_claimed_in()
     {
         var store = NewStore();

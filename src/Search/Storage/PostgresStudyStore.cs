@@ -80,6 +80,9 @@ public sealed class PostgresStudyStore : SqlStudyStore
     }
 
     /// <inheritdoc />
+    private protected override DbTransaction BeginRead() => Connection.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+
+    /// <inheritdoc />
     private protected override DbTransaction BeginSchema()
     {
         // CREATE TABLE IF NOT EXISTS is not safe against a concurrent creator; the lock makes it so.

@@ -48,6 +48,9 @@ public abstract class SqlStudyStore : IStudyStore
     /// <summary>Starts the transaction that creates the schema, serialized against other openers.</summary>
     private protected abstract DbTransaction BeginSchema();
 
+    /// <summary>Starts a read-only transaction (a consistent snapshot, taking no write lock).</summary>
+    private protected abstract DbTransaction BeginRead();
+
     /// <summary>Starts a write transaction on <paramref name="study"/> that no other claim on it
     /// runs beside (trial numbering and the budget check are serialized). Throws when the study
     /// does not exist.</summary>
@@ -84,7 +87,7 @@ public abstract class SqlStudyStore : IStudyStore
     /// <inheritdoc />
     public IReadOnlyList<Trial> Trials(string study) => Guard(() =>
     {
-        using var tx = Connection.BeginTransaction();
+        using var tx = BeginRead();
         var trials = ReadTrials(tx, $"SELECT {TrialColumns} FROM trials WHERE study = @study ORDER BY number", ("study", study));
         tx.Commit();
         return trials;

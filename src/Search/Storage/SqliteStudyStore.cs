@@ -8,7 +8,8 @@ namespace Qnn.Search.Storage;
 /// WAL journal, 30 s busy timeout, claims in BEGIN IMMEDIATE transactions, so several processes
 /// on one machine may share the file. Timestamps are UTC text (ISO 8601, fixed width, so they
 /// compare as text) from this machine's clock. One connection per instance; use an instance from
-/// one thread at a time and give each worker its own.</summary>
+/// one thread at a time and give each worker its own. Workers on several machines need
+/// PostgreSQL: SQLite's locks do not hold on network file systems.</summary>
 public sealed class SqliteStudyStore : SqlStudyStore
 {
     private const string Iso = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
@@ -89,6 +90,9 @@ public sealed class SqliteStudyStore : SqlStudyStore
         if (command.CommandText.Contains("@cutoff", StringComparison.Ordinal))
             AddParameter(command, "cutoff", (now - timeout).ToString(Iso, CultureInfo.InvariantCulture));
     }
+
+    /// <inheritdoc />
+    private protected override DbTransaction BeginRead() => ((SqliteConnection)Connection).BeginTransaction(deferred: true);
 
     /// <inheritdoc />
     private protected override DbTransaction BeginSchema() => ((SqliteConnection)Connection).BeginTransaction(deferred: false);
