@@ -77,7 +77,12 @@ public abstract class StoreContractTests : IDisposable
             Assert.Equal(Study, e.Study);
             Assert.Contains($"--{field}", e.Message, StringComparison.Ordinal);
         }
-        Assert.Contains("vertebral", Assert.Throws<StudyMismatchException>(() => store.Open(changes[1].Wanted)).Message, StringComparison.Ordinal);
+        Assert.Equal(
+            $"study '{Study}' was created with --dataset vertebral, but this search has --dataset mnist; " +
+            "continue it with the same --dataset, or start a new study with another --study",
+            Assert.Throws<StudyMismatchException>(() => store.Open(changes[1].Wanted)).Message);
+        Assert.StartsWith($"study '{Study}' was created with a different --space than this search's;",
+            Assert.Throws<StudyMismatchException>(() => store.Open(changes[0].Wanted)).Message, StringComparison.Ordinal);
         // The same space written with other whitespace and key order is the same space.
         Assert.Equal(Settings, store.Open(Settings with { Space = """{ "units":[6,8],"kind":"mlp" }""" }));
     }

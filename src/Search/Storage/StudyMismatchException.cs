@@ -5,10 +5,14 @@ namespace Qnn.Search.Storage;
 /// <see cref="Field"/> names the setting as its flag does (e.g. "dataset").</summary>
 public sealed class StudyMismatchException : Exception
 {
-    /// <summary>A mismatch in <paramref name="field"/> of study <paramref name="study"/>.</summary>
-    public StudyMismatchException(string study, string field, string stored, string wanted)
-        : base($"study '{study}' was created with {field} {stored}, but this search asks for {wanted}; " +
-               $"use the same --{field} to continue it, or another --study to start a new one")
+    /// <summary>A mismatch in <paramref name="field"/> of study <paramref name="study"/>: stored
+    /// <paramref name="stored"/>, asked for <paramref name="wanted"/> (null: values too long to show,
+    /// like a search space's JSON).</summary>
+    public StudyMismatchException(string study, string field, string? stored, string? wanted)
+        : base((stored is null || wanted is null
+                   ? $"study '{study}' was created with a different --{field} than this search's"
+                   : $"study '{study}' was created with --{field} {stored}, but this search has --{field} {wanted}") +
+               $"; continue it with the same --{field}, or start a new study with another --study")
     {
         Study = study;
         Field = field;

@@ -35,7 +35,7 @@ internal static class StudySettingsJson
     public static void Check(StudySettings stored, StudySettings wanted)
     {
         if (!SameJson(stored.Space, wanted.Space))
-            throw new StudyMismatchException(stored.Name, "space", "a different search space", "this one");
+            throw new StudyMismatchException(stored.Name, "space", null, null);
         Same("dataset", stored.Dataset, wanted.Dataset);
         Same("sampler", stored.Sampler, wanted.Sampler);
         Same("cost", stored.Cost, wanted.Cost);
