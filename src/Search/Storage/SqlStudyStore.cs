@@ -56,10 +56,10 @@ public abstract class SqlStudyStore : IStudyStore
     /// does not exist.</summary>
     private protected abstract DbTransaction BeginClaim(string study);
 
-    /// <summary>Opens the connection and creates or checks the schema.</summary>
+    /// <summary>Opens the connection (unless the subclass did, to set it up) and creates or checks the schema.</summary>
     private protected void Initialize()
     {
-        Connection.Open();
+        if (Connection.State != System.Data.ConnectionState.Open) Connection.Open();
         using var tx = BeginSchema();
         foreach (var sql in SchemaStatements) Execute(tx, sql);
         var version = Scalar(tx, "SELECT MAX(version) FROM schema_version");

@@ -34,7 +34,7 @@ public sealed class SqliteStudyStore : SqlStudyStore
                 // NORMAL keeps every committed transaction across a killed process; WAL makes it cheap.
                 Pragma("PRAGMA synchronous = NORMAL");
                 Pragma("PRAGMA foreign_keys = ON");
-                Connection.Close();
+                // The connection stays open: busy_timeout, synchronous and foreign_keys are per connection.
                 Initialize();
                 return 0;
             });
