@@ -1,0 +1,34 @@
+namespace Qnn.Search.Storage;
+
+/// <summary>What a study was started with, stored once when it is created. <see cref="Space"/> is
+/// the search space's canonical JSON. <see cref="MinAccuracy"/> and <see cref="MaxCost"/> are the
+/// optional constraints; <see cref="Population"/> is NSGA-II's population size.</summary>
+/// <param name="Name">The study's name (<c>--study</c>), unique within a store.</param>
+/// <param name="Space">The search space as canonical JSON.</param>
+/// <param name="Dataset">The data set's name.</param>
+/// <param name="Sampler">"nsga2" or "random".</param>
+/// <param name="Cost">The cost model optimized: "complexity", "bitops" or "bytes".</param>
+/// <param name="Folds">Cross-validation folds (1 = the fixed train/test split).</param>
+/// <param name="Epochs">Training epochs per fold.</param>
+/// <param name="BatchSize">Training batch size.</param>
+/// <param name="LearningRate">Training learning rate.</param>
+/// <param name="WeightDecay">Training weight decay.</param>
+/// <param name="MinAccuracy">The <c>--min-accuracy</c> constraint, if any.</param>
+/// <param name="MaxCost">The <c>--max-cost</c> constraint, if any.</param>
+/// <param name="Seed">The search's seed.</param>
+/// <param name="Population">NSGA-II's population size.</param>
+public sealed record StudySettings(
+    string Name,
+    string Space,
+    string Dataset,
+    string Sampler,
+    string Cost,
+    int Folds,
+    int Epochs,
+    int BatchSize,
+    double LearningRate,
+    double WeightDecay,
+    double? MinAccuracy,
+    double? MaxCost,
+    int Seed,
+    int Population);
