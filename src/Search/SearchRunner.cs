@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Qnn.Search.Costs;
-using Qnn.Search.Evaluation;
+using Qnn.Search.Scoring;
 using Qnn.Search.Genes;
 using Qnn.Search.Optimization;
 using Qnn.Search.Spaces;

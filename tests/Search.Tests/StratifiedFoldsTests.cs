@@ -1,4 +1,4 @@
-using Qnn.Search.Evaluation;
+using Qnn.Search.Scoring;
 using Xunit;
 
 namespace Qnn.Search.Tests;

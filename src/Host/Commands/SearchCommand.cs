@@ -6,7 +6,7 @@ using Qnn.Host.Persistence;
 using Qnn.Host.Reports;
 using Qnn.Search;
 using Qnn.Search.Costs;
-using Qnn.Search.Evaluation;
+using Qnn.Search.Scoring;
 using Qnn.Search.Optimization;
 using Qnn.Search.Spaces;
 using Qnn.Search.Storage;

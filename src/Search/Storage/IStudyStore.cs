@@ -16,6 +16,12 @@ public interface IStudyStore : IDisposable
     /// are returned as stored (the caller decides whether to warn).</summary>
     StudySettings Open(StudySettings wanted);
 
+    /// <summary>Every study in the store with its settings, by name.</summary>
+    IReadOnlyList<StudySettings> Studies();
+
+    /// <summary>Removes the study and its trials (a fresh start under the same name).</summary>
+    void Delete(string study);
+
     /// <summary>Every trial of the study, by number.</summary>
     IReadOnlyList<Trial> Trials(string study);
 

@@ -85,6 +85,33 @@ public abstract class SqlStudyStore : IStudyStore
     });
 
     /// <inheritdoc />
+    public IReadOnlyList<StudySettings> Studies() => Guard(() =>
+    {
+        using var tx = BeginRead();
+        using var command = Connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT name, settings FROM studies ORDER BY name";
+        var studies = new List<StudySettings>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+                studies.Add(StudySettingsJson.Read(reader.GetString(1), reader.GetString(0)));
+        }
+        tx.Commit();
+        return (IReadOnlyList<StudySettings>)studies;
+    });
+
+    /// <inheritdoc />
+    public void Delete(string study) => Guard(() =>
+    {
+        using var tx = Connection.BeginTransaction();
+        Execute(tx, "DELETE FROM trials WHERE study = @study", null, ("study", study));
+        Execute(tx, "DELETE FROM studies WHERE name = @study", null, ("study", study));
+        tx.Commit();
+        return 0;
+    });
+
+    /// <inheritdoc />
     public IReadOnlyList<Trial> Trials(string study) => Guard(() =>
     {
         using var tx = BeginRead();

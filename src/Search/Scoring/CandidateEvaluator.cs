@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace Qnn.Search.Evaluation;
+namespace Qnn.Search.Scoring;
 
 /// <summary>
 /// Trains a candidate spec once per fold and returns each fold's test accuracy. The fold tensors

@@ -1,4 +1,4 @@
-namespace Qnn.Search.Evaluation;
+namespace Qnn.Search.Scoring;
 
 /// <summary>A candidate's training failed (diverged, or libtorch refused it): the trial is
 /// recorded as failed with this message, and the search goes on.</summary>

@@ -1,4 +1,4 @@
-namespace Qnn.Search.Evaluation;
+namespace Qnn.Search.Scoring;
 
 /// <summary>
 /// Stratified k-fold cross-validation splits: each class's rows are shuffled with a generator

@@ -1,4 +1,4 @@
-namespace Qnn.Search.Evaluation;
+namespace Qnn.Search.Scoring;
 
 /// <summary>How each candidate is trained and scored: <paramref name="Folds"/> ≥ 2 is stratified
 /// k-fold cross-validation over every row (training and test split together), 1 the data set's
