@@ -32,6 +32,63 @@ public sealed class ParetoTests
     public void Non_dominated_sort_of_nothing_is_no_fronts() =>
         Assert.Empty(Pareto.NonDominatedSort([]));
 
+    // The definition, by brute force: a point's rank is 0 when nothing dominates it, else one
+    // more than the largest rank of the points that do.
+    private static int[] RanksByDefinition(IReadOnlyList<Evaluation> points)
+    {
+        var rank = new int[points.Count];
+        bool changed;
+        do
+        {
+            changed = false;
+            for (var i = 0; i < points.Count; i++)
+                for (var j = 0; j < points.Count; j++)
+                    if (Pareto.Dominates(points[j], points[i]) && rank[i] <= rank[j])
+                    {
+                        rank[i] = rank[j] + 1;
+                        changed = true;
+                    }
+        } while (changed);
+        return rank;
+    }
+
+    [Fact]
+    public void Non_dominated_sort_agrees_with_the_definition_on_random_sets_with_ties()
+    {
+        double[] violations = [0, 0, 0, 0.5, 1, double.PositiveInfinity, double.NaN];
+        for (var seed = 0; seed < 200; seed++)
+        {
+            var random = new Random(seed);
+            var points = Enumerable.Range(0, random.Next(1, 40))
+                .Select(_ => new Evaluation(
+                    random.Next(12) == 0 ? double.NaN : random.Next(6) / 5.0,
+                    random.Next(6),
+                    violations[random.Next(violations.Length)]))
+                .ToList();
+            var expected = RanksByDefinition(points);
+            var fronts = Pareto.NonDominatedSort(points);
+            Assert.Equal(points.Count, fronts.Sum(f => f.Count));
+            for (var rank = 0; rank < fronts.Count; rank++)
+            {
+                Assert.Equal(fronts[rank].Order(), fronts[rank]);
+                Assert.All(fronts[rank], i => Assert.Equal(rank, expected[i]));
+            }
+            var front = Pareto.Front(points);
+            Assert.Equal(Enumerable.Range(0, points.Count).Where(i => points[i].IsFeasible && expected[i] == 0), front);
+        }
+    }
+
+    [Fact]
+    public void A_NaN_makes_a_point_infeasible_behind_every_finite_violation()
+    {
+        var nan = new Evaluation(double.NaN, 1, 0);
+        Assert.False(nan.IsFeasible);
+        Assert.Equal(double.PositiveInfinity, nan.EffectiveViolation);
+        Assert.True(Pareto.Dominates(new Evaluation(0.1, 9, 3), nan));
+        Assert.True(Pareto.Dominates(new Evaluation(0.1, 9, 3), new Evaluation(0.9, 1, double.NaN)));
+        Assert.Equal([[1], [0]], Pareto.NonDominatedSort([nan, new Evaluation(0.1, 9, 3)]));
+    }
+
     [Fact]
     public void Front_is_the_feasible_first_front()
     {
