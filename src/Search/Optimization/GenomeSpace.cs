@@ -16,10 +16,14 @@ internal sealed class GenomeSpace
     private const int WalkLimit = 1 << 20;
 
     private readonly IReadOnlyList<GeneDomain> domains;
+    private readonly Func<Genome, Genome>? canonical;
 
-    /// <summary>The space of these domains; every domain needs at least one value.</summary>
-    public GenomeSpace(IReadOnlyList<GeneDomain> domains)
+    /// <summary>The space of these domains (every domain needs at least one value), where
+    /// <paramref name="canonical"/>, if given, maps a genome to the one representative of the
+    /// genomes that mean the same candidate (see <see cref="NsgaII.Canonical"/>).</summary>
+    public GenomeSpace(IReadOnlyList<GeneDomain> domains, Func<Genome, Genome>? canonical = null)
     {
+        this.canonical = canonical;
         ArgumentNullException.ThrowIfNull(domains);
         foreach (var d in domains)
             if (d.Count < 1)
@@ -37,8 +41,8 @@ internal sealed class GenomeSpace
     /// <summary>The number of genomes, saturated at <see cref="long.MaxValue"/>.</summary>
     public long Size { get; }
 
-    /// <summary>The distinct genomes of <paramref name="history"/> (running and queued ones
-    /// included); throws if one does not belong to this space.</summary>
+    /// <summary>The distinct (canonical) genomes of <paramref name="history"/>, running and queued
+    /// ones included; throws if one does not belong to this space.</summary>
     public HashSet<Genome> Taken(IReadOnlyList<Scored> history)
     {
         ArgumentNullException.ThrowIfNull(history);
@@ -46,13 +50,24 @@ internal sealed class GenomeSpace
         foreach (var s in history)
         {
             Check(s.Genome);
-            taken.Add(s.Genome);
+            taken.Add(Canonical(s.Genome));
         }
         return taken;
     }
 
-    /// <summary>Whether every genome of the space is taken.</summary>
-    public bool IsExhausted(HashSet<Genome> taken) => taken.Count >= Size;
+    /// <summary>Whether every genome of the space is taken, as far as counting tells: with a
+    /// canonical map the number of candidates is unknown, so only
+    /// <see cref="RandomUntaken"/>'s search can say.</summary>
+    public bool IsExhausted(HashSet<Genome> taken) => canonical is null && taken.Count >= Size;
+
+    /// <summary>The representative of <paramref name="genome"/> (itself without a canonical map).</summary>
+    public Genome Canonical(Genome genome)
+    {
+        if (canonical is null) return genome;
+        var representative = canonical(genome);
+        Check(representative);
+        return representative;
+    }
 
     /// <summary>A uniformly random genome (taken or not).</summary>
     public int[] RandomGenes(Random random)
@@ -62,15 +77,18 @@ internal sealed class GenomeSpace
         return genes;
     }
 
-    /// <summary>A random untaken genome, or null when the space is exhausted.</summary>
+    /// <summary>A random untaken (canonical) genome, or null when the space is exhausted. With a
+    /// canonical map, "exhausted" means: the first 2^20 genomes in lexicographic order (all of
+    /// them in a space no larger) map to taken candidates.</summary>
     public Genome? RandomUntaken(HashSet<Genome> taken, Random random)
     {
         if (IsExhausted(taken)) return null;
         for (var draw = 0; draw < RandomDraws; draw++)
         {
-            var genome = new Genome(RandomGenes(random));
+            var genome = Canonical(new Genome(RandomGenes(random)));
             if (!taken.Contains(genome)) return genome;
         }
+        if (canonical is not null) return FirstUntakenCandidate(taken);
         // Nearly exhausted: pick the k-th untaken genome in lexicographic order.
         var untaken = Size - taken.Count;
         var k = random.NextInt64(Math.Min(untaken, WalkLimit));
@@ -81,6 +99,20 @@ internal sealed class GenomeSpace
             if (!taken.Contains(genome) && k-- == 0) return genome;
             if (!Increment(genes)) return null; // unreachable: untaken > k genomes exist
         }
+    }
+
+    // The walk for a canonical map, where the number of untaken candidates is unknown: the
+    // first genome in lexicographic order whose candidate is untaken.
+    private Genome? FirstUntakenCandidate(HashSet<Genome> taken)
+    {
+        var genes = new int[domains.Count];
+        for (var step = 0; step < WalkLimit; step++)
+        {
+            var genome = Canonical(new Genome(genes));
+            if (!taken.Contains(genome)) return genome;
+            if (!Increment(genes)) return null;
+        }
+        return null;
     }
 
     private bool Increment(int[] genes)

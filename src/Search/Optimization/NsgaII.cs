@@ -22,7 +22,7 @@ namespace Qnn.Search.Optimization;
 /// Deterministic for a given <see cref="Random"/> state and history order.</summary>
 public sealed class NsgaII : ISampler
 {
-    private readonly GenomeSpace space;
+    private GenomeSpace space;
 
     /// <summary>NSGA-II over <paramref name="domains"/> with a parent population of
     /// <paramref name="populationSize"/> (at least 2).</summary>
@@ -47,6 +47,21 @@ public sealed class NsgaII : ISampler
     /// random untaken genome instead. Default 100.</summary>
     public int MaxAttempts { get; init; } = 100;
 
+    /// <summary>Optional: maps a genome to the one representative of all genomes that decode to
+    /// the same model (e.g. the genes of layers beyond the layer count set to 0), so that a
+    /// candidate already evaluated under another genome is never proposed again (the issue's
+    /// "same spec is never trained twice"). Every proposal is then a representative, and a
+    /// history genome takes its whole class. Null: genomes are distinct candidates.</summary>
+    public Func<Genome, Genome>? Canonical
+    {
+        get;
+        init
+        {
+            field = value;
+            space = new GenomeSpace(space.Domains, value);
+        }
+    }
+
     /// <inheritdoc />
     public Genome? Propose(IReadOnlyList<Scored> history, Random random)
     {
@@ -61,7 +76,7 @@ public sealed class NsgaII : ISampler
         {
             var first = scored[Tournament(population, random).Index].Genome;
             var second = scored[Tournament(population, random).Index].Genome;
-            var child = new Genome(Breed(first, second, random));
+            var child = space.Canonical(new Genome(Breed(first, second, random)));
             if (!taken.Contains(child)) return child;
         }
         return space.RandomUntaken(taken, random);
