@@ -130,6 +130,9 @@ public sealed class NsgaTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new NsgaII(OptimizationSyntheticProblem.Domains, 1));
         Assert.Throws<ArgumentException>(() => new NsgaII([new GeneDomain("empty", 0, Ordered: false)], 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NsgaII(OptimizationSyntheticProblem.Domains, 4) { CrossoverProbability = 1.5 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NsgaII(OptimizationSyntheticProblem.Domains, 4) { MutationProbability = -0.1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NsgaII(OptimizationSyntheticProblem.Domains, 4) { MaxAttempts = -1 });
         var e = Assert.Throws<ArgumentException>(() =>
             new NsgaII(OptimizationSyntheticProblem.Domains, 4).Propose([new Scored(new Genome([1, 2]), null)], new Random(0)));
         Assert.Contains("6", e.Message);

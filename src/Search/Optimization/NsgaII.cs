@@ -38,14 +38,26 @@ public sealed class NsgaII : ISampler
 
     /// <summary>The chance that a child is a uniform crossover of its two parents rather than a
     /// copy of the first (then mutated). Default 0.9.</summary>
-    public double CrossoverProbability { get; init; } = 0.9;
+    public double CrossoverProbability
+    {
+        get;
+        init => field = value is >= 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(nameof(CrossoverProbability), value, "A probability is between 0 and 1.");
+    } = 0.9;
 
     /// <summary>Each gene's chance to mutate; null means 1/(number of genes).</summary>
-    public double? MutationProbability { get; init; }
+    public double? MutationProbability
+    {
+        get;
+        init => field = value is null or (>= 0 and <= 1) ? value : throw new ArgumentOutOfRangeException(nameof(MutationProbability), value, "A probability is between 0 and 1.");
+    }
 
     /// <summary>How many children to breed before giving up on an untaken one and proposing a
     /// random untaken genome instead. Default 100.</summary>
-    public int MaxAttempts { get; init; } = 100;
+    public int MaxAttempts
+    {
+        get;
+        init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxAttempts), value, "Attempts cannot be negative.");
+    } = 100;
 
     /// <summary>Optional: maps a genome to the one representative of all genomes that decode to
     /// the same model (e.g. the genes of layers beyond the layer count set to 0), so that a
