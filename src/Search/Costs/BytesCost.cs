@@ -61,7 +61,7 @@ public static class BytesCost
             switch (spec.Layers[index])
             {
                 case LayerSpec.Dense { Item: var d }:
-                    total += name + Dense(d, fanIn, index == 0, index == output, stored);
+                    total += name + Dense(d, fanIn, index == 0, stored);
                     break;
                 case LayerSpec.Conv { Item: var c }:
                     var window = (long)(input[0] / c.Groups) * c.Kernel * c.Kernel;
@@ -92,7 +92,7 @@ public static class BytesCost
     /// <summary>Bytes of one packed row of <paramref name="bits"/> sign bits (u64 words).</summary>
     private static long Row(long bits) => (bits + 63) / 64 * 8;
 
-    private static long Dense(DenseSpec d, long fanIn, bool first, bool isOutput, long stored)
+    private static long Dense(DenseSpec d, long fanIn, bool first, long stored)
     {
         var units = (long)d.Units;
         if (d.Weights.Mode == WeightQuant.None)
