@@ -38,8 +38,7 @@ internal sealed class SpaceDecoder(SpaceDefinition d, IReadOnlyList<GeneDomain> 
         for (var i = 0; i < domains.Count; i++)
             if (genome[i] < 0 || genome[i] >= domains[i].Count)
                 return new Candidate(null, $"gene {domains[i].Name} is {genome[i]}; it takes 0..{domains[i].Count - 1}");
-        if (input.Shape.Length is not (1 or 3) || input.Shape.Any(n => n <= 0))
-            return new Candidate(null, $"the input shape [{string.Join(", ", input.Shape)}] is neither [features] nor [channels, height, width] of positive sizes");
+        // The input shape is checked by SearchSpace.Decode (the genes may depend on it).
         if (d.IsCnn && !input.IsImage)
             return new Candidate(null, $"the cnn space needs images [channels, height, width]; the data set gives [{string.Join(", ", input.Shape)}]");
         if (input.Values > int.MaxValue)
