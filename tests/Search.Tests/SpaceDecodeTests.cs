@@ -89,6 +89,51 @@ public sealed class SpaceDecodeTests
         Assert.True(distinct.Count > 1500, $"only {distinct.Count} distinct specs");
     }
 
+    private const string WildMlp = """
+        {"kind": "mlp", "hiddenLayers": {"min": 0, "max": 8}, "units": [1, 3, 100000], "featureBits": true, "inputBits": {"min": 1, "max": 32},
+         "layerBits": {"min": 1, "max": 31}, "weights": ["ScaledBinary", "Binary", "Ternary", "NBits", "None"],
+         "activation": ["NBits", "Ternarize", "BinarizeApprox", "BinarizeSwish", "None", "Relu", "Binarize", "BinarizeReste"],
+         "activationBits": {"min": 1, "max": 31}, "dropout": [0, 0.9], "resteO": [1, 7], "resteThreshold": [0.1, 9]}
+        """;
+
+    private const string WildCnn = """
+        {"kind": "cnn", "convLayers": {"min": 0, "max": 6}, "channels": [1, 3, 200000], "stride": {"min": 1, "max": 9}, "pool": [1, 4, 7],
+         "convBits": {"min": 1, "max": 31}, "fcLayers": {"min": 0, "max": 3}, "fcUnits": [1, 2],
+         "activation": ["NBits", "Ternarize", "None", "Relu", "Binarize"], "inputBits": {"min": 1, "max": 32}}
+        """;
+
+    public static TheoryData<string, int[]> WildSpaces => new() { { WildMlp, new[] { 3 } }, { WildCnn, new[] { 3, 5, 7 } } };
+
+    /// <summary>Spaces at the edges of what a spec takes (oversized layers, huge strides and pools on
+    /// a small image): every genome is a valid spec or infeasible with its problem, never an
+    /// exception, and some are infeasible (so the check has something to catch).</summary>
+    [Theory]
+    [MemberData(nameof(WildSpaces))]
+    public void WildSpacesNeverThrow(string json, int[] shape)
+    {
+        var space = SearchSpace.Parse(json);
+        var input = new InputShape(shape);
+        var domains = space.DomainsFor(input);
+        var random = new Random(5);
+        var (feasible, infeasible) = (0, 0);
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            var candidate = space.Decode(new Genome(domains.Select(d => random.Next(d.Count))), input, 4, "wild");
+            if (candidate.Spec is { } spec)
+            {
+                Assert.DoesNotContain(Qnn.Spec.validate(spec), d => d.IsError);
+                Assert.True(CostModels.Of(spec).Complexity >= 0);
+                feasible++;
+            }
+            else
+            {
+                Assert.False(string.IsNullOrWhiteSpace(candidate.Problem));
+                infeasible++;
+            }
+        }
+        Assert.True(feasible > 100 && infeasible > 0, $"{feasible} feasible, {infeasible} infeasible");
+    }
+
     [Fact]
     public void ZeroGenomeIsTheSmallestMlp()
     {
