@@ -12,8 +12,10 @@ public class SearchTests
     private static string Folder() => Directory.CreateTempSubdirectory("qnn-search-").FullName;
 
     /// <summary>A cheap search: 2 folds × 2 epochs a candidate.</summary>
-    private static string[] Tiny(string storage, int trials, params string[] more) =>
-        new[] { "search", "--trials", trials.ToString(), "--population", "4", "--folds", "2", "--epochs", "2", "--storage", storage, "--study", "tiny" }
+    private static string[] Tiny(string storage, int trials, params string[] more) => Search(storage, trials, 2, more);
+
+    private static string[] Search(string storage, int trials, int epochs, params string[] more) =>
+        new[] { "search", "--trials", trials.ToString(), "--population", "4", "--folds", "2", "--epochs", epochs.ToString(), "--storage", storage, "--study", "tiny" }
             .Concat(more).ToArray();
 
     private static IReadOnlyList<Trial> Trials(string storage)
@@ -84,12 +86,14 @@ public class SearchTests
         var data = Cli.RequireData("vertebral/column_3C.dat");
         var folder = Folder();
         var storage = Path.Combine(folder, "study.db");
-        var command = "exec \"$QNN\" " + string.Join(" ", Tiny(storage, 14, "--epochs", "6").Select(a => $"'{a}'"));
+        var command = "exec \"$QNN\" " + string.Join(" ", Search(storage, 14, epochs: 6).Select(a => $"'{a}'"));
         var finished = 0;
         var three = new ManualResetEventSlim();
         var process = QnnProcess.Start(command, folder, new Dictionary<string, string> { ["QNN_DATA_DIR"] = data },
             line => { if (line.StartsWith("trial ", StringComparison.Ordinal) && Interlocked.Increment(ref finished) >= 3) three.Set(); });
-        Assert.True(three.Wait(TimeSpan.FromMinutes(3)), "the search never finished three trials");
+        var waited = Task.Run(() => three.Wait(TimeSpan.FromMinutes(3)));
+        while (!waited.IsCompleted && !process.HasExited) Thread.Sleep(50);
+        Assert.True(three.IsSet, "the search never finished three trials" + (process.HasExited ? $" (it exited with {process.ExitCode})" : ""));
         process.Kill();
         process.WaitForExit();
         var before = Trials(storage).Where(t => t.IsFinished).ToList();
@@ -118,7 +122,7 @@ public class SearchTests
         var data = Cli.RequireData("vertebral/column_3C.dat");
         var folder = Folder();
         storage ??= Path.Combine(folder, "study.db");
-        var command = "exec \"$QNN\" " + string.Join(" ", Tiny(storage, 16, "--study", $"tiny").Select(a => $"'{a}'"));
+        var command = "exec \"$QNN\" " + string.Join(" ", Tiny(storage, 16).Select(a => $"'{a}'"));
         var processes = Enumerable.Range(0, 2).Select(_ => QnnProcess.Start(command, folder, new Dictionary<string, string> { ["QNN_DATA_DIR"] = data })).ToList();
         foreach (var process in processes)
         {

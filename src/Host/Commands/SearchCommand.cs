@@ -82,9 +82,11 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
             settings = Open(store, settings);
         using var evaluator = new CandidateEvaluator(train, test,
             new EvaluationSettings(settings.Folds, settings.Epochs, settings.BatchSize, settings.LearningRate, settings.WeightDecay, settings.Seed));
+        var domains = searchSpace.DomainsFor(input);
+        Func<Qnn.Search.Genes.Genome, Qnn.Search.Genes.Genome> canonical = g => searchSpace.Canonical(g, input, loaded.Classes);
         ISampler proposer = settings.Sampler == "random"
-            ? new RandomSampler(searchSpace.Domains)
-            : new NsgaII(searchSpace.Domains, settings.Population);
+            ? new RandomSampler(domains) { Canonical = canonical }
+            : new NsgaII(domains, settings.Population) { Canonical = canonical };
         var output = terminal.Out;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"searching {spaceName} on {loaded.Name} ({rows} rows, {(settings.Folds == 1 ? "the fixed split" : $"{settings.Folds}-fold cross-validation")}, {settings.Epochs} epochs): {settings.Sampler}, cost {settings.Cost}, budget {options.Trials} trials, {workerCount} worker{(workerCount > 1 ? "s" : "")}; study {studyName} in {storagePath}"));

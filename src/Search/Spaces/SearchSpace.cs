@@ -66,4 +66,30 @@ public sealed class SearchSpace
             return new Candidate(null, $"the input shape [{string.Join(", ", input.Shape)}] is neither [features] nor [channels, height, width] of positive sizes");
         return SpaceDecoder.Decode(definition, DomainsFor(input), genome, input, classes, name);
     }
+
+    /// <summary>
+    /// The representative of every genome that decodes to the same spec as <paramref name="genome"/>:
+    /// each gene, in order, is set to 0 where that leaves the decoded spec unchanged (the genes of
+    /// absent layers, a bit width that an unquantized layer ignores…). A sampler given this map
+    /// never proposes two genomes of one spec, so no spec is trained twice. Infeasible genomes
+    /// map to themselves.
+    /// </summary>
+    public Genome Canonical(Genome genome, InputShape input, int classes)
+    {
+        string? Key(Genome g) => Decode(g, input, classes, "canonical").Spec is { } spec ? Spec.toJson(spec) : null;
+        var key = Key(genome);
+        if (key is null)
+            return genome;
+        var genes = genome.Genes.ToArray();
+        for (var i = 0; i < genes.Length; i++)
+        {
+            if (genes[i] == 0)
+                continue;
+            var kept = genes[i];
+            genes[i] = 0;
+            if (Key(new Genome(genes)) != key)
+                genes[i] = kept;
+        }
+        return new Genome(genes);
+    }
 }
