@@ -43,6 +43,22 @@ public class FlagTests
         ["datasets"] = (
             new[] { "--data-dir", "/d" },
             new() { ["--data-dir"] = "/d" }),
+        ["search"] = (
+            new[]
+            {
+                "--space", "cnn", "--dataset", "mnist", "--trials", "50", "--population", "10", "--folds", "3", "--epochs", "4", "--batch-size", "16",
+                "--lr", "0.02", "--weight-decay", "0", "--cost", "Bytes", "--min-accuracy", "0.8", "--max-cost", "5000", "--sampler", "random",
+                "--storage", "s.db", "--study", "x", "--workers", "2", "--seed", "3", "--json", "s.json", "--plot", "f.png",
+                "--data-dir", "/d", "--offline", "--label-column", "1", "--split-seed", "9",
+            },
+            new()
+            {
+                ["--space"] = "cnn", ["--dataset"] = "mnist", ["--trials"] = 50, ["--population"] = 10, ["--folds"] = 3, ["--epochs"] = 4, ["--batch-size"] = 16,
+                ["--lr"] = 0.02, ["--weight-decay"] = 0.0, ["--cost"] = "bytes", ["--min-accuracy"] = 0.8, ["--max-cost"] = 5000.0, ["--sampler"] = "random",
+                ["--storage"] = "s.db", ["--study"] = "x", ["--workers"] = 2, ["--seed"] = 3, ["--json"] = "s.json", ["--plot"] = "f.png",
+                ["--data-dir"] = "/d", ["--offline"] = true, ["--label-column"] = "1", ["--split-seed"] = 9,
+            }),
+        ["study"] = (Array.Empty<string>(), new()),
     };
 
     private static object? Value(ParseResult result, Option option) => option switch
@@ -50,6 +66,7 @@ public class FlagTests
         Option<int> o => result.GetValue(o),
         Option<int?> o => result.GetValue(o),
         Option<double> o => result.GetValue(o),
+        Option<double?> o => result.GetValue(o),
         Option<bool> o => result.GetValue(o),
         Option<string> o => result.GetValue(o),
         _ => throw new InvalidOperationException($"{option.Name}: no reader for {option.ValueType}"),
@@ -69,6 +86,7 @@ public class FlagTests
     [InlineData("predict")]
     [InlineData("inspect")]
     [InlineData("datasets")]
+    [InlineData("search")]
     public void Every_flag_reaches_the_command(string name)
     {
         var (args, values) = EveryFlag[name];

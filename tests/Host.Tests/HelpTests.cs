@@ -9,7 +9,7 @@ namespace Qnn.Host.Tests;
 /// `--version`; and the README quoting that help verbatim.</summary>
 public class HelpTests
 {
-    public static readonly string[] Commands = { "train", "eval", "export", "predict", "inspect", "datasets" };
+    public static readonly string[] Commands = { "train", "eval", "export", "predict", "inspect", "datasets", "search", "study" };
 
     public static TheoryData<string> CommandNames => new(Commands);
 

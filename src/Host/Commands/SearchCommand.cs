@@ -91,7 +91,15 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"searching {spaceName} on {loaded.Name} ({rows} rows, {(settings.Folds == 1 ? "the fixed split" : $"{settings.Folds}-fold cross-validation")}, {settings.Epochs} epochs): {settings.Sampler}, cost {settings.Cost}, budget {options.Trials} trials, {workerCount} worker{(workerCount > 1 ? "s" : "")}; study {studyName} in {storagePath}"));
         var runner = new SearchRunner(() => OpenStore(storagePath), studyName, searchSpace, input, loaded.Classes, evaluator, proposer, options);
-        new SearchProgressView(terminal, options).Track(runner);
+        try
+        {
+            new SearchProgressView(terminal, options).Track(runner);
+        }
+        catch (StudyStoreException e)
+        {
+            // The store went away mid-search (a server down, a disk gone): finished trials are in it.
+            throw new DataException($"--storage {storagePath}: {e.Message}; the finished trials are kept, and the same command continues the study");
+        }
 
         using var final = OpenStore(storagePath);
         var all = final.Trials(studyName);
@@ -149,10 +157,9 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         {
             return StudyStores.Open(storage);
         }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException
-                                   or Microsoft.Data.Sqlite.SqliteException or Npgsql.NpgsqlException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is StudyStoreException or ArgumentException or IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"--storage {storage}: cannot open the study store ({e.Message})");
+            throw new UsageException($"--storage {storage}: {e.Message}");
         }
     }
 
