@@ -65,6 +65,19 @@ public class SearchTests
     }
 
     [SkippableFact]
+    public void One_worker_with_one_seed_runs_the_same_study_twice()
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        var (first, second) = (Path.Combine(Folder(), "a.db"), Path.Combine(Folder(), "b.db"));
+        Assert.Equal(0, Cli.Run(data, Tiny(first, 10, "--seed", "5")).ExitCode);
+        Assert.Equal(0, Cli.Run(data, Tiny(second, 10, "--seed", "5")).ExitCode);
+        var (a, b) = (Trials(first), Trials(second));
+        Assert.Equal(a.Select(t => t.Genome), b.Select(t => t.Genome));
+        Assert.Equal(a.Select(t => t.Accuracy), b.Select(t => t.Accuracy));
+        Assert.Equal(a.Select(t => t.Folds.ToArray()), b.Select(t => t.Folds.ToArray()));
+    }
+
+    [SkippableFact]
     public void The_same_command_continues_its_study_to_a_larger_budget()
     {
         var data = Cli.RequireData("vertebral/column_3C.dat");
