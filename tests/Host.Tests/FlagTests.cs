@@ -48,14 +48,14 @@ public class FlagTests
             {
                 "--space", "cnn", "--dataset", "mnist", "--trials", "50", "--population", "10", "--folds", "3", "--epochs", "4", "--batch-size", "16",
                 "--lr", "0.02", "--weight-decay", "0", "--cost", "Bytes", "--min-accuracy", "0.8", "--max-cost", "5000", "--sampler", "random",
-                "--storage", "s.db", "--study", "x", "--workers", "2", "--seed", "3", "--json", "s.json", "--plot", "f.png",
+                "--storage", "s.db", "--study", "x", "--workers", "2", "--threads", "2", "--seed", "3", "--json", "s.json", "--plot", "f.png",
                 "--data-dir", "/d", "--offline", "--label-column", "1", "--split-seed", "9",
             },
             new()
             {
                 ["--space"] = "cnn", ["--dataset"] = "mnist", ["--trials"] = 50, ["--population"] = 10, ["--folds"] = 3, ["--epochs"] = 4, ["--batch-size"] = 16,
                 ["--lr"] = 0.02, ["--weight-decay"] = 0.0, ["--cost"] = "bytes", ["--min-accuracy"] = 0.8, ["--max-cost"] = 5000.0, ["--sampler"] = "random",
-                ["--storage"] = "s.db", ["--study"] = "x", ["--workers"] = 2, ["--seed"] = 3, ["--json"] = "s.json", ["--plot"] = "f.png",
+                ["--storage"] = "s.db", ["--study"] = "x", ["--workers"] = 2, ["--threads"] = 2, ["--seed"] = 3, ["--json"] = "s.json", ["--plot"] = "f.png",
                 ["--data-dir"] = "/d", ["--offline"] = true, ["--label-column"] = "1", ["--split-seed"] = 9,
             }),
         ["study"] = (Array.Empty<string>(), new()),

@@ -37,7 +37,8 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
     private readonly Option<string> sampler = Flag.Choice("--sampler", "How candidates are proposed", "nsga2", "nsga2", "random");
     private readonly Option<string?> storage = Flag.Text("--storage", "FILE.db|postgresql://…", "Where the study lives [default: STUDY.db in the current directory]");
     private readonly Option<string?> study = Flag.Text("--study", "NAME", "The study's name [default: SPACE-DATASET]");
-    private readonly Option<int> workers = Flag.Int("--workers", "Candidates trained at once in this process, one thread each", 1, 1);
+    private readonly Option<int> workers = Flag.Int("--workers", "Candidates trained at once in this process", 1, 1);
+    private readonly Option<int> threads = Flag.Int("--threads", "torch's threads for the whole process, shared by the workers (1 suits small candidates)", 1, 1);
     private readonly Option<int> seed = Flag.Int("--seed", "Seed of the sampler and of the folds", 42, 0);
     private readonly Option<string?> json = Flag.Text("--json", "FILE", "Write the study (trials and front) as JSON");
     private readonly Option<string?> plot = Flag.Text("--plot", "FILE.png", "Draw every trial and the front, accuracy against cost");
@@ -48,7 +49,7 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         var command = new Command("search", "Search a space of quantized networks for the best accuracy at the lowest cost (NSGA-II), recording every trial in a study.")
         {
             space, dataSet, trials, population, folds, epochs, batchSize, learningRate, weightDecay, cost, minAccuracy, maxCost,
-            sampler, storage, study, workers, seed, json, plot,
+            sampler, storage, study, workers, threads, seed, json, plot,
         };
         foreach (var option in data.All(tables: true))
             command.Options.Add(option);
@@ -76,8 +77,8 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
             foldCount, flags.GetValue(epochs), flags.GetValue(batchSize), flags.GetValue(learningRate), flags.GetValue(weightDecay),
             options.MinAccuracy, options.MaxCost, options.Seed, flags.GetValue(population));
 
-        // Candidates are small: one thread each, so N workers use N cores without oversubscribing.
-        torch.set_num_threads(1);
+        // Candidates are small: by default one intra-op thread, so N workers use N cores without oversubscribing.
+        Threads.Apply(flags.GetValue(threads), terminal.Error);
         using (var store = OpenStore(storagePath))
             settings = Open(store, settings);
         using var evaluator = new CandidateEvaluator(train, test,
