@@ -10,7 +10,8 @@ public sealed class EngineModel
     /// <param name="name">The model's name.</param>
     /// <param name="input">The input quantizer.</param>
     /// <param name="layers">The layers in order; the last outputs logits.</param>
-    public EngineModel(string name, InputStage input, IReadOnlyList<EngineLayer> layers)
+    /// <param name="classNames">The classes' names, one per logit, or null (or empty) when unknown.</param>
+    public EngineModel(string name, InputStage input, IReadOnlyList<EngineLayer> layers, IReadOnlyList<string>? classNames = null)
     {
         Name = name;
         Input = input;
@@ -23,6 +24,9 @@ public sealed class EngineModel
             size = layer.OutputSize;
         }
         Classes = size;
+        if (classNames is { Count: > 0 } && classNames.Count != size)
+            throw new ArgumentException($"{classNames.Count} class names for a model of {size} classes");
+        ClassNames = classNames is { Count: > 0 } ? classNames.ToArray() : null;
     }
 
     /// <summary>The model's name.</summary>
@@ -33,6 +37,8 @@ public sealed class EngineModel
     public IReadOnlyList<EngineLayer> Layers { get; }
     /// <summary>Logits per sample.</summary>
     public int Classes { get; }
+    /// <summary>The name of each class (index = logit), or null when the model does not know them.</summary>
+    public IReadOnlyList<string>? ClassNames { get; }
 
     /// <summary>Samples a batch prediction moves through each layer together.</summary>
     public static int BatchBlock => Workspace.Block;
