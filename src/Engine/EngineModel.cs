@@ -10,7 +10,8 @@ public sealed class EngineModel
     /// <param name="name">The model's name.</param>
     /// <param name="input">The input quantizer.</param>
     /// <param name="layers">The layers in order; the last outputs logits.</param>
-    public EngineModel(string name, InputStage input, IReadOnlyList<EngineLayer> layers)
+    /// <param name="classNames">The classes' names, one per logit, or null (or empty) when unknown.</param>
+    public EngineModel(string name, InputStage input, IReadOnlyList<EngineLayer> layers, IReadOnlyList<string>? classNames = null)
     {
         Name = name;
         Input = input;
@@ -23,6 +24,9 @@ public sealed class EngineModel
             size = layer.OutputSize;
         }
         Classes = size;
+        if (classNames is { Count: > 0 } && classNames.Count != size)
+            throw new ArgumentException($"{classNames.Count} class names for a model of {size} classes");
+        ClassNames = classNames is { Count: > 0 } ? classNames.ToArray() : null;
     }
 
     /// <summary>The model's name.</summary>
@@ -33,6 +37,8 @@ public sealed class EngineModel
     public IReadOnlyList<EngineLayer> Layers { get; }
     /// <summary>Logits per sample.</summary>
     public int Classes { get; }
+    /// <summary>The name of each class (index = logit), or null when the model does not know them.</summary>
+    public IReadOnlyList<string>? ClassNames { get; }
 
     /// <summary>Samples a batch prediction moves through each layer together.</summary>
     public static int BatchBlock => Workspace.Block;
@@ -60,20 +66,50 @@ public sealed class EngineModel
     /// of samples at a time through each layer (so wide layers read their weights once per block).</summary>
     public void Predict(ReadOnlySpan<float> samples, Span<int> classes, Workspace workspace)
     {
+        CheckBatch(samples, classes.Length);
+        ForEachBlock(samples, classes.Length, workspace, classes, static (logits, start, count, classCount, classes) =>
+        {
+            for (var s = 0; s < count; s++)
+                classes[start + s] = ArgMax(logits.Slice(s * classCount, classCount));
+        });
+    }
+
+    /// <summary>The logits of every sample of a row-major batch into <paramref name="logits"/>
+    /// (<see cref="Classes"/> per sample), a block of samples at a time as
+    /// <see cref="Predict(ReadOnlySpan{float}, Span{int}, Workspace)"/>; each sample's equal
+    /// <see cref="Logits(ReadOnlySpan{float}, Workspace)"/>.</summary>
+    public void Logits(ReadOnlySpan<float> samples, Span<float> logits, Workspace workspace)
+    {
+        var count = logits.Length / Math.Max(1, Classes);
+        CheckBatch(samples, count);
+        if (logits.Length != count * Classes)
+            throw new ArgumentException($"{logits.Length} logits are not a whole number of samples of {Classes}");
+        ForEachBlock(samples, count, workspace, logits, (block, start, n, classCount, into) =>
+            block[..(n * classCount)].CopyTo(into[(start * classCount)..]));
+    }
+
+    private delegate void BlockResult<T>(ReadOnlySpan<float> logits, int start, int count, int classes, Span<T> results);
+
+    private void CheckBatch(ReadOnlySpan<float> samples, int count)
+    {
+        if (samples.Length != (long)count * Input.Size)
+            throw new ArgumentException($"{count} samples of {Input.Size} values need {(long)count * Input.Size} values, got {samples.Length}");
+    }
+
+    /// <summary>Runs a batch through the layers a block at a time, handing each block's logits on.</summary>
+    private void ForEachBlock<T>(ReadOnlySpan<float> samples, int total, Workspace workspace, Span<T> results, BlockResult<T> take)
+    {
         var size = Input.Size;
-        if (samples.Length != classes.Length * size)
-            throw new ArgumentException($"{classes.Length} samples of {size} values need {classes.Length * size} values, got {samples.Length}");
         workspace.EnsureBlockBuffers(this);
         var activations = workspace.BlockActivations!;
-        for (var start = 0; start < classes.Length; start += Workspace.Block)
+        for (var start = 0; start < total; start += Workspace.Block)
         {
-            var count = Math.Min(Workspace.Block, classes.Length - start);
+            var count = Math.Min(Workspace.Block, total - start);
             for (var s = 0; s < count; s++)
                 Input.Encode(samples.Slice((start + s) * size, size), activations[0].AsSpan(s * size, size));
             for (var i = 0; i < Layers.Count; i++)
                 Layers[i].ForwardBlock(activations[i], activations[i + 1], count, workspace.BlockScratch![i]);
-            for (var s = 0; s < count; s++)
-                classes[start + s] = ArgMax(activations[Layers.Count].AsSpan(s * Classes, Classes));
+            take(activations[Layers.Count], start, count, Classes, results);
         }
     }
 

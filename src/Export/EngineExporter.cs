@@ -20,12 +20,14 @@ public static class EngineExporter
     /// <summary>The widest n-bit weights the engine stores (one signed byte each).</summary>
     public const int MaxWeightBits = 8;
 
-    /// <summary>Exports a network built by <c>Spec.build</c> (or loaded from a saved model).</summary>
-    public static EngineModel Export(QuantizedNetwork network) => Export(network, network.Spec);
+    /// <summary>Exports a network built by <c>Spec.build</c> (or loaded from a saved model);
+    /// <paramref name="classNames"/>, when given, name its classes in the engine file.</summary>
+    public static EngineModel Export(QuantizedNetwork network, IReadOnlyList<string>? classNames = null) => Export(network, network.Spec, classNames);
 
     /// <summary>Exports any network whose modules are named as <paramref name="spec"/>'s stages,
-    /// e.g. a generated model: <c>EngineExporter.Export(model, VertebralMlp.Spec)</c>.</summary>
-    public static EngineModel Export(torch.nn.Module<torch.Tensor, torch.Tensor> network, ModelSpec spec)
+    /// e.g. a generated model: <c>EngineExporter.Export(model, VertebralMlp.Spec)</c>.
+    /// <paramref name="classNames"/>, when given (one per class), travel in the engine file.</summary>
+    public static EngineModel Export(torch.nn.Module<torch.Tensor, torch.Tensor> network, ModelSpec spec, IReadOnlyList<string>? classNames = null)
     {
         if (spec.Name.Length > QnnxLimits.MaxNameChars)
             throw new ExportException($"the model's name has {spec.Name.Length} characters; an engine file takes at most {QnnxLimits.MaxNameChars}");
@@ -83,7 +85,17 @@ public static class EngineExporter
             layers.Add(Checked(DenseLayerOf(denseStage.Name, dense, linear, norm, fanIn, isOutput, onCodes, codes, scale), denseStage, new[] { dense.Units }));
             onCodes = false;
         }
-        return new EngineModel(spec.Name, codes.Stage, layers);
+        var classes = layers[^1].OutputSize;
+        if (classNames is { Count: > 0 })
+        {
+            if (classNames.Count != classes)
+                throw new ExportException($"{classNames.Count} class names for {spec.Name}'s {classes} classes");
+            if (classNames.FirstOrDefault(n => n.Length > QnnxLimits.MaxNameChars) is { } tooLong)
+                throw new ExportException($"the class name \"{tooLong[..32]}…\" has {tooLong.Length} characters; an engine file takes at most {QnnxLimits.MaxNameChars}");
+            if (classNames.Sum(n => (long)System.Text.Encoding.UTF8.GetByteCount(n)) > QnnxLimits.MaxClassNameBytes)
+                throw new ExportException($"the class names take more than {QnnxLimits.MaxClassNameBytes} bytes of UTF-8; an engine file takes at most that");
+        }
+        return new EngineModel(spec.Name, codes.Stage, layers, classNames);
     }
 
     private static EngineLayer DenseLayerOf(string name, DenseSpec dense, QuantLinear linear, TorchSharp.Modules.NormBase norm,

@@ -32,12 +32,15 @@ internal static class QnnxBytes
         return sealedBytes;
     }
 
-    /// <summary>The same model in the version-2 (or 1) layout: no checksum after "END!".</summary>
-    public static byte[] AsVersion(byte[] version3, ushort version)
+    /// <summary>The same model (one without class names) in the version-3, 2 or 1 layout: no
+    /// class-names block, and below version 3 no checksum after "END!".</summary>
+    public static byte[] AsVersion(byte[] version4, ushort version)
     {
-        var old = version3[..^4];
+        var content = version4[..^4];
+        Assert.Equal(new byte[] { 0, 0, 0, 0 }, content[^8..^4]);
+        var old = content[..^8].Concat(content[^4..]).ToArray();
         BinaryPrimitives.WriteUInt16LittleEndian(old.AsSpan(4), version);
-        return old;
+        return version >= 3 ? old.Concat(BitConverter.GetBytes(Crc(old))).ToArray() : old;
     }
 
     /// <summary>A file written field by field: header, <paramref name="body"/>, "END!" and the checksum.</summary>

@@ -31,7 +31,7 @@ internal static class QnnxTestModels
         var fc1 = new BinaryDenseLayer("fc1", 12, Packed(random, 12, 16), bits.Select(b => b == 4 ? 17 : 1).ToArray(),
             LayerOutput.Signs(Thresholds(random, 16, 300)));
         var fc2 = new BinaryDenseLayer("fc2", 16, Packed(random, 16, 3), null, Logits(random, 3));
-        return new EngineModel("BinaryMlp", input, new EngineLayer[] { fc1, fc2 });
+        return new EngineModel("BinaryMlp", input, new EngineLayer[] { fc1, fc2 }, new[] { "hernia", "spondylolisthesis", "normal" });
     }
 
     /// <summary>A code convolution, max-pool, binary dense and float dense head.</summary>
@@ -61,7 +61,8 @@ internal static class QnnxTestModels
         var layers = ternaryFirst
             ? new[] { Ternary("fc1", 10, 8, multipliers, LayerOutput.Signs(Thresholds(random, 8, 400))), NBits("fc2", 8, 3, null, Logits(random, 3)) }
             : new[] { NBits("fc1", 10, 8, multipliers, LayerOutput.Signs(Thresholds(random, 8, 2000))), Ternary("fc2", 8, 3, null, Logits(random, 3)) };
-        return new EngineModel(ternaryFirst ? "TernaryFirst" : "NBitsFirst", input, layers);
+        // One of the two carries class names (one of them not ASCII), the other none.
+        return new EngineModel(ternaryFirst ? "TernaryFirst" : "NBitsFirst", input, layers, ternaryFirst ? new[] { "a", "", "größer" } : null);
     }
 
     public static IEnumerable<(string Name, EngineModel Model)> All() => new[]

@@ -189,6 +189,9 @@ public class DataErrorTests
     public void Csv_non_number() => AssertDataError(TrainCsv(Rows(10) + "1,x2,no\n"), "table.csv: line 11, column 2: 'x2' is not a number");
 
     [Fact]
+    public void Csv_first_row_is_line_1() => AssertDataError(TrainCsv("5\n" + Rows(10)), "table.csv: line 1 has 1 column; a table needs at least one feature and a label");
+
+    [Fact]
     public void Csv_empty_file() => AssertDataError(TrainCsv(""), "table.csv: the file is empty");
 
     [Fact]

@@ -35,8 +35,12 @@ public class FlagTests
             new[] { "--load", "m.qnn", "--out", "m.qnnx" },
             new() { ["--load"] = "m.qnn", ["--out"] = "m.qnnx" }),
         ["predict"] = (
-            new[] { "--model", "m.qnnx", "--dataset", "vertebral", "--data-dir", "/d", "--offline", "--label-column", "y", "--split-seed", "0" },
-            new() { ["--model"] = "m.qnnx", ["--dataset"] = "vertebral", ["--data-dir"] = "/d", ["--offline"] = true, ["--label-column"] = "y", ["--split-seed"] = 0 }),
+            new[] { "--model", "m.qnnx", "--dataset", "vertebral", "--input", "x.csv", "--output", "p.csv", "--threads", "2", "--data-dir", "/d", "--offline", "--label-column", "y", "--split-seed", "0" },
+            new()
+            {
+                ["--model"] = "m.qnnx", ["--dataset"] = "vertebral", ["--input"] = "x.csv", ["--output"] = "p.csv", ["--threads"] = 2,
+                ["--data-dir"] = "/d", ["--offline"] = true, ["--label-column"] = "y", ["--split-seed"] = 0,
+            }),
         ["inspect"] = (
             new[] { "--model", "TernaryMlp", "--load", "m.qnn" },
             new() { ["--model"] = "TernaryMlp", ["--load"] = "m.qnn" }),
@@ -165,7 +169,9 @@ public class FlagTests
     [InlineData(new[] { "eval", "--load", "m.qnn", "--label-column", "2" }, "Unrecognized command or argument '--label-column'")]
     [InlineData(new[] { "export", "--load", "m.qnn" }, "Option '--out' is required")]
     [InlineData(new[] { "export", "--out", "m.qnnx" }, "Option '--load' is required")]
-    [InlineData(new[] { "predict", "--model", "m.qnnx" }, "Option '--dataset' is required")]
+    [InlineData(new[] { "predict", "--model", "m.qnnx" }, "qnn predict takes exactly one of --input FILE (predict each sample) and --dataset NAME (accuracy and speed)")]
+    [InlineData(new[] { "predict", "--model", "m.qnnx", "--input", "x.csv", "--threads", "0" }, "--threads needs an integer >= 1, got '0'")]
+    [InlineData(new[] { "predict", "--model", "m.qnnx", "--output" }, "Required argument missing for option: '--output'")]
     [InlineData(new[] { "predict", "--dataset", "vertebral" }, "Option '--model' is required")]
     [InlineData(new[] { "predict", "--model", "m.qnnx", "--dataset", "vertebral", "--split-seed", "-1" }, "--split-seed needs an integer >= 0, got '-1'")]
     [InlineData(new[] { "inspect", "--model" }, "Required argument missing for option: '--model'")]

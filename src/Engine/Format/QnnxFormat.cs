@@ -3,9 +3,9 @@ using System.IO.Hashing;
 namespace Qnn.Engine;
 
 /// <summary>
-/// The .qnnx file format, version 3, little-endian throughout:
+/// The .qnnx file format, version 4, little-endian throughout:
 /// <code>
-/// "QNNX"  u16 version = 3  u16 reserved = 0
+/// "QNNX"  u16 version = 4  u16 reserved = 0
 /// name: u16 length + UTF-8 (at most 256 UTF-16 characters)
 /// input: u8 rank (1 or 3), i32 dims[rank], i32 ranges (1 or the sample size), f32 low[ranges], f32 high[ranges], u8 bits[ranges]
 /// u32 layer count, then per layer: u8 kind (LayerKind), name, and
@@ -19,12 +19,15 @@ namespace Qnn.Engine;
 ///                     coding 2 (n-bit):   i32 count, i8 weights[count] (row by row)
 ///   output:           u8 1 = thresholds: i32 count, (i32 threshold, u8 direction)[count]
 ///                     u8 2 = logits: i32 count, f32 scale, f32 alpha[count], f32 beta[count]
+/// class names:       u32 count (0 = unknown, else the model's classes), then per class a name
+///                    (u16 length + UTF-8, at most 256 UTF-16 characters; all names at most 2^20 bytes)
 /// "END!"
 /// u32 checksum: CRC-32C (Castagnoli) of every byte before it, from "QNNX" to "END!" inclusive
 /// </code>
 /// Weights are sign bits packed 64 to a u64, row by row (bit i of word i/64 is +1). Nothing
-/// follows the checksum. Version 2 is the same layout without the checksum (the file ends at
-/// "END!"); version 1 is version 2 without integer dense layers. All three are read.
+/// follows the checksum. Version 3 is the same layout without the class names; version 2 is
+/// version 3 without the checksum (the file ends at "END!"); version 1 is version 2 without
+/// integer dense layers. All four are read.
 /// <para>
 /// The reader checks the checksum before it parses anything, then what every number means before
 /// it allocates for it (<see cref="QnnxLimits"/> names each limit): at most 65,536 layers; names
@@ -35,7 +38,7 @@ namespace Qnn.Engine;
 /// output size is positive); input ranges finite with low &lt;= high; bit widths 1..24; code
 /// inputs only on the first layer, code multipliers at least 1, and each layer's largest integer
 /// sum (Σ largest input × multiplier × largest |weight|) within int32; thresholds within ±2^30;
-/// floats finite, logit scales positive; each layer's input size equal to what the previous stage
+/// floats finite, logit scales positive; class names 0 or one per class, valid UTF-8; each layer's input size equal to what the previous stage
 /// gives; nothing after the end marker. Every violation is a <see cref="QnnxFormatException"/>
 /// naming the layer and the field.
 /// </para>
@@ -46,7 +49,7 @@ public static class QnnxFormat
     internal static readonly byte[] End = "END!"u8.ToArray();
 
     /// <summary>The version this engine writes (and the newest it reads).</summary>
-    public const ushort Version = 3;
+    public const ushort Version = 4;
 
     /// <summary>Writes a model. A model whose file could not be read back (a name past
     /// <see cref="QnnxLimits.MaxNameChars"/>, a shape past a limit) is refused with an

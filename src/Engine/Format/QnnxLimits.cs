@@ -19,6 +19,10 @@ public static class QnnxLimits
     /// layer's name.</summary>
     public const int MaxNameChars = 256;
 
+    /// <summary>Bytes of UTF-8 in all of a model's class names together (each name is also at
+    /// most <see cref="MaxNameChars"/> characters).</summary>
+    public const int MaxClassNameBytes = 1 << 20;
+
     /// <summary>Values in the input sample and in each layer's output (and each convolution's
     /// zero-padded input copy): 2^24 floats are 64 MiB a sample.</summary>
     public const int MaxLayerValues = 1 << 24;

@@ -50,7 +50,7 @@ internal sealed partial class QnnxReader
         var contentEnd = bytes.Length;
         if (version >= 3)
         {
-            // Version 3 ends in the CRC-32C of every byte before it: checked before anything is parsed.
+            // Versions 3 and 4 end in the CRC-32C of every byte before it: checked before anything is parsed.
             if (bytes.Length < 8 + QnnxFormat.End.Length + 4)
                 throw new QnnxFormatException("the file is truncated (it has no room for its end marker and checksum)");
             contentEnd = bytes.Length - 4;
@@ -83,18 +83,43 @@ internal sealed partial class QnnxReader
                 flowingSize = layer.OutputSize;
                 layers.Add(layer);
             }
+            var classNames = version >= 4 ? ReadClassNames(layers[^1].OutputSize) : null;
             where = "end";
             if (!r.ReadBytes(4).AsSpan().SequenceEqual(QnnxFormat.End))
                 throw Fail("the end marker is missing: the file is truncated or has extra data");
             var left = Left;
             if (left != 0)
                 throw Fail($"{left} bytes follow the end marker");
-            return new EngineModel(name, input, layers);
+            return new EngineModel(name, input, layers, classNames);
         }
         catch (EndOfStreamException e)
         {
             throw new QnnxFormatException($"{where}: the file is truncated", e);
         }
+    }
+
+    /// <summary>The class-names block (version 4): u32 count, 0 or one per class, then each name;
+    /// all of them at most <see cref="QnnxLimits.MaxClassNameBytes"/> bytes of UTF-8.</summary>
+    private string[]? ReadClassNames(int classes)
+    {
+        where = "class names";
+        var count = r.ReadUInt32();
+        if (count == 0)
+            return null;
+        if (count != classes)
+            throw Fail($"{count} names for a model of {classes} classes; expected {classes} or 0");
+        Fits(count, 2, "class names");
+        var names = new string[count];
+        long bytes = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var start = r.BaseStream.Position;
+            names[i] = ReadName($"class name {i}");
+            bytes += r.BaseStream.Position - start - 2;
+            if (bytes > QnnxLimits.MaxClassNameBytes)
+                throw Fail($"the class names take more than {QnnxLimits.MaxClassNameBytes} bytes");
+        }
+        return names;
     }
 
     private long Left => r.BaseStream.Length - r.BaseStream.Position;

@@ -20,6 +20,10 @@ internal static class QnnxWriter
             w.Write((uint)model.Layers.Count);
             foreach (var layer in model.Layers)
                 WriteLayer(w, layer);
+            var names = model.ClassNames ?? Array.Empty<string>();
+            w.Write((uint)names.Count);
+            foreach (var name in names)
+                WriteString(w, name, "a class name");
             w.Write(QnnxFormat.End);
             w.Write(QnnxFormat.Checksum(stream.GetBuffer().AsSpan(0, (int)stream.Length)));
         }

@@ -27,12 +27,12 @@ public sealed class ExportCommand(Terminal terminal)
         var load = flags.GetValue(loadFlag)!;
         var output = flags.GetValue(outFlag)!;
         OutputPaths.Check(new[] { ("--out", (string?)output) }, new[] { ("--load", (string?)load) });
-        var (network, _) = SavedModel.Load(load);
+        var (network, info) = SavedModel.Load(load);
         using var _ = network;
         EngineModel model;
         try
         {
-            model = EngineExporter.Export(network);
+            model = EngineExporter.Export(network, info.ClassNames);
         }
         catch (ExportException e)
         {

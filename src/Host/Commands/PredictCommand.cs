@@ -1,23 +1,33 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Qnn.Engine;
 using Qnn.Host.Cli;
 using Qnn.Host.Data;
+using Qnn.Host.Persistence;
+using Qnn.Host.Reports;
 
 namespace Qnn.Host.Commands;
 
-/// <summary>`qnn predict --model FILE.qnnx --dataset NAME`: the engine's accuracy on the test split
-/// and its throughput on one thread.</summary>
+/// <summary>`qnn predict --model FILE.qnnx` with `--dataset NAME` (the engine's accuracy on the
+/// test split and its throughput) or `--input FILE` (each sample's class and logits as CSV, on
+/// standard output or in `--output FILE`); `--threads N` splits the samples over N threads.</summary>
 public sealed class PredictCommand(Terminal terminal, Func<DataOptions, DataSets> dataSets)
 {
     private readonly Option<string?> modelFlag = Flag.Text("--model", "FILE.qnnx", "An engine file written by `qnn export`", required: true);
-    private readonly Option<string?> dataSetFlag = Flag.Text("--dataset", "NAME", "A data set by name, or csv:PATH", required: true);
+    private readonly Option<string?> dataSetFlag = Flag.Text("--dataset", "NAME", "A data set by name, or csv:PATH: report accuracy and speed on its test split");
+    private readonly Option<string?> inputFlag = Flag.Text("--input", "FILE", "A CSV of raw feature columns or an IDX image file: predict each sample");
+    private readonly Option<string?> outputFlag = Flag.Text("--output", "FILE.csv", "Where --input's predictions go [default: standard output]");
+    private readonly Option<int> threadsFlag = Flag.Int("--threads", "Split the samples over N threads", 1, 1);
     private readonly DataFlags dataFlags = new();
 
     public Command Definition()
     {
-        var command = new Command("predict", "Accuracy and samples per second of an exported engine on a data set's test split.") { modelFlag, dataSetFlag };
+        var command = new Command("predict", "Predict with an exported engine: each sample of a file (--input), or accuracy and samples per second on a data set's test split (--dataset).")
+        {
+            modelFlag, dataSetFlag, inputFlag, outputFlag, threadsFlag,
+        };
         foreach (var option in dataFlags.All(tables: true))
             command.Options.Add(option);
         command.SetAction(Run);
@@ -27,23 +37,57 @@ public sealed class PredictCommand(Terminal terminal, Func<DataOptions, DataSets
     public int Run(ParseResult flags)
     {
         var path = flags.GetValue(modelFlag)!;
-        var dataSet = flags.GetValue(dataSetFlag)!;
+        var dataSet = flags.GetValue(dataSetFlag);
+        var input = flags.GetValue(inputFlag);
+        var output = flags.GetValue(outputFlag);
+        if ((dataSet is null) == (input is null))
+            throw new UsageException("qnn predict takes exactly one of --input FILE (predict each sample) and --dataset NAME (accuracy and speed)");
+        if (output is not null && input is null)
+            throw new UsageException("--output goes with --input (--dataset prints a summary)");
+        if (output is not null)
+            OutputPaths.Check(new[] { ("--output", (string?)output) }, new[] { ("--model", (string?)path), ("--input", input) });
+        var threads = Threads.Cap(flags.GetValue(threadsFlag), terminal.Error);
         var model = Load(path);
-        var options = dataFlags.Read(flags);
+        return input is not null
+            ? PredictFile(model, input, output, threads)
+            : Measure(model, path, dataSet!, dataFlags.Read(flags), threads);
+    }
+
+    private int PredictFile(EngineModel model, string input, string? output, int threads)
+    {
+        var samples = PredictionInput.Read(input, model.Input.Shape);
+        var logits = new float[(long)samples.Count * model.Classes];
+        ParallelBatch.Logits(model, samples.Values, logits, threads);
+        if (output is null)
+        {
+            PredictionCsv.Write(terminal.Out, model, logits, samples.Count);
+            return ExitCodes.Success;
+        }
+        var files = new ResultFiles(terminal.Error);
+        files.Write("--output", output, temporary =>
+        {
+            using var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            PredictionCsv.Write(writer, model, logits, samples.Count);
+        });
+        return files.FellBack ? ExitCodes.ResultElsewhere : ExitCodes.Success;
+    }
+
+    private int Measure(EngineModel model, string path, string dataSet, DataOptions options, int threads)
+    {
         var data = dataSets(options).Load(dataSet);
         if (data.SampleShape.Aggregate(1, (p, n) => p * n) != model.Input.Size || data.Classes != model.Classes)
             throw new UsageException($"{path} takes {model.Input.Size} values and gives {model.Classes} classes; data set {data.Name} has samples of {string.Join("×", data.SampleShape)} and {data.Classes} classes");
         var samples = data.Test.Features.contiguous().data<float>().ToArray();
         var labels = data.Test.Labels.data<long>().ToArray();
         var predicted = new int[labels.Length];
-        var workspace = model.CreateWorkspace();
-        model.Predict(samples, predicted, workspace);                 // warm-up
+        ParallelBatch.Predict(model, samples, predicted, threads);                 // warm-up
         var clock = Stopwatch.StartNew();
-        model.Predict(samples, predicted, workspace);
+        ParallelBatch.Predict(model, samples, predicted, threads);
         var seconds = clock.Elapsed.TotalSeconds;
         var correct = predicted.Where((p, i) => p == labels[i]).Count();
+        var on = threads == 1 ? "one thread" : string.Create(CultureInfo.InvariantCulture, $"{threads} threads");
         terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{model.Name} on {data.Name}: accuracy {100.0 * correct / labels.Length:F2}% ({labels.Length} test samples); {labels.Length / seconds:N0} samples/s on one thread ({PopCountKernel.Best} popcount)"));
+            $"{model.Name} on {data.Name}: accuracy {100.0 * correct / labels.Length:F2}% ({labels.Length} test samples); {labels.Length / seconds:N0} samples/s on {on} ({PopCountKernel.Best} popcount)"));
         return ExitCodes.Success;
     }
 

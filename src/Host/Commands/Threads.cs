@@ -14,14 +14,17 @@ public static class Threads
     public static int Apply(int? threads, TextWriter notes)
     {
         if (threads is { } count)
-        {
-            if (count > Environment.ProcessorCount)
-            {
-                notes.WriteLine($"qnn: note: --threads {count} is more than the {Environment.ProcessorCount} processors; using {Environment.ProcessorCount}");
-                count = Environment.ProcessorCount;
-            }
-            torch.set_num_threads(count);
-        }
+            torch.set_num_threads(Cap(count, notes));
         return torch.get_num_threads();
+    }
+
+    /// <summary>At most the machine's processors, with a note when more were asked for
+    /// (oversubscribed threads only wait on each other).</summary>
+    public static int Cap(int count, TextWriter notes)
+    {
+        if (count <= Environment.ProcessorCount)
+            return count;
+        notes.WriteLine($"qnn: note: --threads {count} is more than the {Environment.ProcessorCount} processors; using {Environment.ProcessorCount}");
+        return Environment.ProcessorCount;
     }
 }

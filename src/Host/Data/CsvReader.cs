@@ -13,7 +13,11 @@ public static class CsvReader
 {
     public sealed record Table(float[] Features, long[] Labels, int FeatureCount, IReadOnlyList<string> ClassNames);
 
-    public static Table Read(string path, string? labelColumn)
+    public static Table Read(string path, string? labelColumn) => FromRows(path, ReadRows(path), labelColumn);
+
+    /// <summary>The file's non-blank rows as <see cref="Rows"/> gives them; an unreadable or empty
+    /// file is a <see cref="DataException"/>.</summary>
+    public static List<(string[] Cells, int Line)> ReadRows(string path)
     {
         string text;
         try
@@ -27,7 +31,7 @@ public static class CsvReader
         var rows = Rows(text);
         if (rows.Count == 0)
             throw new DataException($"{path}: the file is empty");
-        return FromRows(path, rows, labelColumn);
+        return rows;
     }
 
     /// <summary>The non-blank rows, unquoted and trimmed, each with the line it starts on. Sep does
@@ -49,7 +53,9 @@ public static class CsvReader
             var cells = new string[row.ColCount];
             for (var c = 0; c < cells.Length; c++)
                 cells[c] = row[c].ToString();
-            rows.Add((cells, row.LineNumberFrom));
+            // Sep numbers its first row's line as the second (the row it reads to look for a
+            // header); every text starts on line 1.
+            rows.Add((cells, row.RowIndex == 0 ? 1 : row.LineNumberFrom));
         }
         return rows;
     }
@@ -135,6 +141,6 @@ public static class CsvReader
         return named;
     }
 
-    private static bool IsNumber(string cell) =>
+    internal static bool IsNumber(string cell) =>
         double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v);
 }
