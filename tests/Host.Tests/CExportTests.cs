@@ -57,7 +57,7 @@ public class CExportTests
 
     /// <summary>Trains with the CLI, exports to the engine and to C (from the .qnnx, or the .qnn),
     /// and compares the C program's output with the engine on every test sample.</summary>
-    private static void AssertCMatchesEngine(string dataDir, string dataSet, bool viaEngineFile, bool onArm, params string[] trainFlags)
+    private static void AssertCMatchesEngine(string? dataDir, string dataSet, bool viaEngineFile, bool onArm, params string[] trainFlags)
     {
         var gcc = CToolchain.Require("gcc");
         var (armGcc, qemu) = onArm ? (CToolchain.Require("arm-linux-gnueabihf-gcc"), CToolchain.Require("qemu-arm")) : ("", "");
@@ -116,6 +116,16 @@ public class CExportTests
         var arm = Lines(CToolchain.Run(qemu, source, Path.Combine(source, "arm"), input), count);
         for (var s = 0; s < count; s++)
             Assert.True(arm[s].Split(' ')[..2].SequenceEqual(lines[s].Split(' ')[..2]), $"sample {s}: ARM {arm[s]}, x86-64 {lines[s]}");
+        // A Cortex-M4 build: warnings-free, nothing mutable but the scratch (.bss is exactly NET_SCRATCH_BYTES).
+        var (m4Gcc, m4Size) = (CToolchain.Require("arm-none-eabi-gcc"), CToolchain.Require("arm-none-eabi-size"));
+        CToolchain.Run(m4Gcc, source, [.. Flags.Split(' '), "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16", "-Os", "-c", "-o", "m4.o", "net.c"]);
+        var sections = CToolchain.Run(m4Size, source, "-A", "m4.o").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(f => f.Length >= 2 && f[0].StartsWith('.'))
+            .ToDictionary(f => f[0], f => long.Parse(f[1], CultureInfo.InvariantCulture));
+        var scratch = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(source, "net.h")), @"NET_SCRATCH_BYTES (\d+)L").Groups[1].Value;
+        Assert.Equal(long.Parse(scratch, CultureInfo.InvariantCulture), sections[".bss"]);
+        Assert.Equal(0, sections.GetValueOrDefault(".data"));
+        Assert.True(sections[".rodata"] > 0 && sections[".text"] > 0, string.Join(", ", sections));
     }
 
     private static string[] Lines(string output, int count)
@@ -137,6 +147,14 @@ public class CExportTests
     {
         var data = Cli.RequireData("mnist/train-images-idx3-ubyte.gz");
         AssertCMatchesEngine(data, "mini-mnist", viaEngineFile: true, onArm: true, "--model", "MiniMnistCnn", "--epochs", "1", "--batch-size", "128");
+    }
+
+    [SkippableFact]
+    public void BinaryLeNet5_in_C_on_mini_fashion_mnist()
+    {
+        Skip.IfNot(File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") || Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1",
+            "Debian's dataset-fashion-mnist is not installed");
+        AssertCMatchesEngine(null, "mini-fashion-mnist", viaEngineFile: false, onArm: false, "--model", "BinaryLeNet5", "--epochs", "1", "--batch-size", "128");
     }
 
     [SkippableTheory]
