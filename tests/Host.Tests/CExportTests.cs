@@ -170,4 +170,40 @@ public class CExportTests
         File.WriteAllText(spec, $$"""{ "name": "WeightsMlp", "kind": "mlp", "activation": "Binarize", "input": { "features": 6, {{input}} }, "layers": [ {{layers}} ] }""");
         AssertCMatchesEngine(data, "vertebral", viaEngineFile: true, onArm: false, "--model", spec, "--epochs", "8");
     }
+
+    [Theory]
+    [InlineData("--format", "c", "--prefix", "2fast", "not a valid C identifier")]
+    [InlineData("--format", "c", "--prefix", "int", "not a valid C identifier")]
+    [InlineData("--format", "qnnx", "--prefix", "net", "--prefix names C source; it needs --format c")]
+    [InlineData("--format", "h", "--prefix", "net", "--format is one of qnnx, c, got 'h'")]
+    public void Bad_c_flags_are_usage_errors(string formatFlag, string format, string prefixFlag, string prefix, string message)
+    {
+        var folder = Temp();
+        var result = Cli.Run(null, "export", "--load", Path.Combine(folder, "m.qnn"), "--out", Path.Combine(folder, "c"), formatFlag, format, prefixFlag, prefix);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error);
+    }
+
+    [Fact]
+    public void The_c_output_must_be_a_folder()
+    {
+        var folder = Temp();
+        var file = Path.Combine(folder, "taken");
+        File.WriteAllText(file, "x");
+        var result = Cli.Run(null, "export", "--load", Path.Combine(folder, "m.qnn"), "--out", file, "--format", "c");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is a file; with --format c give a folder", result.Error);
+    }
+
+    [Theory]
+    [InlineData("VertebralMlp", "vertebral_mlp")]
+    [InlineData("MiniMnistCnn", "mini_mnist_cnn")]
+    [InlineData("CNNModel", "cnn_model")]
+    [InlineData("3-layer net", "model_3_layer_net")]
+    [InlineData("int", "int_model")]
+    public void Model_names_become_snake_case_c_identifiers(string name, string expected)
+    {
+        Assert.Equal(expected, Qnn.Export.C.CIdentifier.SnakeCase(name));
+        Assert.True(Qnn.Export.C.CIdentifier.IsValid(expected));
+    }
 }
