@@ -1,5 +1,6 @@
 using System.Globalization;
 using Qnn.Engine;
+using Qnn.Export.C;
 using Qnn.Host.Data;
 using Qnn.Host.Persistence;
 using Xunit;
@@ -205,5 +206,85 @@ public class CExportTests
     {
         Assert.Equal(expected, Qnn.Export.C.CIdentifier.SnakeCase(name));
         Assert.True(Qnn.Export.C.CIdentifier.IsValid(expected));
+    }
+
+    /// <summary>The C quantizer gives the engine's codes bit for bit, ties to even included, for
+    /// code widths 1 to 24 (values at exact halves of a level, clamped ends and random values).</summary>
+    [SkippableFact]
+    public void Input_codes_equal_the_engines_bit_for_bit()
+    {
+        var gcc = CToolchain.Require("gcc");
+        int[] bits = [1, 2, 3, 8, 12, 16, 20, 24];
+        float[] low = [0f, -1f, 0.25f, -3.5f, 10f, 0f, -0.001f, 0f];
+        float[] high = [1f, 1f, 7.25f, 2.75f, 10.5f, 65535f, 0.001f, 16777215f];
+        var input = new InputStage([bits.Length], low, high, bits);
+        var n = bits.Length;
+        var model = new EngineModel("Codes", input, [new BinaryDenseLayer("fc", n, [0x5UL, 0xF0UL, 0x3CUL], Enumerable.Repeat(1, n).ToArray(),
+            LayerOutput.Logits([1f, -0.5f, 0.25f], [0f, 1f, -1f], 1f))]);
+        var random = new Random(7);
+        var samples = new List<float>();
+        var ties = 0;
+        for (var s = 0; s < 3000; s++)
+            for (var i = 0; i < n; i++)
+            {
+                var levels = input.LevelsOf(i);
+                var span = MathF.Max(high[i] - low[i], 1e-30f);
+                float x = (s % 3) switch
+                {
+                    0 => low[i] + (float)(random.NextDouble() * 1.2 - 0.1) * span,
+                    1 => low[i] + (random.Next((int)Math.Min(levels, 1 << 20)) + 0.5f) * span / levels,
+                    _ => s % 2 == 0 ? low[i] : high[i],
+                };
+                var t = (Math.Clamp(x, low[i], high[i]) - low[i]) / span * levels;
+                ties += t - MathF.Floor(t) == 0.5f ? 1 : 0;
+                samples.Add(x);
+            }
+        Assert.True(ties > 1000, $"only {ties} exact ties");
+        var folder = Temp();
+        var source = CExporter.Generate(model);
+        Assert.Equal("codes", source.Prefix);
+        File.WriteAllText(Path.Combine(folder, "codes.h"), source.Header);
+        File.WriteAllText(Path.Combine(folder, "codes.c"), source.Source);
+        File.WriteAllText(Path.Combine(folder, "main.c"), """
+            #include <stdio.h>
+            #include "codes.h"
+
+            /* The codes of each sample, one sample a line. */
+            int main(int argc, char **argv)
+            {
+                FILE *file = fopen(argv[1], "rb");
+                int32_t head[2], s;
+                int i;
+                float sample[CODES_INPUTS];
+                uint32_t codes[CODES_INPUTS];
+                (void)argc;
+                if (file == NULL || fread(head, sizeof head, 1, file) != 1)
+                    return 2;
+                for (s = 0; s < head[0] && fread(sample, sizeof sample, 1, file) == 1; s++) {
+                    codes_encode(sample, codes);
+                    for (i = 0; i < CODES_INPUTS; i++)
+                        printf("%lu ", (unsigned long)codes[i]);
+                    printf("\n");
+                }
+                fclose(file);
+                return 0;
+            }
+
+            """);
+        using (var writer = new BinaryWriter(File.Create(Path.Combine(folder, "samples.bin"))))
+        {
+            writer.Write(samples.Count / n);
+            writer.Write(n);
+            foreach (var value in samples)
+                writer.Write(value);
+        }
+        CToolchain.Run(gcc, folder, [.. Flags.Split(' '), "-O2", "-o", "codes", "main.c", "codes.c"]);
+        var lines = Lines(CToolchain.Run(Path.Combine(folder, "codes"), folder, Path.Combine(folder, "samples.bin")), samples.Count / n);
+        var expected = new float[n];
+        for (var s = 0; s < lines.Length; s++)
+        {
+            input.Encode(samples.ToArray().AsSpan(s * n, n), expected);
+            Assert.Equal(string.Join(' ', expected.Select(c => ((long)c).ToString(CultureInfo.InvariantCulture))), lines[s].Trim());
+        }
     }
 }
