@@ -17,7 +17,7 @@ internal sealed class CLayerWriter(string prefix, StringBuilder text)
     public void Write(int k, EngineLayer layer, string input, bool onCodes)
     {
         var name = $"{prefix}_layer{k}";
-        text.Append($"/* {layer.Name}: {layer.GetType().Name}, {layer.InputSize} in, {layer.OutputSize} out. */\n");
+        text.Append($"/* {CLiterals.Comment(layer.Name)}: {layer.GetType().Name}, {layer.InputSize} in, {layer.OutputSize} out. */\n");
         switch (layer)
         {
             case BinaryDenseLayer d: BinaryDense(name, d); break;

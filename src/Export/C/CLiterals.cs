@@ -40,4 +40,7 @@ internal static class CLiterals
         }
         return text.ToString();
     }
+
+    /// <summary>Text safe inside a C comment (no comment end, no line break).</summary>
+    public static string Comment(string text) => text.Replace("*/", "* /").Replace('\n', ' ').Replace('\r', ' ');
 }
