@@ -32,8 +32,8 @@ public class FlagTests
             new[] { "--load", "m.qnn", "--dataset", "csv:t.csv", "--data-dir=/d", "--offline", "--threads", "2" },
             new() { ["--load"] = "m.qnn", ["--dataset"] = "csv:t.csv", ["--data-dir"] = "/d", ["--offline"] = true, ["--threads"] = 2 }),
         ["export"] = (
-            new[] { "--load", "m.qnn", "--out", "m.qnnx" },
-            new() { ["--load"] = "m.qnn", ["--out"] = "m.qnnx" }),
+            new[] { "--load", "m.qnn", "--out", "c", "--format", "c", "--prefix", "net" },
+            new() { ["--load"] = "m.qnn", ["--out"] = "c", ["--format"] = "c", ["--prefix"] = "net" }),
         ["predict"] = (
             new[] { "--model", "m.qnnx", "--dataset", "vertebral", "--input", "x.csv", "--output", "p.csv", "--threads", "2", "--data-dir", "/d", "--offline", "--label-column", "y", "--split-seed", "0" },
             new()

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Qnn.Engine;
+using Qnn.Export.C;
 using Qnn.Host.Cli;
+using Qnn.Host.Data;
 using Qnn.Export;
 using Qnn.Host.Persistence;
 using Qnn.Host.Reports;
@@ -9,15 +11,19 @@ using Qnn.Host.Reports;
 namespace Qnn.Host.Commands;
 
 /// <summary>`qnn export --load MODEL --out FILE.qnnx`: freezes a saved model into the bit-packed
-/// integer engine's file (written to a temporary name and renamed).</summary>
+/// integer engine's file (written to a temporary name and renamed); `--format c --out DIR` writes
+/// the frozen network as C99 instead (DIR/NAME.h and DIR/NAME.c), from a saved model or an
+/// engine file.</summary>
 public sealed class ExportCommand(Terminal terminal)
 {
-    private readonly Option<string?> loadFlag = Flag.Text("--load", "MODEL", "A model saved by `qnn train --save`", required: true);
-    private readonly Option<string?> outFlag = Flag.Text("--out", "FILE.qnnx", "Where to write the engine's file", required: true);
+    private readonly Option<string?> loadFlag = Flag.Text("--load", "FILE", "A model saved by `qnn train --save`, or (with --format c) an engine file from `qnn export`", required: true);
+    private readonly Option<string?> outFlag = Flag.Text("--out", "PATH", "Where to write: the engine's file (qnnx), or a folder for NAME.h and NAME.c (c)", required: true);
+    private readonly Option<string> formatFlag = Flag.Choice("--format", "qnnx: the engine's file; c: C99 source for microcontrollers", "qnnx", "qnnx", "c");
+    private readonly Option<string?> prefixFlag = Flag.Text("--prefix", "NAME", "With --format c: the C name of the files and functions (default: the model's name in snake_case)");
 
     public Command Definition()
     {
-        var command = new Command("export", "Freeze a model saved by `qnn train --save` into the bit-packed inference engine's format.") { loadFlag, outFlag };
+        var command = new Command("export", "Freeze a model saved by `qnn train --save` into the bit-packed inference engine's format, or into C99 source.") { loadFlag, outFlag, formatFlag, prefixFlag };
         command.SetAction(Run);
         return command;
     }
@@ -26,30 +32,17 @@ public sealed class ExportCommand(Terminal terminal)
     {
         var load = flags.GetValue(loadFlag)!;
         var output = flags.GetValue(outFlag)!;
+        var prefix = flags.GetValue(prefixFlag);
+        if (flags.GetValue(formatFlag) == "c")
+            return RunC(load, output, prefix);
+        if (prefix is not null)
+            throw new UsageException("qnn export: --prefix names C source; it needs --format c");
         OutputPaths.Check(new[] { ("--out", (string?)output) }, new[] { ("--load", (string?)load) });
         var (network, info) = SavedModel.Load(load);
         using var _ = network;
-        EngineModel model;
-        try
-        {
-            model = EngineExporter.Export(network, info.ClassNames);
-        }
-        catch (ExportException e)
-        {
-            throw new UsageException($"qnn export: {e.Message}");
-        }
+        var model = Freeze(network, info.ClassNames);
         // The writer refuses a model its reader would refuse (QnnxLimits): say so before any file exists.
-        byte[] bytes;
-        try
-        {
-            using var memory = new MemoryStream();
-            QnnxFormat.Write(model, memory);
-            bytes = memory.ToArray();
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException($"qnn export: {e.Message}");
-        }
+        var bytes = EngineBytes(model);
         var files = new ResultFiles(terminal.Error);
         output = files.Write("--out", output, temporary => File.WriteAllBytes(temporary, bytes));
         var floatBytes = Qnn.Spec.cost(network.Spec).Float32Bits / 8;
@@ -58,5 +51,78 @@ public sealed class ExportCommand(Terminal terminal)
             $"exported {model.Name} to {output}: {size:N0} bytes, {(double)floatBytes / size:F1}× smaller than its {floatBytes:N0} bytes of float32 parameters"));
         InspectCommand.WriteEngine(terminal.Out, model, size);
         return files.FellBack ? ExitCodes.ResultElsewhere : ExitCodes.Success;
+    }
+
+    /// <summary>`--format c`: the model (a saved model, or an engine file told apart by its magic)
+    /// as DIR/NAME.h and DIR/NAME.c.</summary>
+    private int RunC(string load, string folder, string? prefix)
+    {
+        if (File.Exists(folder))
+            throw new UsageException($"--out {folder}: is a file; with --format c give a folder for NAME.h and NAME.c");
+        if (prefix is not null && !CIdentifier.IsValid(prefix))
+            throw new UsageException($"--prefix {prefix}: not a valid C identifier (letters, digits and _, not starting with a digit or _, no C keyword, at most 63 characters)");
+        var model = LoadAny(load);
+        CSource source;
+        try
+        {
+            source = CExporter.Generate(model, prefix);
+        }
+        catch (ExportException e)
+        {
+            throw new UsageException($"qnn export: {e.Message}");
+        }
+        var header = Path.Combine(folder, source.Prefix + ".h");
+        var code = Path.Combine(folder, source.Prefix + ".c");
+        OutputPaths.Check(new[] { ("--out", (string?)header), ("--out", (string?)code) }, new[] { ("--load", (string?)load) });
+        var files = new ResultFiles(terminal.Error);
+        header = files.Write("--out", header, temporary => File.WriteAllText(temporary, source.Header));
+        code = files.Write("--out", code, temporary => File.WriteAllText(temporary, source.Source));
+        terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"exported {model.Name} as C to {header} and {code}: {source.Prefix}_predict, {model.Input.Size} inputs, {model.Classes} classes, {source.ScratchBytes:N0} bytes of scratch"));
+        return files.FellBack ? ExitCodes.ResultElsewhere : ExitCodes.Success;
+    }
+
+    /// <summary>An engine file (it starts with QNNX) as it is; a saved model frozen and checked as
+    /// `--format qnnx` would write it.</summary>
+    private static EngineModel LoadAny(string path)
+    {
+        if (!File.Exists(path))
+            throw new DataException($"{path}: no such file");
+        var magic = new byte[4];
+        using (var stream = File.OpenRead(path))
+            stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
+        if (magic.AsSpan().SequenceEqual("QNNX"u8))
+            return PredictCommand.Load(path);
+        var (network, info) = SavedModel.Load(path);
+        using var _ = network;
+        var model = Freeze(network, info.ClassNames);
+        EngineBytes(model);
+        return model;
+    }
+
+    private static EngineModel Freeze(QuantizedNetwork network, IReadOnlyList<string>? classNames)
+    {
+        try
+        {
+            return EngineExporter.Export(network, classNames);
+        }
+        catch (ExportException e)
+        {
+            throw new UsageException($"qnn export: {e.Message}");
+        }
+    }
+
+    private static byte[] EngineBytes(EngineModel model)
+    {
+        try
+        {
+            using var memory = new MemoryStream();
+            QnnxFormat.Write(model, memory);
+            return memory.ToArray();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"qnn export: {e.Message}");
+        }
     }
 }

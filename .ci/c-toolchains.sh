@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs the compilers and emulator the C export's tests use (tests/Host.Tests/CExportTests.cs):
+# gcc for this machine, gcc-arm-linux-gnueabihf + qemu-user (32-bit ARM under qemu-arm), and
+# gcc-arm-none-eabi (Cortex-M4 sizes). Idempotent: installs only what is missing.
+set -eu
+packages="gcc gcc-arm-linux-gnueabihf qemu-user gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi"
+missing=""
+for package in $packages; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
+done
+if [ -z "$missing" ]; then
+    echo "c-toolchains: all installed"
+    exit 0
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends $missing

@@ -1,0 +1,243 @@
+using System.Text;
+using Qnn.Engine;
+
+namespace Qnn.Export.C;
+
+/// <summary>
+/// One C function per engine layer, <c>NAME_layerK(in, out, logits, work)</c>: <c>in</c> holds the
+/// input codes (first layer) or packed ±1 values, <c>out</c> receives packed ±1 outputs,
+/// <c>logits</c> float outputs, <c>work</c> a ±1 convolution's window. Each computes the engine's
+/// integer pre-activation z exactly (int32) and then its output block.
+/// </summary>
+internal sealed class CLayerWriter(string prefix, StringBuilder text)
+{
+    /// <summary>Whether any layer counts bits (so the popcount helper is needed).</summary>
+    public bool UsesPopCount { get; private set; }
+
+    public void Write(int k, EngineLayer layer, string input, bool onCodes)
+    {
+        var name = $"{prefix}_layer{k}";
+        text.Append($"/* {CLiterals.Comment(layer.Name)}: {layer.GetType().Name}, {layer.InputSize} in, {layer.OutputSize} out. */\n");
+        switch (layer)
+        {
+            case BinaryDenseLayer d: BinaryDense(name, d); break;
+            case IntegerDenseLayer d: IntegerDense(name, d); break;
+            case FloatDenseLayer f: FloatDense(name, f, onCodes); break;
+            case ConvLayer c: Conv(name, c); break;
+            case MaxPoolLayer p when !onCodes: MaxPool(name, p); break;
+            default: throw new ExportException($"{layer.Name}: the C export does not take a {layer.GetType().Name} here");
+        }
+        text.Append('\n');
+    }
+
+    private void Words(string name, ReadOnlySpan<ulong> words64)
+    {
+        var words = new uint[words64.Length * 2];
+        for (var i = 0; i < words64.Length; i++)
+            (words[2 * i], words[2 * i + 1]) = ((uint)words64[i], (uint)(words64[i] >> 32));
+        text.Append($"static const uint32_t {name}[{words.Length}] = {{\n{CLiterals.List(words, CLiterals.Word, 6)}\n}};\n");
+    }
+
+    private void Ints(string name, IEnumerable<int> values) =>
+        text.Append($"static const int32_t {name}[] = {{\n{CLiterals.List(values, CLiterals.Int32, 8)}\n}};\n");
+
+    private void Floats(string name, IEnumerable<float> values) =>
+        text.Append($"static const float {name}[] = {{\n{CLiterals.List(values, CLiterals.Float, 6)}\n}};\n");
+
+    /// <summary>The tables of an output block; returns the statement that stores output
+    /// <c>idx</c> of channel <c>ch</c> from <c>z</c>.</summary>
+    private string OutputBlock(string name, LayerOutput output)
+    {
+        if (output.Thresholds is { } thresholds)
+        {
+            Ints($"{name}_low", thresholds.Select(t => t.FiringRange.Low));
+            Ints($"{name}_high", thresholds.Select(t => t.FiringRange.High));
+            return $"if (z >= {name}_low[ch] && z <= {name}_high[ch]) QNN_SET(out, idx);";
+        }
+        Floats($"{name}_alpha", output.Alpha!);
+        Floats($"{name}_beta", output.Beta!);
+        return $"logits[idx] = (float)z * {CLiterals.Float(output.Scale)} * {name}_alpha[ch] + {name}_beta[ch];";
+    }
+
+    private static string Unused(bool usesOut, bool usesLogits, bool usesWork) =>
+        (usesOut ? "" : "    (void)out;\n") + (usesLogits ? "" : "    (void)logits;\n") + (usesWork ? "" : "    (void)work;\n");
+
+    private string Begin(string name, LayerOutput? output, int outputs, bool usesWork)
+    {
+        var signs = output is null || output.Thresholds is not null;
+        return $"static void {name}(const uint32_t *in, uint32_t *out, float *logits, uint32_t *work)\n{{\n"
+            + Unused(signs, !signs, usesWork)
+            + (signs ? $"    memset(out, 0, {4 * CLayerPlan.PackedWords(outputs)}L);\n" : "");
+    }
+
+    private void BinaryDense(string name, BinaryDenseLayer d)
+    {
+        var n = d.InputSize;
+        var rowWords = CLayerPlan.PackedWords(n);
+        Words($"{name}_w", d.PackedWeights);
+        if (d.CodeMultipliers is { } multipliers)
+            Ints($"{name}_m", multipliers);
+        var store = OutputBlock(name, d.Output);
+        text.Append(Begin(name, d.Output, d.OutputSize, false));
+        text.Append($"    int32_t j, i, z;\n    for (j = 0; j < {d.OutputSize}L; j++) {{\n        const uint32_t *row = {name}_w + j * {rowWords}L;\n        const int32_t ch = j, idx = j;\n");
+        if (d.CodeMultipliers is null)
+        {
+            UsesPopCount = true;
+            text.Append($"        int32_t differing = 0;\n        for (i = 0; i < {rowWords}L; i++)\n            differing += qnn_popcount(in[i] ^ row[i]);\n        z = {n}L - 2 * differing;\n");
+        }
+        else
+            text.Append($"        z = 0;\n        for (i = 0; i < {n}L; i++) {{\n            int32_t term = (int32_t)in[i] * {name}_m[i];\n            z += QNN_BIT(row, i) ? term : -term;\n        }}\n");
+        text.Append($"        {store}\n    }}\n}}\n");
+    }
+
+    private void IntegerDense(string name, IntegerDenseLayer d)
+    {
+        var n = d.InputSize;
+        var rowWords = CLayerPlan.PackedWords(n);
+        var ternaryOnSigns = d.Coding == Qnn.Engine.IntegerWeights.Ternary && d.CodeMultipliers is null;
+        if (ternaryOnSigns)
+        {
+            Words($"{name}_nz", d.NonzeroPlane);
+            Words($"{name}_pos", d.PositivePlane);
+            var weights = d.Weights.ToArray();
+            Ints($"{name}_count", Enumerable.Range(0, d.OutputSize).Select(j => weights.Skip(j * n).Take(n).Count(q => q != 0)));
+        }
+        else
+        {
+            var weights = d.Weights.ToArray();
+            text.Append($"static const int8_t {name}_q[{weights.Length}] = {{\n{CLiterals.List(weights, q => q.ToString(System.Globalization.CultureInfo.InvariantCulture), 16)}\n}};\n");
+        }
+        if (d.CodeMultipliers is { } multipliers)
+            Ints($"{name}_m", multipliers);
+        var store = OutputBlock(name, d.Output);
+        text.Append(Begin(name, d.Output, d.OutputSize, false));
+        text.Append($"    int32_t j, i, z;\n    for (j = 0; j < {d.OutputSize}L; j++) {{\n        const int32_t ch = j, idx = j;\n");
+        if (ternaryOnSigns)
+        {
+            UsesPopCount = true;
+            text.Append($"        const uint32_t *nz = {name}_nz + j * {rowWords}L, *pos = {name}_pos + j * {rowWords}L;\n        int32_t disagree = 0;\n        for (i = 0; i < {rowWords}L; i++)\n            disagree += qnn_popcount(nz[i] & (in[i] ^ pos[i]));\n        z = {name}_count[j] - 2 * disagree;\n");
+        }
+        else
+        {
+            var value = d.CodeMultipliers is null ? "(QNN_BIT(in, i) ? 1 : -1)" : $"(int32_t)in[i] * {name}_m[i]";
+            text.Append($"        const int8_t *row = {name}_q + j * {n}L;\n        z = 0;\n        for (i = 0; i < {n}L; i++)\n            z += {value} * (int32_t)row[i];\n");
+        }
+        text.Append($"        {store}\n    }}\n}}\n");
+    }
+
+    private void FloatDense(string name, FloatDenseLayer f, bool onCodes)
+    {
+        var n = f.InputSize;
+        Floats($"{name}_w", f.Weights.ToArray());
+        Floats($"{name}_alpha", f.Alpha.ToArray());
+        Floats($"{name}_beta", f.Beta.ToArray());
+        text.Append(Begin(name, f.Signs ? null : LayerOutput.Logits(new float[1], new float[1], 1), f.OutputSize, false));
+        var x = onCodes ? "(float)in[i]" : "(QNN_BIT(in, i) ? 1.0f : -1.0f)";
+        var store = f.Signs ? "if (y >= 0.0f) QNN_SET(out, j);" : "logits[j] = y;";
+        text.Append($"    int32_t j, i;\n    for (j = 0; j < {f.OutputSize}L; j++) {{\n        const float *row = {name}_w + j * {n}L;\n        float sum = 0.0f, y;\n        for (i = 0; i < {n}L; i++)\n            sum += {x} * row[i];\n        y = sum * {name}_alpha[j] + {name}_beta[j];\n        {store}\n    }}\n}}\n");
+    }
+
+    private void Conv(string name, ConvLayer c)
+    {
+        int channels = c.InputShape[0], height = c.InputShape[1], width = c.InputShape[2];
+        var perGroupIn = channels / c.Groups;
+        var perGroupOut = c.OutChannels / c.Groups;
+        var taps = c.Kernel * c.Kernel;
+        var windowBits = perGroupIn * taps;
+        var rowWords = CLayerPlan.PackedWords(windowBits);
+        Words($"{name}_w", c.PackedWeights);
+        var store = OutputBlock(name, c.Output);
+        text.Append(Begin(name, c.Output, c.OutputSize, !c.CodeInputs));
+        text.Append($$"""
+                int32_t oy, ox, g, ci, ky, kx, ch, z;
+                for (oy = 0; oy < {{c.OutHeight}}L; oy++)
+                    for (ox = 0; ox < {{c.OutWidth}}L; ox++)
+                        for (g = 0; g < {{c.Groups}}L; g++) {
+                            const int32_t position = oy * {{c.OutWidth}}L + ox;
+
+            """);
+        if (c.CodeInputs)
+        {
+            // Input codes: Σ ±code over the taps inside the image (the padding is code 0).
+            text.Append($$"""
+                                for (ch = g * {{perGroupOut}}L; ch < (g + 1) * {{perGroupOut}}L; ch++) {
+                                    const uint32_t *row = {{name}}_w + ch * {{rowWords}}L;
+                                    const int32_t idx = ch * {{c.OutHeight * c.OutWidth}}L + position;
+                                    z = 0;
+                                    for (ci = 0; ci < {{perGroupIn}}L; ci++)
+                                        for (ky = 0; ky < {{c.Kernel}}L; ky++)
+                                            for (kx = 0; kx < {{c.Kernel}}L; kx++) {
+                                                const int32_t y = oy * {{c.Stride}}L - {{c.Padding}}L + ky * {{c.Dilation}}L;
+                                                const int32_t x = ox * {{c.Stride}}L - {{c.Padding}}L + kx * {{c.Dilation}}L;
+                                                int32_t code;
+                                                if (y < 0 || y >= {{height}}L || x < 0 || x >= {{width}}L)
+                                                    continue;
+                                                code = (int32_t)in[((g * {{perGroupIn}}L + ci) * {{height}}L + y) * {{width}}L + x];
+                                                z += QNN_BIT(row, (ci * {{c.Kernel}}L + ky) * {{c.Kernel}}L + kx) ? code : -code;
+                                            }
+                                    {{store}}
+                                }
+                            }
+                }
+
+                """);
+            return;
+        }
+        // ±1 inputs: the window's signs and the taps inside the image, packed as the weight rows
+        // are; z = inside - 2·popcount((window XOR row) AND valid).
+        UsesPopCount = true;
+        text.Append($$"""
+                            uint32_t *window = work, *valid = work + {{rowWords}}L;
+                            int32_t inside = 0, bit = 0, w;
+                            memset(work, 0, {{8 * rowWords}}L);
+                            for (ci = 0; ci < {{perGroupIn}}L; ci++)
+                                for (ky = 0; ky < {{c.Kernel}}L; ky++)
+                                    for (kx = 0; kx < {{c.Kernel}}L; kx++, bit++) {
+                                        const int32_t y = oy * {{c.Stride}}L - {{c.Padding}}L + ky * {{c.Dilation}}L;
+                                        const int32_t x = ox * {{c.Stride}}L - {{c.Padding}}L + kx * {{c.Dilation}}L;
+                                        int32_t index;
+                                        if (y < 0 || y >= {{height}}L || x < 0 || x >= {{width}}L)
+                                            continue;
+                                        index = ((g * {{perGroupIn}}L + ci) * {{height}}L + y) * {{width}}L + x;
+                                        inside++;
+                                        QNN_SET(valid, bit);
+                                        if (QNN_BIT(in, index))
+                                            QNN_SET(window, bit);
+                                    }
+                            for (ch = g * {{perGroupOut}}L; ch < (g + 1) * {{perGroupOut}}L; ch++) {
+                                const uint32_t *row = {{name}}_w + ch * {{rowWords}}L;
+                                const int32_t idx = ch * {{c.OutHeight * c.OutWidth}}L + position;
+                                int32_t differing = 0;
+                                for (w = 0; w < {{rowWords}}L; w++)
+                                    differing += qnn_popcount((window[w] ^ row[w]) & valid[w]);
+                                z = inside - 2 * differing;
+                                {{store}}
+                            }
+                        }
+            }
+
+            """);
+    }
+
+    private void MaxPool(string name, MaxPoolLayer p)
+    {
+        int channels = p.InputShape[0], height = p.InputShape[1], width = p.InputShape[2], pool = p.Pool;
+        int outHeight = height / pool, outWidth = width / pool;
+        text.Append(Begin(name, null, p.OutputSize, false));
+        text.Append($$"""
+                int32_t c, oy, ox, dy, dx;
+                for (c = 0; c < {{channels}}L; c++)
+                    for (oy = 0; oy < {{outHeight}}L; oy++)
+                        for (ox = 0; ox < {{outWidth}}L; ox++) {
+                            int any = 0;
+                            for (dy = 0; dy < {{pool}}L && !any; dy++)
+                                for (dx = 0; dx < {{pool}}L && !any; dx++)
+                                    any = QNN_BIT(in, (c * {{height}}L + oy * {{pool}}L + dy) * {{width}}L + ox * {{pool}}L + dx);
+                            if (any)
+                                QNN_SET(out, (c * {{outHeight}}L + oy) * {{outWidth}}L + ox);
+                        }
+            }
+
+            """);
+    }
+}

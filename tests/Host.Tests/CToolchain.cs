@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace Qnn.Host.Tests;
+
+/// <summary>The C compilers and emulator the C export is checked with (.ci/c-toolchains.sh installs
+/// them): missing ones skip a test, or fail it under QNN_REQUIRE_DATA=1 (CI).</summary>
+public static class CToolchain
+{
+    /// <summary>The full path of <paramref name="tool"/> on PATH, or a skip (a failure in CI).</summary>
+    public static string Require(string tool)
+    {
+        var found = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, tool)).FirstOrDefault(File.Exists);
+        if (found is not null)
+            return found;
+        var message = $"{tool} is not installed (.ci/c-toolchains.sh installs it)";
+        if (Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1")
+            throw new InvalidOperationException(message + " (QNN_REQUIRE_DATA=1)");
+        Skip.If(true, message);
+        return tool;
+    }
+
+    /// <summary>Runs a tool to completion; its standard output, or a failure with its errors.</summary>
+    public static string Run(string tool, string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo(tool) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{Path.GetFileName(tool)} {string.Join(' ', args)} exited {process.ExitCode}: {error.Result}{output[..Math.Min(output.Length, 2000)]}");
+        return output;
+    }
+}
