@@ -162,7 +162,8 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
             flags.GetValue(seed),
             flags.IsOn(clipLatent),
             flags.IsOn(bnRecalibrate),
-            flags.IsOn(oneThreadSmall));
+            flags.IsOn(oneThreadSmall),
+            torch.CPU);
     }
 
     private static TrainingSummary Summarize(string model, string dataSet, TrainConfig config, TensorDataset train, TensorDataset test, List<RunResult> results, int threads)
