@@ -3,6 +3,7 @@ using System.Globalization;
 using Qnn.Host.Cli;
 using Qnn.Host.Data;
 using Qnn.Host.Persistence;
+using TorchSharp;
 
 namespace Qnn.Host.Commands;
 
