@@ -80,6 +80,28 @@ let ``a network moved to meta keeps no parameter or buffer on the CPU`` (name: s
     for key in [ "input.low"; "input.high" ] do
         Assert.Contains(key, buffers)
 
+/// Every tensor a module holds in a field of its own (an F# `let`, a C# field), module by module:
+/// what `.to(device)` must reach, or what a forward would read from the old device.
+let private heldTensors (network: torch.nn.Module<torch.Tensor, torch.Tensor>) =
+    let flags = System.Reflection.BindingFlags.Instance ||| System.Reflection.BindingFlags.Public ||| System.Reflection.BindingFlags.NonPublic ||| System.Reflection.BindingFlags.DeclaredOnly
+    [ for m in network.modules() do
+          let mutable t = m.GetType()
+          while not (isNull t) && t <> typeof<torch.nn.Module> do
+              for field in t.GetFields(flags) do
+                  if typeof<torch.Tensor>.IsAssignableFrom field.FieldType then
+                      match field.GetValue m with
+                      | :? torch.Tensor as tensor when not tensor.IsInvalid -> yield $"{t.Name}.{field.Name}", tensor
+                      | _ -> ()
+              t <- t.BaseType ]
+
+[<Theory; MemberData(nameof cases)>]
+let ``after a move to meta no module holds a CPU tensor in a field`` (name: string) =
+    let spec = specs |> List.find (fun (n, _) -> n = name) |> snd
+    use network = builtOnMeta spec
+    let held = heldTensors network
+    Assert.NotEmpty(held)
+    Assert.Empty(held |> List.filter (fun (_, t) -> t.device_type <> DeviceType.META) |> List.map fst)
+
 /// Runs `action` on meta tensors: it must finish, or stop only where this libtorch has no meta
 /// kernel for an operator (it has none for `where` and `abs.out`, which the quantizers use), never
 /// on a tensor left on the CPU.
