@@ -11,8 +11,9 @@ open TorchSharp
 /// "per input neuron quantization level") or a single width for the whole tensor (one range).
 /// Widths above 24 exceed float32's 24-bit significand and are not rounded (only normalized).
 /// The range lives in buffers `low` and `high`, saved with the model, so evaluation never depends
-/// on the batch. Uncalibrated, the range is [0, 1]. Every tensor is read through the module at use
-/// time (`.to(device)` registers new buffers; a kept reference would stay on the old device).
+/// on the batch. Uncalibrated, the range is [0, 1]. The range is read through the module at use
+/// time (`.to(device)` registers new buffers; a kept reference would stay on the old device) and
+/// the rounding constants are made on the input's device, so a moved quantizer holds no CPU tensor.
 type InputQuantizer(bits: int[], perFeature: bool) as this =
     inherit torch.nn.Module<torch.Tensor, torch.Tensor>("InputQuantizer")
 
@@ -78,6 +79,14 @@ type InputQuantizer(bits: int[], perFeature: bool) as this =
     override this.forward(input) =
         use _ = torch.no_grad()
         this.Round(this.Normalize input)
+
+    override _.Dispose(disposing: bool) =
+        if disposing && not (isNull levels) then
+            levels.Dispose()
+            rounded.Dispose()
+            levels <- null
+            rounded <- null
+        base.Dispose(disposing)
 
     interface ICalibratedLayer with
         member this.Calibrate(trainingInput) =
