@@ -22,8 +22,23 @@ type LibTorchLoadException(message: string, inner: exn) =
 /// In dependency order: each one's needs are loaded before it (the CUDA ones only where present).
 let private libraries = [ "libc10.so"; "libtorch_cpu.so"; "libc10_cuda.so"; "libtorch_cuda.so"; "libtorch.so" ]
 
+/// A libtorch bundled with the application (TorchSharp-cpu puts one in runtimes/RID/native, or
+/// beside the program when published), other than `folder`: TorchSharp loads it by path whatever
+/// is loaded already, and two libtorch copies in one process abort ("Tried to register multiple
+/// backend fallbacks"), so a QNN_LIBTORCH program must be built without one.
+let private bundledOtherThan (folder: string) =
+    let baseDirectory = AppContext.BaseDirectory
+    let runtimes = Path.Combine(baseDirectory, "runtimes")
+    let candidates =
+        [ yield baseDirectory
+          if Directory.Exists runtimes then
+              for rid in Directory.GetDirectories runtimes -> Path.Combine(rid, "native") ]
+    let same (a: string) (b: string) = Path.GetFullPath(a).TrimEnd('/') = Path.GetFullPath(b).TrimEnd('/')
+    candidates |> List.tryFind (fun d -> not (same d folder) && File.Exists(Path.Combine(d, "libtorch_cpu.so")))
+
 /// Loads the libtorch in `folder`: every library of `libraries` it holds; libtorch.so and
-/// libc10.so must be there. Returns the paths loaded.
+/// libc10.so must be there, and the application must not bundle a libtorch of its own (build it
+/// with -p:QnnTorchSharp=managed). Returns the paths loaded.
 let preload (folder: string) : string list =
     if not (Directory.Exists folder) then
         raise (LibTorchLoadException($"{Variable}={folder}: no such folder; set it to a libtorch folder such as a PyTorch install's torch/lib, or unset it"))
@@ -31,6 +46,10 @@ let preload (folder: string) : string list =
     for needed in [ "libtorch.so"; "libc10.so" ] do
         if not (present |> List.exists (fun p -> Path.GetFileName p = needed)) then
             raise (LibTorchLoadException($"{Variable}={folder}: the folder has no {needed}; set it to a libtorch folder such as a PyTorch install's torch/lib, or unset it"))
+    match bundledOtherThan folder with
+    | Some bundled ->
+        raise (LibTorchLoadException($"{Variable}={folder}: this program bundles its own libtorch ({bundled}), and two libtorch copies cannot share a process; build it with -p:QnnTorchSharp=managed (see the README, \"Training on a GPU\"), or unset {Variable}"))
+    | None -> ()
     for path in present do
         try
             NativeLibrary.Load path |> ignore

@@ -20,6 +20,20 @@ let ``a QNN_LIBTORCH folder that does not exist is a clear error`` () =
     Assert.StartsWith($"QNN_LIBTORCH={folder}: no such folder", e.Message)
 
 [<Fact>]
+let ``a program that bundles its own libtorch refuses another before loading it`` () =
+    // These tests run beside TorchSharp-cpu's libtorch (runtimes/linux-x64/native); the files
+    // here are not libraries, so a load would fail with another message.
+    let folder = Directory.CreateTempSubdirectory("qnn-libtorch-").FullName
+    try
+        for name in [ "libtorch.so"; "libc10.so" ] do
+            File.WriteAllText(Path.Combine(folder, name), "not a library")
+        let e = Assert.Throws<LibTorch.LibTorchLoadException>(fun () -> LibTorch.preload folder |> ignore)
+        Assert.StartsWith($"QNN_LIBTORCH={folder}: this program bundles its own libtorch (", e.Message)
+        Assert.Contains("build it with -p:QnnTorchSharp=managed", e.Message)
+    finally
+        Directory.Delete(folder, true)
+
+[<Fact>]
 let ``a folder with libtorch.so but no libc10.so is refused before anything loads`` () =
     let folder = Directory.CreateTempSubdirectory("qnn-libtorch-").FullName
     try

@@ -15,7 +15,7 @@ public class DeviceFlagTests
         var result = Cli.Run(null, [command, "--device", "cuda", .. rest]);
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith("qnn: --device cuda: this libtorch sees no CUDA device.", result.Error);
-        Assert.Contains("install a CUDA build of PyTorch and set QNN_LIBTORCH to its torch/lib folder", result.Error);
+        Assert.Contains("install a CUDA build of PyTorch, build qnn with -p:QnnTorchSharp=managed and set QNN_LIBTORCH to PyTorch's torch/lib folder", result.Error);
         Assert.Equal("", result.Output);
     }
 
