@@ -9,6 +9,7 @@ open TorchSharp
 /// dominates a small model's step). m and v are flat too; gradients are gathered with one cat.
 /// Update: g += wd·θ; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²;
 /// θ -= lr·√(1-β2^t)/(1-β1^t) · m / (√v + ε·√(1-β2^t)).
+/// The flat buffers live on the parameters' device: build it after moving the model.
 type FlatAdam(parameters: Modules.Parameter[], learningRate: float, weightDecay: float, ?beta1: float, ?beta2: float, ?epsilon: float) =
     let beta1 = defaultArg beta1 0.9
     let beta2 = defaultArg beta2 0.999
@@ -18,7 +19,8 @@ type FlatAdam(parameters: Modules.Parameter[], learningRate: float, weightDecay:
     let flat, first, second =
         use _ = torch.no_grad()
         let dtype = if parameters.Length = 0 then torch.ScalarType.Float32 else parameters.[0].dtype
-        let flat = torch.zeros(total, dtype = dtype).DetachFromDisposeScope()
+        let device = if parameters.Length = 0 then torch.CPU else parameters.[0].device
+        let flat = torch.zeros(total, dtype = dtype, device = device).DetachFromDisposeScope()
         let mutable offset = 0L
         for p, size in Array.zip parameters sizes do
             let view = flat.narrow(0, offset, size).view(p.shape)
@@ -41,7 +43,7 @@ type FlatAdam(parameters: Modules.Parameter[], learningRate: float, weightDecay:
         use _ = torch.NewDisposeScope()
         let gradients =
             parameters
-            |> Array.map (fun p -> if isNull p.grad then torch.zeros(p.numel(), dtype = p.dtype) else p.grad.reshape(-1L))
+            |> Array.map (fun p -> if isNull p.grad then torch.zeros(p.numel(), dtype = p.dtype, device = p.device) else p.grad.reshape(-1L))
         let g = torch.cat(gradients, 0L)
         if weightDecay <> 0.0 then g.add_(flat, weightDecay.ToScalar()) |> ignore
         first.mul_(beta1.ToScalar()).add_(g, (1.0 - beta1).ToScalar()) |> ignore

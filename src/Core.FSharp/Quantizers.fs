@@ -67,7 +67,8 @@ let swishSignGradient (beta: float) (x: Tensor) : Tensor =
 // Forward functions (no gradient of their own)
 
 /// ±1 as 0-dimensional float32 tensors, made once and kept out of every dispose scope, so that
-/// sign is two operations (compare, select) instead of four.
+/// sign is two operations (compare, select) instead of four. CPU only: other devices take the
+/// arithmetic path, so no CPU tensor meets a CUDA one.
 let private plusOne = lazy (torch.tensor(1.0f).DetachFromDisposeScope())
 let private minusOne = lazy (torch.tensor(-1.0f).DetachFromDisposeScope())
 
@@ -148,7 +149,7 @@ let binaryWeights (scaled: bool) (stochastic: bool) (w: Tensor) : Tensor =
 /// with `scaled` (XNOR-Net). The integer form of `binaryWeights` in evaluation.
 let binaryWeightIntegers (scaled: bool) (w: Tensor) : Tensor * Tensor =
     use _ = torch.no_grad()
-    let scales = if scaled then perChannelMeanAbs w |> fun a -> a.flatten() else torch.ones(w.shape.[0], dtype = w.dtype)
+    let scales = if scaled then perChannelMeanAbs w |> fun a -> a.flatten() else torch.ones(w.shape.[0], dtype = w.dtype, device = w.device)
     sign w, scales
 
 /// TWN's integers {-1, 0, +1} (0 where |w| <= Δ = factor·mean|w| per output channel) and α per

@@ -9,24 +9,43 @@ open TorchSharp
 
 type private Model = torch.nn.Module<torch.Tensor, torch.Tensor>
 
+/// Whether two devices are the same one ("cuda" names device 0, as a tensor on it reports).
+let sameDevice (a: torch.Device) (b: torch.Device) =
+    a.``type`` = b.``type`` && max a.index 0 = max b.index 0
+
+/// The device of a model's first parameter (or buffer); the CPU for a model with neither.
+let deviceOf (model: Model) : torch.Device =
+    match Seq.tryHead (model.parameters()) with
+    | Some p -> p.device
+    | None ->
+        match Seq.tryHead (model.buffers()) with
+        | Some b -> b.device
+        | None -> torch.CPU
+
+/// `t` on `device`: itself when it is there already, else a copy.
+let private onDevice (device: torch.Device) (t: torch.Tensor) =
+    if sameDevice t.device device then t else t.``to``(device)
+
 /// Loss and accuracy of `model` on `data` in evaluation mode (mean cross-entropy on logits,
-/// fraction of correct argmax predictions).
+/// fraction of correct argmax predictions). Batches go to the model's device; the sums stay there
+/// and are read back once, at the end (each read waits for a GPU to finish).
 let evaluate (model: Model) (data: TensorDataset) (batchSize: int) : float * float =
     model.eval()
     use _ = torch.no_grad()
+    let device = deviceOf model
     let n = data.Count
-    let mutable lossSum = 0.0
-    let mutable correct = 0L
+    use lossSum = torch.zeros(1L, dtype = torch.ScalarType.Float64, device = device)
+    use correct = torch.zeros(1L, dtype = torch.ScalarType.Int64, device = device)
     for start in 0..batchSize..n - 1 do
         use _ = torch.NewDisposeScope()
         let length = min batchSize (n - start)
-        let x = data.Features.narrow(0, int64 start, int64 length)
-        let y = data.Labels.narrow(0, int64 start, int64 length)
+        let x = data.Features.narrow(0, int64 start, int64 length) |> onDevice device
+        let y = data.Labels.narrow(0, int64 start, int64 length) |> onDevice device
         let logits = model.call x
         let loss = torch.nn.functional.cross_entropy(logits, y, reduction = torch.nn.Reduction.Sum)
-        lossSum <- lossSum + float (loss.item<float32>())
-        correct <- correct + logits.argmax(1L).eq(y).sum().item<int64>()
-    lossSum / float n, float correct / float n
+        lossSum.add_(loss.to_type(torch.ScalarType.Float64)) |> ignore
+        correct.add_(logits.argmax(1L).eq(y).sum()) |> ignore
+    lossSum.item<float>() / float n, float (correct.item<int64>()) / float n
 
 /// Class predictions (argmax of the logits) in evaluation mode.
 let predict (model: Model) (features: torch.Tensor) (batchSize: int) : int64[] =
@@ -35,8 +54,8 @@ let predict (model: Model) (features: torch.Tensor) (batchSize: int) : int64[] =
     let n = int features.shape.[0]
     [| for start in 0..batchSize..n - 1 do
            use _ = torch.NewDisposeScope()
-           let x = features.narrow(0, int64 start, int64 (min batchSize (n - start)))
-           yield! (model.call x).argmax(1L).data<int64>().ToArray() |]
+           let x = features.narrow(0, int64 start, int64 (min batchSize (n - start))) |> onDevice (deviceOf model)
+           yield! (model.call x).argmax(1L).cpu().data<int64>().ToArray() |]
 
 /// The order of the training samples in one epoch: a Fisher–Yates shuffle from a generator
 /// seeded by (seed, epoch), independent of torch's global generator and of thread count.
@@ -108,12 +127,13 @@ let recalibrateBatchNorm (model: Model) (trainSet: TensorDataset) (batchSize: in
             n.momentum <- Nullable()
             n.train()
         use _ = torch.no_grad()
+        let device = deviceOf model
         let count = trainSet.Count
         for start in 0 .. batchSize .. count - 1 do
             let length = min batchSize (count - start)
             if length > 1 then
                 use _ = torch.NewDisposeScope()
-                model.call(trainSet.Features.narrow(0, int64 start, int64 length)) |> ignore
+                model.call(trainSet.Features.narrow(0, int64 start, int64 length) |> onDevice device) |> ignore
         Array.iter2 (fun (n: TorchSharp.Modules.NormBase) m -> n.momentum <- m) norms momenta
         model.eval()
 
@@ -122,8 +142,8 @@ let recalibrateBatchNorm (model: Model) (trainSet: TensorDataset) (batchSize: in
 let private trainEpoch (model: Model) (optimizer: Stepper) (config: TrainConfig) (trainSet: TensorDataset) epoch =
     model.train()
     let n = trainSet.Count
-    // One gather per epoch; each batch is then a view (narrow), not a copy.
-    use order = torch.tensor(shuffledOrder config.Seed epoch n)
+    // One gather per epoch, on the data's device; each batch is then a view (narrow), not a copy.
+    use order = torch.tensor(shuffledOrder config.Seed epoch n, device = trainSet.Features.device)
     use features = trainSet.Features.index_select(0L, order)
     use labels = trainSet.Labels.index_select(0L, order)
     let latentLayers =
@@ -158,6 +178,8 @@ let isSmallModel (model: Model) (batchSize: int) =
 /// Trains `model` (already built and seeded) on `trainSet`, evaluating on `testSet` after each
 /// epoch (the test set doubles as the validation set for early stopping, as in the seed).
 /// Calibrates the input quantizer first. `progress` receives each epoch's record as it ends.
+/// Trains on `config.Device`: the model moves there (and stays; move it back to save it from a
+/// GPU), the data sets are copied there once, and each batch's loss is read back once.
 /// An epoch whose mean training loss is not finite ends training with `DivergedAtEpoch` set
 /// (and, with `RestoreBest`, the best earlier epoch's weights restored): a signal the caller
 /// can act on, rather than an exception that would lose the run's history and weights.
@@ -165,7 +187,9 @@ let rec fit (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (test
     if config.Epochs < 1 then invalidArg (nameof config) $"Epochs is {config.Epochs}; it must be at least 1"
     if config.BatchSize < 2 then invalidArg (nameof config) $"BatchSize is {config.BatchSize}; it must be at least 2"
     let threads = torch.get_num_threads()
-    let oneThread = config.OneThreadForSmallModels && threads > 1 && isSmallModel model config.BatchSize
+    // A CPU trick: a GPU's kernels do not use torch's intra-op threads.
+    let oneThread =
+        config.Device.``type`` = DeviceType.CPU && config.OneThreadForSmallModels && threads > 1 && isSmallModel model config.BatchSize
     if oneThread then torch.set_num_threads 1
     try
         fitWithThreads model config trainSet testSet run progress
@@ -173,6 +197,18 @@ let rec fit (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (test
         if oneThread then torch.set_num_threads threads
 
 and private fitWithThreads (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset) (run: int) (progress: EpochRecord -> unit) : RunResult =
+    // The model once, and each data set whole once: the sets Qnn trains on fit a GPU's memory,
+    // and a batch is then a view, with no copy per batch.
+    model.``to``(config.Device) |> ignore
+    let moved (data: TensorDataset) =
+        if sameDevice data.Features.device config.Device && sameDevice data.Labels.device config.Device then data, ignore
+        else
+            let copy = { Features = data.Features.``to``(config.Device); Labels = data.Labels.``to``(config.Device) }
+            copy, (fun () -> copy.Features.Dispose(); copy.Labels.Dispose())
+    let trainSet, disposeTrain = moved trainSet
+    use _ = { new IDisposable with member _.Dispose() = disposeTrain () }
+    let testSet, disposeTest = moved testSet
+    use _ = { new IDisposable with member _.Dispose() = disposeTest () }
     torch.manual_seed(int64 config.Seed) |> ignore
     calibrate model trainSet
     let optimizer = makeOptimizer config model

@@ -46,7 +46,10 @@ type TrainConfig =
       /// convolutions whose largest activation per step (batch × widest layer) is below libtorch's
       /// grain size of 32,768 values gains nothing from threads, and libtorch's batch norm still
       /// opens a parallel region per call (27 µs at 2 threads against 7 µs at 1 for 32×32).
-      OneThreadForSmallModels: bool }
+      OneThreadForSmallModels: bool
+      /// Where training runs: `fit` moves the model there once (and leaves it there) and the
+      /// training and test sets once per `fit`. `OneThreadForSmallModels` applies on the CPU only.
+      Device: torch.Device }
 
     /// The seed notebook's first experiment: 15 epochs, batch 32, Adam, lr 0.01, weight decay
     /// 1e-4, patience 10 on the validation loss, and the best epoch's weights restored at the end
@@ -64,7 +67,8 @@ type TrainConfig =
           Seed = 42
           ClipLatentWeights = true
           RecalibrateBatchNorm = true
-          OneThreadForSmallModels = true }
+          OneThreadForSmallModels = true
+          Device = torch.CPU }
 
 /// One epoch of one run. `Seconds` is the training time of the epoch (evaluation excluded).
 type EpochRecord =

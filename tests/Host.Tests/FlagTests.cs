@@ -17,20 +17,20 @@ public class FlagTests
             new[]
             {
                 "--model", "FloatMlp", "--dataset", "mnist", "--epochs", "3", "--batch-size", "8", "--lr", "0.5", "--weight-decay", "0",
-                "--patience", "0", "--runs", "2", "--seed", "7", "--threads", "1", "--save", "m.qnn", "--json", "r.json", "--plot", "c.png",
+                "--patience", "0", "--runs", "2", "--seed", "7", "--threads", "1", "--device", "auto", "--save", "m.qnn", "--json", "r.json", "--plot", "c.png",
                 "--data-dir", "/d", "--offline", "--label-column", "2", "--split-seed", "5", "--optimizer", "SGD", "--momentum", "0.5",
                 "--cosine", "--stop-on", "train", "--restore-best", "off", "--clip-latent", "OFF", "--bn-recalibrate", "off", "--one-thread-small", "off",
             },
             new()
             {
                 ["--model"] = "FloatMlp", ["--dataset"] = "mnist", ["--epochs"] = 3, ["--batch-size"] = 8, ["--lr"] = 0.5, ["--weight-decay"] = 0.0,
-                ["--patience"] = 0, ["--runs"] = 2, ["--seed"] = 7, ["--threads"] = 1, ["--save"] = "m.qnn", ["--json"] = "r.json", ["--plot"] = "c.png",
+                ["--patience"] = 0, ["--runs"] = 2, ["--seed"] = 7, ["--threads"] = 1, ["--device"] = "auto", ["--save"] = "m.qnn", ["--json"] = "r.json", ["--plot"] = "c.png",
                 ["--data-dir"] = "/d", ["--offline"] = true, ["--label-column"] = "2", ["--split-seed"] = 5, ["--optimizer"] = "sgd", ["--momentum"] = 0.5,
                 ["--cosine"] = true, ["--stop-on"] = "train", ["--restore-best"] = "off", ["--clip-latent"] = "off", ["--bn-recalibrate"] = "off", ["--one-thread-small"] = "off",
             }),
         ["eval"] = (
-            new[] { "--load", "m.qnn", "--dataset", "csv:t.csv", "--data-dir=/d", "--offline", "--threads", "2" },
-            new() { ["--load"] = "m.qnn", ["--dataset"] = "csv:t.csv", ["--data-dir"] = "/d", ["--offline"] = true, ["--threads"] = 2 }),
+            new[] { "--load", "m.qnn", "--dataset", "csv:t.csv", "--data-dir=/d", "--offline", "--threads", "2", "--device", "CPU" },
+            new() { ["--load"] = "m.qnn", ["--dataset"] = "csv:t.csv", ["--data-dir"] = "/d", ["--offline"] = true, ["--threads"] = 2, ["--device"] = "cpu" }),
         ["export"] = (
             new[] { "--load", "m.qnn", "--out", "c", "--format", "c", "--prefix", "net" },
             new() { ["--load"] = "m.qnn", ["--out"] = "c", ["--format"] = "c", ["--prefix"] = "net" }),
@@ -52,14 +52,14 @@ public class FlagTests
             {
                 "--space", "cnn", "--dataset", "mnist", "--trials", "50", "--population", "10", "--folds", "3", "--epochs", "4", "--batch-size", "16",
                 "--lr", "0.02", "--weight-decay", "0", "--cost", "Bytes", "--min-accuracy", "0.8", "--max-cost", "5000", "--sampler", "random",
-                "--storage", "s.db", "--study", "x", "--workers", "2", "--threads", "2", "--seed", "3", "--json", "s.json", "--plot", "f.png",
+                "--storage", "s.db", "--study", "x", "--workers", "2", "--threads", "2", "--seed", "3", "--device", "cpu", "--json", "s.json", "--plot", "f.png",
                 "--data-dir", "/d", "--offline", "--label-column", "1", "--split-seed", "9",
             },
             new()
             {
                 ["--space"] = "cnn", ["--dataset"] = "mnist", ["--trials"] = 50, ["--population"] = 10, ["--folds"] = 3, ["--epochs"] = 4, ["--batch-size"] = 16,
                 ["--lr"] = 0.02, ["--weight-decay"] = 0.0, ["--cost"] = "bytes", ["--min-accuracy"] = 0.8, ["--max-cost"] = 5000.0, ["--sampler"] = "random",
-                ["--storage"] = "s.db", ["--study"] = "x", ["--workers"] = 2, ["--threads"] = 2, ["--seed"] = 3, ["--json"] = "s.json", ["--plot"] = "f.png",
+                ["--storage"] = "s.db", ["--study"] = "x", ["--workers"] = 2, ["--threads"] = 2, ["--seed"] = 3, ["--device"] = "cpu", ["--json"] = "s.json", ["--plot"] = "f.png",
                 ["--data-dir"] = "/d", ["--offline"] = true, ["--label-column"] = "1", ["--split-seed"] = 9,
             }),
         ["study"] = (Array.Empty<string>(), new()),
@@ -146,6 +146,7 @@ public class FlagTests
     [InlineData("--clip-latent", "1", "--clip-latent is one of on, off, got '1'")]
     [InlineData("--bn-recalibrate", "true", "--bn-recalibrate is one of on, off, got 'true'")]
     [InlineData("--one-thread-small", "no", "--one-thread-small is one of on, off, got 'no'")]
+    [InlineData("--device", "meta", "--device is one of cpu, cuda, auto, got 'meta'")]
     public void A_bad_train_value_names_the_flag_and_the_rule(string flag, string value, string message)
     {
         foreach (var args in new[] { new[] { "train", flag, value }, new[] { "train", $"{flag}={value}" } })

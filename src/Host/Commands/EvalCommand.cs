@@ -3,6 +3,7 @@ using System.Globalization;
 using Qnn.Host.Cli;
 using Qnn.Host.Data;
 using Qnn.Host.Persistence;
+using TorchSharp;
 
 namespace Qnn.Host.Commands;
 
@@ -15,6 +16,7 @@ public sealed class EvalCommand(Terminal terminal, Func<DataOptions, DataSets> d
     private readonly Option<string?> dataSet = Flag.Text("--dataset", "NAME", "Evaluate on this data set [default: the one it was trained on]");
     private readonly DataFlags dataFlags = new();
     private readonly Option<int?> threads = Threads.Flag();
+    private readonly Option<string> device = Devices.Flag();
 
     public Command Definition()
     {
@@ -22,6 +24,7 @@ public sealed class EvalCommand(Terminal terminal, Func<DataOptions, DataSets> d
         foreach (var option in dataFlags.All(tables: false))
             command.Options.Add(option);
         command.Options.Add(threads);
+        command.Options.Add(device);
         command.SetAction(Run);
         return command;
     }
@@ -29,9 +32,11 @@ public sealed class EvalCommand(Terminal terminal, Func<DataOptions, DataSets> d
     public int Run(ParseResult flags)
     {
         Threads.Apply(flags.GetValue(threads), terminal.Error);
+        var onDevice = Devices.Resolve(flags.GetValue(device)!);
         var path = flags.GetValue(load)!;
         var (network, info) = SavedModel.Load(path);
         using var _ = network;
+        network.to(onDevice);
         var options = dataFlags.Read(flags) with { LabelColumn = info.LabelColumn, SplitSeed = info.SplitSeed };
         var data = dataSets(options).Load(flags.GetValue(dataSet) ?? info.DataSet);
         var (_, test) = ModelData.Fit(network.Spec, info.Model, data);

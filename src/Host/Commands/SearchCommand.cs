@@ -40,6 +40,7 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
     private readonly Option<int> workers = Flag.Int("--workers", "Candidates trained at once in this process", 1, 1);
     private readonly Option<int> threads = Flag.Int("--threads", "torch's threads for the whole process, shared by the workers (1 suits small candidates)", 1, 1);
     private readonly Option<int> seed = Flag.Int("--seed", "Seed of the sampler and of the folds", 42, 0);
+    private readonly Option<string> device = Devices.Flag();
     private readonly Option<string?> json = Flag.Text("--json", "FILE", "Write the study (trials and front) as JSON");
     private readonly Option<string?> plot = Flag.Text("--plot", "FILE.png", "Draw every trial and the front, accuracy against cost");
     private readonly DataFlags data = new();
@@ -49,7 +50,7 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         var command = new Command("search", "Search a space of quantized networks for the best accuracy at the lowest cost (NSGA-II), recording every trial in a study.")
         {
             space, dataSet, trials, population, folds, epochs, batchSize, learningRate, weightDecay, cost, minAccuracy, maxCost,
-            sampler, storage, study, workers, threads, seed, json, plot,
+            sampler, storage, study, workers, threads, seed, device, json, plot,
         };
         foreach (var option in data.All(tables: true))
             command.Options.Add(option);
@@ -61,6 +62,7 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
     {
         var (jsonPath, plotPath) = (flags.GetValue(json), flags.GetValue(plot));
         OutputPaths.Check(new[] { ("--json", jsonPath), ("--plot", plotPath) });
+        var onDevice = Devices.Resolve(flags.GetValue(device)!);
         var (spaceName, searchSpace) = ReadSpace(flags.GetValue(space)!);
         var dataSetName = flags.GetValue(dataSet) ?? (searchSpace.Kind == "cnn" ? "mini-mnist" : "vertebral");
         var studyName = flags.GetValue(study) ?? $"{spaceName}-{dataSetName.Replace(':', '_').Replace('/', '_')}";
@@ -82,7 +84,7 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         using (var store = OpenStore(storagePath))
             settings = Open(store, settings);
         using var evaluator = new CandidateEvaluator(train, test,
-            new EvaluationSettings(settings.Folds, settings.Epochs, settings.BatchSize, settings.LearningRate, settings.WeightDecay, settings.Seed));
+            new EvaluationSettings(settings.Folds, settings.Epochs, settings.BatchSize, settings.LearningRate, settings.WeightDecay, settings.Seed, onDevice));
         var domains = searchSpace.DomainsFor(input);
         Func<Qnn.Search.Genes.Genome, Qnn.Search.Genes.Genome> canonical = g => searchSpace.Canonical(g, input, loaded.Classes);
         ISampler proposer = settings.Sampler == "random"

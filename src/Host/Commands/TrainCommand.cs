@@ -27,6 +27,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
     private readonly Option<int> runs = Flag.Int("--runs", "Runs, with seeds seed, seed+1, …", 1, 1);
     private readonly Option<int> seed = Flag.Int("--seed", "Seed of the first run", TrainConfig.Default.Seed, 0);
     private readonly Option<int?> threads = Threads.Flag();
+    private readonly Option<string> device = Devices.Flag();
     private readonly Option<string?> save = Flag.Text("--save", "FILE", "Save the best run's model here (for eval, export, inspect --load)");
     private readonly Option<string?> json = Flag.Text("--json", "FILE", "Write the accuracies and timings as JSON");
     private readonly Option<string?> plot = Flag.Text("--plot", "FILE.png", "Draw loss and accuracy per epoch of every run");
@@ -44,7 +45,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
     {
         var command = new Command("train", "Train a model on a data set, --runs times, and report each run's accuracy with max, mean and std.")
         {
-            model, dataSet, epochs, batchSize, learningRate, weightDecay, patience, runs, seed, threads, save, json, plot,
+            model, dataSet, epochs, batchSize, learningRate, weightDecay, patience, runs, seed, threads, device, save, json, plot,
         };
         foreach (var option in data.All(tables: true))
             command.Options.Add(option);
@@ -97,6 +98,8 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
                 if (savable && (bestResult is null || result.Accuracy > bestResult.Accuracy))
                 {
                     best?.Dispose();
+                    // Saved from the CPU, whatever device it trained on.
+                    network.to(torch.CPU);
                     (best, bestResult) = (network, result);
                 }
                 else
@@ -162,7 +165,8 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
             flags.GetValue(seed),
             flags.IsOn(clipLatent),
             flags.IsOn(bnRecalibrate),
-            flags.IsOn(oneThreadSmall));
+            flags.IsOn(oneThreadSmall),
+            Devices.Resolve(flags.GetValue(device)!));
     }
 
     private static TrainingSummary Summarize(string model, string dataSet, TrainConfig config, TensorDataset train, TensorDataset test, List<RunResult> results, int threads)

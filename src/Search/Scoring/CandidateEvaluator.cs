@@ -51,7 +51,7 @@ public sealed class CandidateEvaluator : IDisposable
             // Threads are the search's to share out (one per worker), not training's to change.
             var config = new TrainConfig(settings.Epochs, settings.BatchSize, settings.LearningRate, settings.WeightDecay, d.Optimizer,
                 d.CosineSchedule, d.Patience, d.StopOn, d.RestoreBest, settings.Seed + f, d.ClipLatentWeights, d.RecalibrateBatchNorm,
-                oneThreadForSmallModels: false);
+                oneThreadForSmallModels: false, device: settings.Device ?? d.Device);
             torch.manual_seed(config.Seed);
             using var network = Spec.build(spec);
             var result = Training.fit(network, config, folds[f].Train, folds[f].Test, f,
