@@ -4,10 +4,11 @@ namespace Qnn.Search.Costs;
 
 /// <summary>
 /// The bytes of the engine's .qnnx file for the spec, computed from the spec alone, following
-/// the writer's layout (src/Engine/Format/QnnxWriter.cs, version 3):
+/// the writer's layout (src/Engine/Format/QnnxWriter.cs, version 4):
 /// <list type="bullet">
 /// <item>file: magic 4 + version 2 + reserved 2 + name (2 + UTF-8) + input + layer count 4 +
-/// layers + end marker 4 + checksum 4;</item>
+/// layers + class-names count 4 (a spec knows no class names: none are counted) + end marker 4 +
+/// checksum 4;</item>
 /// <item>input: 1 + 4 per dimension + 4 + 9 per range (low and high as float32, a width byte):
 /// one range, or one per feature with FeatureBits;</item>
 /// <item>every layer: kind 1 + name (2 + UTF-8: fc1, conv1, pool1…);</item>
@@ -31,7 +32,7 @@ namespace Qnn.Search.Costs;
 /// </summary>
 public static class BytesCost
 {
-    private const long FileFixed = 4 + 2 + 2 + 4 + 4 + 4;
+    private const long FileFixed = 4 + 2 + 2 + 4 + 4 + 4 + 4;
     private const long ThresholdBytes = 5;
     private const long AffineBytes = 8;
 
