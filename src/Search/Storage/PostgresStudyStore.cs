@@ -38,33 +38,10 @@ public sealed class PostgresStudyStore : SqlStudyStore
     }
 
     /// <inheritdoc />
-    private protected override IEnumerable<string> SchemaStatements =>
-    [
-        "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS studies (name text PRIMARY KEY, settings text NOT NULL, created timestamptz NOT NULL)",
-        """
-        CREATE TABLE IF NOT EXISTS trials (
-          study text NOT NULL REFERENCES studies (name),
-          number integer NOT NULL,
-          state text NOT NULL CHECK (state IN ('running', 'complete', 'failed', 'infeasible', 'queued')),
-          genome_key text NOT NULL,
-          genes text NOT NULL,
-          spec text,
-          folds text NOT NULL,
-          accuracy double precision,
-          accuracy_std double precision,
-          complexity double precision,
-          bitops double precision,
-          bytes double precision,
-          seconds double precision NOT NULL,
-          worker text,
-          heartbeat timestamptz,
-          error text,
-          PRIMARY KEY (study, number),
-          UNIQUE (study, genome_key))
-        """,
-        "CREATE INDEX IF NOT EXISTS trials_state ON trials (study, state)",
-    ];
+    private protected override string RealType => "double precision";
+
+    /// <inheritdoc />
+    private protected override string TimeType => "timestamptz";
 
     /// <inheritdoc />
     private protected override string NowSql => "now()";

@@ -34,7 +34,39 @@ public abstract class SqlStudyStore : IStudyStore
     private protected string Description { get; }
 
     /// <summary>CREATE TABLE IF NOT EXISTS statements for the schema, in this dialect.</summary>
-    private protected abstract IEnumerable<string> SchemaStatements { get; }
+    private IEnumerable<string> SchemaStatements =>
+    [
+        "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)",
+        $"CREATE TABLE IF NOT EXISTS studies (name text PRIMARY KEY, settings text NOT NULL, created {TimeType} NOT NULL)",
+        $"""
+        CREATE TABLE IF NOT EXISTS trials (
+          study text NOT NULL REFERENCES studies (name),
+          number integer NOT NULL,
+          state text NOT NULL CHECK (state IN ('running', 'complete', 'failed', 'infeasible', 'queued')),
+          genome_key text NOT NULL,
+          genes text NOT NULL,
+          spec text,
+          folds text NOT NULL,
+          accuracy {RealType},
+          accuracy_std {RealType},
+          complexity {RealType},
+          bitops {RealType},
+          bytes {RealType},
+          seconds {RealType} NOT NULL,
+          worker text,
+          heartbeat {TimeType},
+          error text,
+          PRIMARY KEY (study, number),
+          UNIQUE (study, genome_key))
+        """,
+        "CREATE INDEX IF NOT EXISTS trials_state ON trials (study, state)",
+    ];
+
+    /// <summary>The dialect's 64-bit float column type.</summary>
+    private protected abstract string RealType { get; }
+
+    /// <summary>The dialect's column type for UTC timestamps.</summary>
+    private protected abstract string TimeType { get; }
 
     /// <summary>The SQL for "now" in UTC (a parameter @now, or the server's clock).</summary>
     private protected abstract string NowSql { get; }

@@ -47,33 +47,10 @@ public sealed class SqliteStudyStore : SqlStudyStore
     }
 
     /// <inheritdoc />
-    private protected override IEnumerable<string> SchemaStatements =>
-    [
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS studies (name TEXT PRIMARY KEY, settings TEXT NOT NULL, created TEXT NOT NULL)",
-        """
-        CREATE TABLE IF NOT EXISTS trials (
-          study TEXT NOT NULL REFERENCES studies (name),
-          number INTEGER NOT NULL,
-          state TEXT NOT NULL CHECK (state IN ('running', 'complete', 'failed', 'infeasible', 'queued')),
-          genome_key TEXT NOT NULL,
-          genes TEXT NOT NULL,
-          spec TEXT,
-          folds TEXT NOT NULL,
-          accuracy REAL,
-          accuracy_std REAL,
-          complexity REAL,
-          bitops REAL,
-          bytes REAL,
-          seconds REAL NOT NULL,
-          worker TEXT,
-          heartbeat TEXT,
-          error TEXT,
-          PRIMARY KEY (study, number),
-          UNIQUE (study, genome_key))
-        """,
-        "CREATE INDEX IF NOT EXISTS trials_state ON trials (study, state)",
-    ];
+    private protected override string RealType => "REAL";
+
+    /// <inheritdoc />
+    private protected override string TimeType => "TEXT";
 
     /// <inheritdoc />
     private protected override string NowSql => "@now";
