@@ -43,12 +43,14 @@ public static class EngineExporter
         var layers = new List<EngineLayer>();
         var onCodes = true;
         var outputLayer = Array.FindLastIndex(spec.Layers, l => l.IsDense);
+        // Each layer's stages, grouped once; the input stage is layer -1.
+        var byLayer = stages.GroupBy(s => s.Layer).ToDictionary(g => g.Key, g => g.ToArray());
         for (var index = 0; index < spec.Layers.Length; index++)
         {
-            var layerStages = stages.Where(s => s.Layer == index).ToArray();
+            var layerStages = byLayer[index];
             Stage StageOf(StageKind kind) => layerStages.First(s => s.Kind == kind);
             var isOutput = index == outputLayer;
-            var inputShape = stages.Last(s => s.Layer < index).Shape;
+            var inputShape = byLayer[index - 1][^1].Shape;
             var (activation, _) = Shapes.activation(spec, index).ToValueTuple();
             if (!isOutput && !SignActivations.Contains(activation))
                 throw new ExportException($"layer {index + 1} uses Activation.{activation}; the engine takes sign activations ({string.Join(", ", SignActivations)})");
