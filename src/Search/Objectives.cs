@@ -17,10 +17,13 @@ public static class Objectives
     public static Evaluation? Of(Trial trial, SearchOptions options) => trial.State switch
     {
         TrialState.Complete when trial.Accuracy is { } accuracy && trial.Costs is { } costs =>
-            new Evaluation(accuracy, CostModels.Pick(costs, options.Cost), Violation(accuracy, CostModels.Pick(costs, options.Cost), options)),
+            Scored(accuracy, CostModels.Pick(costs, options.Cost), options),
         TrialState.Complete or TrialState.Failed or TrialState.Infeasible => new Evaluation(0, double.MaxValue, double.PositiveInfinity),
         _ => null,
     };
+
+    private static Evaluation Scored(double accuracy, double cost, SearchOptions options) =>
+        new(accuracy, cost, Violation(accuracy, cost, options));
 
     /// <summary>How far (accuracy, cost) lies outside the options' constraints; 0 inside.</summary>
     public static double Violation(double accuracy, double cost, SearchOptions options) =>

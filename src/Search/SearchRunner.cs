@@ -115,8 +115,10 @@ public sealed class SearchRunner(
             return trial with { State = TrialState.Infeasible, Error = problem, Worker = worker, Seconds = started.Elapsed.TotalSeconds };
         }
         var read = Spec.ofJson(trial.SpecJson);
-        if (read.IsError || Spec.validate(read.ResultValue).Any(d => d.IsError))
-            return trial with { State = TrialState.Infeasible, Error = read.IsError ? read.ErrorValue : string.Join("; ", Spec.validate(read.ResultValue).Where(d => d.IsError).Select(d => $"{d.Code} {d.Message}")), Worker = worker };
+        var errors = read.IsError ? new[] { read.ErrorValue }
+            : Spec.validate(read.ResultValue).Where(d => d.IsError).Select(d => $"{d.Code} {d.Message}").ToArray();
+        if (errors.Length > 0)
+            return trial with { State = TrialState.Infeasible, Error = string.Join("; ", errors), Worker = worker };
         var spec = read.ResultValue;
         var costs = CostModels.Of(spec);
         var beat = Stopwatch.StartNew();

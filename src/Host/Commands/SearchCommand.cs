@@ -10,7 +10,6 @@ using Qnn.Search.Scoring;
 using Qnn.Search.Optimization;
 using Qnn.Search.Spaces;
 using Qnn.Search.Storage;
-using TorchSharp;
 
 namespace Qnn.Host.Commands;
 
