@@ -14,7 +14,7 @@ public class ExportTests
 {
     private static string Temp(string name) => Path.Combine(Directory.CreateTempSubdirectory("qnn-export-").FullName, name);
 
-    private static LoadedData Load(string dataSet, string? dataDir) =>
+    internal static LoadedData Load(string dataSet, string? dataDir) =>
         new DataSets(new DataOptions(Offline: true),
             new DataLocator(dataDir, new Dictionary<string, string?> { ["HOME"] = Path.GetTempPath() }),
             () => throw new InvalidOperationException("no downloads in tests")).Load(dataSet);
