@@ -49,7 +49,7 @@ public static class QnnxFormat
     internal static readonly byte[] End = "END!"u8.ToArray();
 
     /// <summary>The version this engine writes (and the newest it reads).</summary>
-    public const ushort Version = 4;
+    public const ushort Version = 5;
 
     /// <summary>Writes a model. A model whose file could not be read back (a name past
     /// <see cref="QnnxLimits.MaxNameChars"/>, a shape past a limit) is refused with an
