@@ -26,7 +26,9 @@ internal sealed record OutputPlan(bool IntegerSums, LayerOutput Output, Incoming
         var (activation, activationBits) = Shapes.activation(spec, index).ToValueTuple();
         if (isOutput) activation = Activation.None;
         var scales = weights is null || weights.Unscaled ? null : weights.Scales;
-        var integer = weights is not null && incoming.IsInteger && incoming.LargestTerm(0) * terms * weights.Largest <= QnnxLimits.MaxAccumulator;
+        // Above 24 bits the core's float32 integers reach 2^(n−1), one past its stated top (LayerWeights.Top).
+        var largest = weights is null ? 0 : weights.Largest >= 1 << 23 ? weights.Largest + 1.0 : weights.Largest;
+        var integer = weights is not null && incoming.IsInteger && incoming.LargestTerm(0) * terms * largest <= QnnxLimits.MaxAccumulator;
         var denominator = integer ? incoming.Denominator : 1;
         var scale = 1f / denominator;
         var levels = activation == Activation.NBits ? (1L << activationBits.Value) - 1 : 0;

@@ -3,8 +3,10 @@ namespace Qnn.Engine;
 /// <summary>
 /// The weights of a <see cref="GeneralDenseLayer"/> or <see cref="GeneralConvLayer"/>: float32
 /// values (<see cref="Bits"/> 0), binary ±1 (1 bit), or symmetric integers of 2..31 bits in
-/// [−(2^(bits−1) − 1), 2^(bits−1) − 1] (ternary weights are 2-bit). In the file integers are
-/// packed to their width: q + top as <see cref="Bits"/> bits each, least significant first.
+/// [−(2^(bits−1) − 1), 2^(bits−1) − 1] (ternary weights are 2-bit). Above 24 bits the core's
+/// float32 integers round the top 2^(bits−1) − 1 up to 2^(bits−1), so the range is ±2^(bits−1)
+/// there. In the file integers are packed to their width: q + top in <see cref="PackedWidth"/>
+/// bits each (the width, one more above 24 bits), least significant first.
 /// </summary>
 public sealed class LayerWeights
 {
@@ -43,11 +45,15 @@ public sealed class LayerWeights
     /// <summary>Bytes the weights take in the file.</summary>
     public long FileBytes => Bits == 0 ? 4L * Count : PackedBytes(Count, Bits);
 
-    /// <summary>The largest |integer| of a width: 1 for binary, 2^(bits−1) − 1 above.</summary>
-    public static int Top(int bits) => bits <= 1 ? 1 : (int)((1L << (bits - 1)) - 1);
+    /// <summary>The largest |integer| of a width: 1 for binary, 2^(bits−1) − 1 up to 24 bits,
+    /// 2^(bits−1) above (float32's rounding of 2^(bits−1) − 1).</summary>
+    public static int Top(int bits) => bits <= 1 ? 1 : bits > 24 ? 1 << (bits - 1) : (1 << (bits - 1)) - 1;
 
-    /// <summary>Bytes of <paramref name="count"/> weights packed at <paramref name="bits"/>.</summary>
-    public static long PackedBytes(long count, int bits) => (count * bits + 7) / 8;
+    /// <summary>Bits one packed weight takes: the width, one more above 24 bits (q + top reaches 2^bits).</summary>
+    public static int PackedWidth(int bits) => bits > 24 ? bits + 1 : bits;
+
+    /// <summary>Bytes of <paramref name="count"/> weights of <paramref name="bits"/>, packed.</summary>
+    public static long PackedBytes(long count, int bits) => (count * PackedWidth(bits) + 7) / 8;
 
     /// <summary>Float weights.</summary>
     public static LayerWeights Float(float[] weights) => new(0, null, weights);
@@ -72,12 +78,13 @@ public sealed class LayerWeights
     {
         var q = Integers ?? throw new InvalidOperationException("float weights are not packed");
         var bytes = new byte[PackedBytes(q.Length, Bits)];
-        var top = Bits == 1 ? 0 : Largest;
+        var top = Bits == 1 ? 0 : (long)Largest;
+        var width = PackedWidth(Bits);
         long at = 0;
         foreach (var value in q)
         {
             var code = Bits == 1 ? (value > 0 ? 1UL : 0UL) : (ulong)(value + top);
-            for (var b = 0; b < Bits; b++, at++)
+            for (var b = 0; b < width; b++, at++)
                 if ((code >> b & 1) != 0) bytes[at >> 3] |= (byte)(1 << (int)(at & 7));
         }
         return bytes;
@@ -89,12 +96,13 @@ public sealed class LayerWeights
     {
         var q = new int[count];
         var top = Top(bits);
+        var width = PackedWidth(bits);
         bad = -1;
         long at = 0;
         for (var i = 0; i < count; i++)
         {
             ulong code = 0;
-            for (var b = 0; b < bits; b++, at++)
+            for (var b = 0; b < width; b++, at++)
                 code |= (ulong)(bytes[(int)(at >> 3)] >> (int)(at & 7) & 1) << b;
             if (bits == 1)
                 q[i] = code == 1 ? 1 : -1;

@@ -9,7 +9,7 @@ internal static class EngineLayerDescription
     public static string Kind(EngineLayer layer) => layer switch
     {
         BinaryDenseLayer => "Dense",
-        IntegerDenseLayer integer => integer.Coding == IntegerWeights.Ternary ? "TernaryDense" : $"{integer.Bits}BitDense",
+        IntegerDenseLayer integer => integer.Coding == Qnn.Engine.IntegerWeights.Ternary ? "TernaryDense" : $"{integer.Bits}BitDense",
         GeneralDenseLayer g => Width(g.Weights) + "Dense",
         GeneralConvLayer g => Width(g.Weights) + "Conv",
         ValueMaxPoolLayer => "MaxPool",
@@ -21,7 +21,7 @@ internal static class EngineLayerDescription
     public static string Runs(EngineLayer layer) => layer switch
     {
         BinaryDenseLayer d => Integer(d.CodeMultipliers is null ? "XNOR-popcount" : "codes × ±1", d.Output),
-        IntegerDenseLayer d => Integer(d.Coding == IntegerWeights.Ternary && d.CodeMultipliers is null ? "ternary popcount" : "integer sums", d.Output),
+        IntegerDenseLayer d => Integer(d.Coding == Qnn.Engine.IntegerWeights.Ternary && d.CodeMultipliers is null ? "ternary popcount" : "integer sums", d.Output),
         ConvLayer c => Integer(c.CodeInputs ? "codes × ±1" : "XNOR-popcount", c.Output),
         GeneralDenseLayer g => g.IntegerSums ? Integer("integer sums", g.Output) : Float(g.Weights, g.Output),
         GeneralConvLayer g => g.IntegerSums ? Integer("integer sums", g.Output) : Float(g.Weights, g.Output),
