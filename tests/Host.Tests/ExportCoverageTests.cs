@@ -75,6 +75,33 @@ public class ExportCoverageTests
     }
 
     [Fact]
+    public void Inspect_says_per_layer_whether_it_runs_integer_only_or_float_and_why()
+    {
+        string Inspect(string model)
+        {
+            torch.manual_seed(1);
+            using var network = Qnn.Spec.build(Models.ModelCatalog.Resolve(model).Spec);
+            var path = Temp(model + ".qnnx");
+            using (var file = File.Create(path))
+                QnnxFormat.Write(EngineExporter.Export(network), file);
+            var result = Cli.Run(null, "inspect", "--model", path);
+            Assert.True(result.ExitCode == 0, result.Error);
+            return result.Output;
+        }
+        var floats = Inspect("FloatMlp");
+        Assert.Contains("widths above 24 bits pass unrounded, as reals", floats);
+        Assert.Contains("float (float weights), Relu out", floats);
+        Assert.Contains("float (float weights), logits", floats);
+        var ternary = Inspect("TernaryMlp");
+        Assert.Contains("TernaryDense", ternary);
+        Assert.Contains("2BitDense", ternary);
+        Assert.Contains("integer-only (integer sums, 3-level thresholds)", ternary);
+        Assert.Contains("integer (integer sums), float logits", ternary);
+        var nBits = Inspect("NBitsMlp");
+        Assert.Contains("integer-only (integer sums, 4-level thresholds)", nBits);
+    }
+
+    [Fact]
     public void Every_catalog_model_exports()
     {
         foreach (var name in new[] { "VertebralMlp", "FloatMlp", "TernaryMlp", "NBitsMlp", "MiniMnistCnn", "BinaryLeNet5" })
