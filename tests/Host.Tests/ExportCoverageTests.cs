@@ -72,6 +72,15 @@ public class ExportCoverageTests
         Assert.Equal("TernaryMlp: fc1 is a layer with a 3-level output (ternary or DoReFa activation), which the C export does not translate (only the engine runs it)", error.Message);
         using var floats = Qnn.Spec.build(Models.ModelCatalog.Resolve("FloatMlp").Spec);
         Assert.Contains("32-bit (unrounded) inputs", Assert.Throws<ExportException>(() => CExporter.Generate(EngineExporter.Export(floats))).Message);
+        // The command says so and exits 2, writing nothing.
+        var path = Temp("ternary.qnnx");
+        using (var file = File.Create(path))
+            QnnxFormat.Write(engine, file);
+        var folder = Path.Combine(Path.GetDirectoryName(path)!, "c");
+        var result = Cli.Run(null, "export", "--load", path, "--format", "c", "--out", folder);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("qnn export: TernaryMlp: fc1 is a layer with a 3-level output", result.Error);
+        Assert.False(File.Exists(Path.Combine(folder, "ternary_mlp.c")));
     }
 
     [Fact]
