@@ -34,6 +34,15 @@ internal static class BatchNormFolding
         return LayerOutput.Logits(alpha, beta, scale);
     }
 
+    /// <summary>The affine form, each output's weight scale folded into α, then <paramref name="activation"/> in float.</summary>
+    public static LayerOutput Activated(TorchSharp.Modules.NormBase norm, float scale, float[]? channelScales, OutputActivation activation, float parameter)
+    {
+        var (alpha, beta) = Affine(norm);
+        if (channelScales is not null)
+            alpha = alpha.Select((a, j) => a * channelScales[j]).ToArray();
+        return LayerOutput.Activated(alpha, beta, scale, activation, parameter);
+    }
+
     /// <summary>
     /// One threshold per output on the integer pre-activation z, whose real value is z·s/D (s the
     /// output's weight scale, 1 for plain binary weights; D the input-code denominator, 1 after
@@ -72,6 +81,49 @@ internal static class BatchNormFolding
         for (var j = 0; j < outputs; j++)
             thresholds[j] = ReadThreshold(fires, j, outputs, range) ?? Folded(j, 1);
         return LayerOutput.Signs(thresholds);
+    }
+
+    /// <summary>
+    /// Several thresholds per output on the integer pre-activation z (real value z·s/D): for each
+    /// cut c, the z where BatchNorm(z·s/D) ≥ c (or &gt; c where <c>Strict</c>), folded exactly as
+    /// <see cref="SignThreshold.Fold"/> folds c = 0. The output is values[number of cuts passed]:
+    /// ternary activations cut at −t and (strictly) t, DoReFa codes at (ℓ − ½)/L for ℓ = 1..L.
+    /// </summary>
+    public static LayerOutput Levels(TorchSharp.Modules.NormBase norm, long denominator, float[]? channelScales, (double Cut, bool Strict)[] cuts, float[] values)
+    {
+        var p = Parameters(norm);
+        var outputs = p.Gamma.Length;
+        var boundaries = new SignThreshold[outputs * cuts.Length];
+        for (var j = 0; j < outputs; j++)
+        {
+            var s = channelScales?[j] ?? 1.0;
+            for (var k = 0; k < cuts.Length; k++)
+            {
+                var (cut, strict) = cuts[k];
+                if (s == 0)
+                {
+                    // No weight: the output is the BatchNorm of 0 whatever z is.
+                    var y = p.Beta[j] - p.Gamma[j] * p.Mean[j] / Math.Sqrt(p.Variance[j] + p.Epsilon);
+                    boundaries[j * cuts.Length + k] = new SignThreshold(0, (strict ? y > cut : y >= cut) ? ThresholdDirection.Always : ThresholdDirection.Never);
+                    continue;
+                }
+                var unit = denominator / s;
+                boundaries[j * cuts.Length + k] = Cut(p.Gamma[j], p.Beta[j], p.Mean[j] * unit, p.Variance[j] * unit * unit, p.Epsilon * unit * unit, cut, strict);
+            }
+        }
+        return LayerOutput.Levels(boundaries, cuts.Length, values);
+    }
+
+    /// <summary>γ(z − μ)/√(σ² + ε) + β ≥ c (or &gt; c) as one integer comparison on z.</summary>
+    private static SignThreshold Cut(double gamma, double beta, double mean, double variance, double epsilon, double cut, bool strict)
+    {
+        const double limit = int.MaxValue / 2.0;
+        if (gamma == 0)
+            return new SignThreshold(0, (strict ? beta > cut : beta >= cut) ? ThresholdDirection.Always : ThresholdDirection.Never);
+        var boundary = Math.Clamp(mean + (cut - beta) * Math.Sqrt(variance + epsilon) / gamma, -limit, limit);
+        return gamma > 0
+            ? new SignThreshold((int)(strict ? Math.Floor(boundary) + 1 : Math.Ceiling(boundary)), ThresholdDirection.AtLeast)
+            : new SignThreshold((int)(strict ? Math.Ceiling(boundary) - 1 : Math.Floor(boundary)), ThresholdDirection.AtMost);
     }
 
     /// <summary>The threshold that reproduces a probed column, or null if the column is not monotone.</summary>

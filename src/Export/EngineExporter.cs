@@ -5,19 +5,21 @@ namespace Qnn.Export;
 
 /// <summary>
 /// Freezes a built network — a generated module or <c>Spec.build</c>'s, trained or not, no saved
-/// file needed — into an <see cref="EngineModel"/>: the input quantizer becomes integer codes,
-/// binary weights are packed 64 to a ulong, ternary weights become two bit-planes and n-bit
-/// weights small integers (all read from the layers' <c>IntegerWeights()</c>), each BatchNorm +
-/// sign becomes one integer threshold per neuron or channel, pooling works on bits, float layers
-/// stay float, and the last BatchNorm gives the logits. The network's stages and their shapes
-/// come from the core's <c>Spec.stages</c>; every engine layer's output shape is checked against
-/// them.
+/// file needed — into an <see cref="EngineModel"/>, whatever the DSL declared (docs/formats.md,
+/// README "Export coverage"): the input quantizer becomes integer codes (unrounded inputs above
+/// 24 bits stay real), binary weights are packed 64 to a ulong, ternary weights become two
+/// bit-planes, n-bit weights small integers (read from the layers' <c>IntegerWeights()</c>);
+/// each BatchNorm + quantizing activation (sign, ternary, DoReFa up to 8 bits) becomes integer
+/// thresholds per neuron or channel where the layer's sums are exact integers; ReLU, identity and
+/// float layers, and layers whose inputs are real, run the BatchNorm's affine form in float.
+/// Pooling works on bits after sign, on values otherwise; dropout is the identity; stochastic
+/// quantizers round in evaluation as the core's do. The network's stages and their shapes come
+/// from the core's <c>Spec.stages</c>; every engine layer's output shape is checked against them.
 /// </summary>
 public static class EngineExporter
 {
-    private static readonly Activation[] SignActivations = { Activation.Binarize, Activation.BinarizeReste, Activation.BinarizeApprox, Activation.BinarizeSwish };
-
-    /// <summary>The widest n-bit weights the engine stores (one signed byte each).</summary>
+    /// <summary>The widest n-bit weights the byte-per-weight <see cref="IntegerDenseLayer"/> takes;
+    /// wider ones (up to 31 bits) run in a <see cref="GeneralDenseLayer"/>.</summary>
     public const int MaxWeightBits = 8;
 
     /// <summary>Exports a network built by <c>Spec.build</c> (or loaded from a saved model);
@@ -39,9 +41,9 @@ public static class EngineExporter
                 : throw new ExportException($"{spec.Name}: the network has no {typeof(T).Name} named {stage.Name}, which its spec declares");
 
         var quantizer = ModuleOf<InputQuantizer>(stages[0]);
-        var codes = InputCodes.Of(spec.Name, stages[0].Shape, quantizer);
+        var codes = InputCodes.Of(stages[0].Shape, quantizer);
+        var incoming = Incoming.Input(codes);
         var layers = new List<EngineLayer>();
-        var onCodes = true;
         var outputLayer = Array.FindLastIndex(spec.Layers, l => l.IsDense);
         // Each layer's stages, grouped once; the input stage is layer -1.
         var byLayer = stages.GroupBy(s => s.Layer).ToDictionary(g => g.Key, g => g.ToArray());
@@ -51,41 +53,31 @@ public static class EngineExporter
             Stage StageOf(StageKind kind) => layerStages.First(s => s.Kind == kind);
             var isOutput = index == outputLayer;
             var inputShape = byLayer[index - 1][^1].Shape;
-            var (activation, _) = Shapes.activation(spec, index).ToValueTuple();
-            if (!isOutput && !SignActivations.Contains(activation))
-                throw new ExportException($"layer {index + 1} uses Activation.{activation}; the engine takes sign activations ({string.Join(", ", SignActivations)})");
             var norm = ModuleOf<TorchSharp.Modules.NormBase>(StageOf(StageKind.BatchNorm));
-            var scale = onCodes ? 1f / codes.Denominator : 1f;
             if (spec.Layers[index] is LayerSpec.Conv { Item: var c })
             {
                 var stage = StageOf(StageKind.Conv);
-                if (c.Weights.Mode != WeightQuant.Binary)
-                    throw new ExportException($"{stage.Name} has {c.Weights.Mode} weights; the engine's convolutions take binary weights (scaled or not)");
                 var module = ModuleOf<QuantConv2d>(stage);
-                using var weights = module.IntegerWeights();
-                var scales = weights.Unscaled ? null : weights.Scales;
-                var windowBits = (int)(module.InChannels / module.Groups * module.Kernel * module.Kernel);
-                var output = isOutput
-                    ? BatchNormFolding.Logits(norm, scale, scales)
-                    : BatchNormFolding.Thresholds(norm, windowBits, onCodes, codes.Denominator, twoDimensional: true, scales);
-                var conv = new ConvLayer(stage.Name, inputShape, c.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups,
-                    PackRows(weights.Integers, c.Channels), onCodes, output);
-                layers.Add(Checked(conv, stage, new[] { conv.OutChannels, conv.OutHeight, conv.OutWidth }));
+                var (conv, next) = ConvLayerOf(spec, index, stage.Name, c, module, inputShape, norm, isOutput, incoming);
+                layers.Add(Checked(conv, stage, new[] { c.Channels, stage.Shape[1], stage.Shape[2] }));
                 if (layerStages.Any(s => s.Kind == StageKind.MaxPool))
                 {
                     var pool = StageOf(StageKind.MaxPool);
-                    var poolLayer = new MaxPoolLayer(pool.Name, stage.Shape, c.Pool);
+                    EngineLayer poolLayer = next.Kind == Incoming.Values.Signs
+                        ? new MaxPoolLayer(pool.Name, stage.Shape, c.Pool)
+                        : new ValueMaxPoolLayer(pool.Name, stage.Shape, c.Pool);
                     layers.Add(Checked(poolLayer, pool, new[] { poolLayer.OutputSize }));
                 }
-                onCodes = false;
+                incoming = next;
                 continue;
             }
             var dense = ((LayerSpec.Dense)spec.Layers[index]).Item;
             var denseStage = StageOf(StageKind.Dense);
             var linear = ModuleOf<QuantLinear>(denseStage);
             var fanIn = inputShape.Aggregate(1, (p, n) => p * n);
-            layers.Add(Checked(DenseLayerOf(denseStage.Name, dense, linear, norm, fanIn, isOutput, onCodes, codes, scale), denseStage, new[] { dense.Units }));
-            onCodes = false;
+            var (layer, after) = DenseLayerOf(spec, index, denseStage.Name, dense, linear, norm, fanIn, isOutput, incoming);
+            layers.Add(Checked(layer, denseStage, new[] { dense.Units }));
+            incoming = after;
         }
         var classes = layers[^1].OutputSize;
         if (classNames is { Count: > 0 })
@@ -100,33 +92,72 @@ public static class EngineExporter
         return new EngineModel(spec.Name, codes.Stage, layers, classNames);
     }
 
-    private static EngineLayer DenseLayerOf(string name, DenseSpec dense, QuantLinear linear, TorchSharp.Modules.NormBase norm,
-        int fanIn, bool isOutput, bool onCodes, InputCodes codes, float scale)
+    private static (EngineLayer Layer, Incoming Next) DenseLayerOf(ModelSpec spec, int index, string name, DenseSpec dense, QuantLinear linear,
+        TorchSharp.Modules.NormBase norm, int fanIn, bool isOutput, Incoming incoming)
     {
         if (!linear.WeightQuantizer.HasIntegerForm)
         {
-            if (onCodes)
-                throw new ExportException($"{name} is a float layer on input codes; the engine takes float layers after binary ones");
-            var (alpha, beta) = BatchNormFolding.Affine(norm);
-            return new FloatDenseLayer(name, fanIn, linear.Weight.detach().contiguous().data<float>().ToArray(), alpha, beta, signs: !isOutput);
+            var floatPlan = OutputPlan.Of(spec, index, isOutput, norm, incoming, null, fanIn, twoDimensional: false);
+            var floats = linear.Weight.detach().contiguous().data<float>().ToArray();
+            var (activation, _) = Shapes.activation(spec, index).ToValueTuple();
+            // The float layer of earlier versions where it applies: ±1 or real inputs, sign or logits out.
+            if ((incoming.Kind == Incoming.Values.Signs || incoming is { Kind: Incoming.Values.Reals, InputDivisors: null }) && (isOutput || OutputPlan.IsSign(activation)))
+            {
+                var (alpha, beta) = BatchNormFolding.Affine(norm);
+                return (new FloatDenseLayer(name, fanIn, floats, alpha, beta, signs: !isOutput), floatPlan.Next);
+            }
+            return (new GeneralDenseLayer(name, fanIn, LayerWeights.Float(floats), false, null, incoming.DivisorsFor(fanIn), floatPlan.Output), floatPlan.Next);
         }
-        if (dense.Weights.Mode == WeightQuant.NBits && dense.Weights.Bits.Value > MaxWeightBits)
-            throw new ExportException($"{name} has {dense.Weights.Bits.Value}-bit weights; the engine stores n-bit weights of at most {MaxWeightBits} bits");
         // Weights are q·s: integers q times a scale s per output, folded into the output.
         using var weights = linear.IntegerWeights();
-        var scales = weights.Unscaled ? null : weights.Scales;
-        var output = isOutput
-            ? BatchNormFolding.Logits(norm, scale, scales)
-            : BatchNormFolding.Thresholds(norm, fanIn * weights.Largest, onCodes, codes.Denominator, twoDimensional: false, scales);
-        var multipliers = onCodes ? codes.Multipliers : null;
+        var plan = OutputPlan.Of(spec, index, isOutput, norm, incoming, weights, fanIn, twoDimensional: false);
         var integers = weights.Integers;
-        return dense.Weights.Mode switch
+        if (!plan.IntegerSums)
+            return (new GeneralDenseLayer(name, fanIn, IntegerWeightsOf(dense.Weights, integers), false, null, incoming.DivisorsFor(fanIn), plan.Output), plan.Next);
+        if (incoming.Kind == Incoming.Values.Integers || (dense.Weights.Mode == WeightQuant.NBits && dense.Weights.Bits.Value > MaxWeightBits))
+            return (new GeneralDenseLayer(name, fanIn, IntegerWeightsOf(dense.Weights, integers), true, incoming.Multipliers, null, plan.Output), plan.Next);
+        // ±1 or input codes into the binary and integer kernels.
+        var multipliers = incoming.Multipliers;
+        EngineLayer layer = dense.Weights.Mode switch
         {
-            WeightQuant.Binary => new BinaryDenseLayer(name, fanIn, PackRows(integers, dense.Units), multipliers, output),
+            WeightQuant.Binary => new BinaryDenseLayer(name, fanIn, PackRows(integers, dense.Units), multipliers, plan.Output),
             // Two bit-planes through the sign packer: |q| - 1/2 >= 0 where q != 0, q - 1/2 >= 0 where q = +1.
-            WeightQuant.Ternary => IntegerDenseLayer.Ternary(name, fanIn, PackRows(integers.abs().sub(0.5), dense.Units), PackRows(integers.sub(0.5), dense.Units), multipliers, output),
-            _ => IntegerDenseLayer.NBits(name, fanIn, dense.Weights.Bits.Value, integers.to_type(torch.ScalarType.Int8).data<sbyte>().ToArray(), multipliers, output),
+            WeightQuant.Ternary => IntegerDenseLayer.Ternary(name, fanIn, PackRows(integers.abs().sub(0.5), dense.Units), PackRows(integers.sub(0.5), dense.Units), multipliers, plan.Output),
+            _ => IntegerDenseLayer.NBits(name, fanIn, dense.Weights.Bits.Value, integers.to_type(torch.ScalarType.Int8).data<sbyte>().ToArray(), multipliers, plan.Output),
         };
+        return (layer, plan.Next);
+    }
+
+    private static (EngineLayer Layer, Incoming Next) ConvLayerOf(ModelSpec spec, int index, string name, ConvSpec c, QuantConv2d module, int[] inputShape,
+        TorchSharp.Modules.NormBase norm, bool isOutput, Incoming incoming)
+    {
+        var window = (long)(module.InChannels / module.Groups * module.Kernel * module.Kernel);
+        if (!module.WeightQuantizer.HasIntegerForm)
+        {
+            var floatPlan = OutputPlan.Of(spec, index, isOutput, norm, incoming, null, window, twoDimensional: true);
+            var floats = LayerWeights.Float(module.Weight.detach().contiguous().data<float>().ToArray());
+            return (new GeneralConvLayer(name, inputShape, c.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups, floats, false, incoming.Divisor, floatPlan.Output), floatPlan.Next);
+        }
+        using var weights = module.IntegerWeights();
+        var plan = OutputPlan.Of(spec, index, isOutput, norm, incoming, weights, window, twoDimensional: true);
+        // The binary convolution of earlier versions where it applies: ±1 or input codes in, ±1 or logits out.
+        if (plan.IntegerSums && c.Weights.Mode == WeightQuant.Binary && incoming.Kind is Incoming.Values.Codes or Incoming.Values.Signs
+            && plan.Output.Form is OutputForm.Signs or OutputForm.Logits)
+        {
+            var conv = new ConvLayer(name, inputShape, c.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups,
+                PackRows(weights.Integers, c.Channels), incoming.Kind == Incoming.Values.Codes, plan.Output);
+            return (conv, plan.Next);
+        }
+        var general = new GeneralConvLayer(name, inputShape, c.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups,
+            IntegerWeightsOf(c.Weights, weights.Integers), plan.IntegerSums, plan.IntegerSums ? 1 : incoming.Divisor, plan.Output);
+        return (general, plan.Next);
+    }
+
+    /// <summary>A layer's integer weights at their width: binary 1 bit, ternary 2, n-bit n.</summary>
+    private static LayerWeights IntegerWeightsOf(WeightSpec spec, torch.Tensor integers)
+    {
+        var bits = spec.Mode switch { WeightQuant.Binary => 1, WeightQuant.Ternary => 2, _ => spec.Bits.Value };
+        return LayerWeights.Integer(bits, integers.detach().contiguous().to_type(torch.ScalarType.Int32).data<int>().ToArray());
     }
 
     /// <summary>The engine computes its layers' shapes itself (it has no core); they must be the spec's.</summary>

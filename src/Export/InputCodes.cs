@@ -5,23 +5,34 @@ namespace Qnn.Export;
 /// <summary>
 /// The input quantizer as the engine runs it: integer codes per input, and, because codes of
 /// different widths must add up in one integer sum, one common denominator D with a multiplier
-/// D / L_i per input (L_i = 2^bits − 1 levels).
+/// D / L_i per input (L_i = 2^bits − 1 levels). Where that cannot be an integer sum (a width above
+/// 24 bits, which the core does not round, or a denominator that would overflow), the first
+/// layer sums reals instead: each input divided by its <see cref="Divisors"/> entry (L_i, or 1 for
+/// an unrounded input), as the core divides.
 /// </summary>
-internal sealed record InputCodes(InputStage Stage, long Denominator, int[] Multipliers)
+internal sealed record InputCodes(InputStage Stage, long Denominator, int[]? Multipliers, float[] Divisors)
 {
-    public static InputCodes Of(string model, int[] shape, InputQuantizer quantizer)
+    /// <summary>Whether the first layer may sum the codes as integers.</summary>
+    public bool Integer => Multipliers is not null;
+
+    public static InputCodes Of(int[] shape, InputQuantizer quantizer)
     {
         var bits = quantizer.Bits;
-        if (bits.Any(b => b > Limits.MaxCodeBits))
-            throw new ExportException($"{model} takes {bits.Max()}-bit (float) input; the engine takes integer input codes of at most {Limits.MaxCodeBits} bits");
         var stage = new InputStage(shape, quantizer.Low.data<float>().ToArray(), quantizer.High.data<float>().ToArray(), bits);
-        var levels = bits.Select(b => (1L << b) - 1).ToArray();
-        var denominator = levels.Aggregate(1L, (d, l) => d / Gcd(d, l) * l);
         var size = shape.Aggregate(1, (p, n) => p * n);
-        if (denominator * size >= int.MaxValue)
-            throw new ExportException($"input widths {string.Join(", ", bits.Distinct())} over {size} inputs overflow integer accumulation");
+        var divisors = Enumerable.Range(0, size).Select(i => bits[bits.Length == 1 ? 0 : i] is var b && b <= InputStage.MaxCodeBits ? (float)((1L << b) - 1) : 1f).ToArray();
+        if (!stage.AllCodes)
+            return new InputCodes(stage, 1, null, divisors);
+        var levels = bits.Select(b => (1L << b) - 1).ToArray();
+        long denominator = 1;
+        foreach (var l in levels)
+        {
+            denominator = denominator / Gcd(denominator, l) * l;
+            if (denominator * size >= int.MaxValue)
+                return new InputCodes(stage, 1, null, divisors);
+        }
         var multipliers = Enumerable.Range(0, size).Select(i => (int)(denominator / levels[levels.Length == 1 ? 0 : i])).ToArray();
-        return new InputCodes(stage, denominator, multipliers);
+        return new InputCodes(stage, denominator, multipliers, divisors);
     }
 
     private static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);

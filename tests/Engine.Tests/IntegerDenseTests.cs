@@ -115,7 +115,8 @@ public class IntegerDenseTests
         // fc1's coding byte follows its thresholds: find it after the name and the 10 multipliers.
         var name = System.Text.Encoding.UTF8.GetBytes("fc1");
         var at = bytes.AsSpan().IndexOf(name) + name.Length + 4 + 1 + 40 + 1 + 4 + 6 * 5;
-        Assert.Equal((byte)IntegerWeights.NBits, bytes[at]);
+        // Version 5 packs n-bit weights to their width: coding 3.
+        Assert.Equal(3, bytes[at]);
         var coding = (byte[])bytes.Clone();
         coding[at] = 9;
         Assert.Contains("layer 0 (fc1): unknown weight coding 9", QnnxBytes.Refusal(QnnxBytes.Reseal(coding)));

@@ -32,10 +32,14 @@ internal static class QnnxBytes
         return sealedBytes;
     }
 
-    /// <summary>The same model (one without class names) in the version-3, 2 or 1 layout: no
-    /// class-names block, and below version 3 no checksum after "END!".</summary>
-    public static byte[] AsVersion(byte[] version4, ushort version)
+    /// <summary>The same model (one without class names) in the version-4, 3, 2 or 1 layout:
+    /// version 4 stores n-bit integers a byte each; below it no class-names block, and below
+    /// version 3 no checksum after "END!".</summary>
+    public static byte[] AsVersion(byte[] file, ushort version)
     {
+        var version4 = QnnxWriter.Bytes(Read(file), 4);
+        if (version == 4)
+            return version4;
         var content = version4[..^4];
         Assert.Equal(new byte[] { 0, 0, 0, 0 }, content[^8..^4]);
         var old = content[..^8].Concat(content[^4..]).ToArray();

@@ -10,11 +10,14 @@ namespace Qnn.Engine.Tests;
 public class QnnxClassNamesTests
 {
     [Fact]
-    public void Class_names_round_trip_through_a_version_4_file()
+    public void Class_names_round_trip_through_a_version_4_and_5_file()
     {
         var bytes = Of(QnnxTestModels.Integer(ternaryFirst: true));
-        Assert.Equal(4, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(5, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         Assert.Equal(new[] { "a", "", "größer" }, Read(bytes).ClassNames);
+        var version4 = AsVersion(bytes, 4);
+        Assert.Equal(4, BinaryPrimitives.ReadUInt16LittleEndian(version4.AsSpan(4)));
+        Assert.Equal(new[] { "a", "", "größer" }, Read(version4).ClassNames);
         Assert.Null(Read(Of(QnnxTestModels.Integer(ternaryFirst: false))).ClassNames);
     }
 

@@ -65,8 +65,86 @@ internal static class QnnxTestModels
         return new EngineModel(ternaryFirst ? "TernaryFirst" : "NBitsFirst", input, layers, ternaryFirst ? new[] { "a", "", "größer" } : null);
     }
 
+    private static float[] Reals(Random random, int n, float low = -0.5f) => Enumerable.Range(0, n).Select(_ => (float)random.NextDouble() + low).ToArray();
+
+    private static LayerOutput Activated(Random random, int count, OutputActivation activation, float parameter) =>
+        LayerOutput.Activated(Reals(random, count, 0.5f), Reals(random, count), 1f, activation, parameter);
+
+    private static LayerOutput Levels(Random random, int count, float[] values)
+    {
+        var steps = values.Length - 1;
+        var boundaries = new SignThreshold[count * steps];
+        for (var j = 0; j < count; j++)
+        {
+            var start = random.Next(-50, 50);
+            for (var s = 0; s < steps; s++)
+                boundaries[j * steps + s] = new SignThreshold(start + 7 * s, ThresholdDirection.AtLeast);
+        }
+        return LayerOutput.Levels(boundaries, steps, values);
+    }
+
+    private static int[] Integers(Random random, int count, int bits)
+    {
+        var top = LayerWeights.Top(bits);
+        return Enumerable.Range(0, count).Select(_ => bits == 1 ? (random.Next(2) == 0 ? -1 : 1) : (int)random.NextInt64(-top, (long)top + 1)).ToArray();
+    }
+
+    /// <summary>Version 5's general dense layers: unrounded 30-bit inputs into float weights with
+    /// divisors and a float ternary activation, 12-bit integer sums into 2-bit DoReFa levels, 31-bit
+    /// weights on real sums with ReLU, a float head.</summary>
+    public static EngineModel GeneralMlp()
+    {
+        var random = new Random(14);
+        var bits = new[] { 8, 8, 30, 12, 4, 32 };
+        var input = new InputStage(new[] { 6 }, Reals(random, 6, -2f), Reals(random, 6, 1f), bits);
+        var divisors = bits.Select(b => b <= 24 ? (float)((1 << b) - 1) : 1f).ToArray();
+        var fc1 = new GeneralDenseLayer("fc1", 6, LayerWeights.Float(Reals(random, 48)), false, null, divisors, Activated(random, 8, OutputActivation.Ternary, 0.5f));
+        var fc2 = new GeneralDenseLayer("fc2", 8, LayerWeights.Integer(12, Integers(random, 64, 12)), true, null, null, Levels(random, 8, new[] { 0f, 1f, 2f, 3f }));
+        var fc3 = new GeneralDenseLayer("fc3", 8, LayerWeights.Integer(31, Integers(random, 40, 31)), false, null, Enumerable.Repeat(3f, 8).ToArray(), Activated(random, 5, OutputActivation.Relu, 0));
+        var fc4 = new GeneralDenseLayer("fc4", 5, LayerWeights.Float(Reals(random, 15)), false, null, null, Logits(random, 3));
+        return new EngineModel("GeneralMlp", input, new EngineLayer[] { fc1, fc2, fc3, fc4 });
+    }
+
+    /// <summary>The older kernels with version 5's outputs: binary codes into DoReFa levels, general
+    /// ternary sums into a float sign, ternary popcount into ReLU, a float head.</summary>
+    public static EngineModel KernelsWithNewOutputs()
+    {
+        var random = new Random(15);
+        var input = new InputStage(new[] { 10 }, new[] { 0f }, new[] { 1f }, new[] { 8 });
+        var fc1 = new BinaryDenseLayer("fc1", 10, Packed(random, 10, 6), Enumerable.Repeat(1, 10).ToArray(), Levels(random, 6, new[] { 0f, 1f, 2f, 3f }));
+        var fc2 = new GeneralDenseLayer("fc2", 6, LayerWeights.Integer(2, Integers(random, 36, 2)), true, null, null, Activated(random, 6, OutputActivation.Sign, 0));
+        var q = Integers(random, 24, 2);
+        var (nonzero, positive) = (new ulong[4], new ulong[4]);
+        for (var j = 0; j < 4; j++)
+            for (var i = 0; i < 6; i++)
+            {
+                if (q[j * 6 + i] != 0) nonzero[j] |= 1UL << i;
+                if (q[j * 6 + i] > 0) positive[j] |= 1UL << i;
+            }
+        var fc3 = IntegerDenseLayer.Ternary("fc3", 6, nonzero, positive, null, Activated(random, 4, OutputActivation.Relu, 0));
+        var fc4 = new FloatDenseLayer("fc4", 4, Reals(random, 8), Reals(random, 2, 0.5f), Reals(random, 2), signs: false);
+        return new EngineModel("KernelsWithNewOutputs", input, new EngineLayer[] { fc1, fc2, fc3, fc4 });
+    }
+
+    /// <summary>Version 5's general convolutions: integer ternary sums (padding, dilation 2) into
+    /// ternary levels, value max-pooling, a grouped float convolution with DoReFa in float, an
+    /// n-bit dense head on real sums.</summary>
+    public static EngineModel GeneralCnn()
+    {
+        var random = new Random(16);
+        var input = new InputStage(new[] { 1, 8, 8 }, new[] { 0f }, new[] { 1f }, new[] { 4 });
+        var conv1 = new GeneralConvLayer("conv1", new[] { 1, 8, 8 }, 4, 3, 1, 1, 2, 1, LayerWeights.Integer(2, Integers(random, 36, 2)), true, 1,
+            Levels(random, 4, new[] { -1f, 0f, 1f }));
+        var pool1 = new ValueMaxPoolLayer("pool1", new[] { 4, 6, 6 }, 2);
+        var conv2 = new GeneralConvLayer("conv2", new[] { 4, 3, 3 }, 2, 2, 1, 0, 1, 2, LayerWeights.Float(Reals(random, 16)), false, 1,
+            Activated(random, 2, OutputActivation.DoReFa, 3));
+        var fc3 = new GeneralDenseLayer("fc3", 8, LayerWeights.Integer(5, Integers(random, 24, 5)), false, null, Enumerable.Repeat(3f, 8).ToArray(), Logits(random, 3));
+        return new EngineModel("GeneralCnn", input, new EngineLayer[] { conv1, pool1, conv2, fc3 });
+    }
+
     public static IEnumerable<(string Name, EngineModel Model)> All() => new[]
     {
         ("binary MLP", BinaryMlp()), ("CNN", Cnn()), ("ternary then n-bit", Integer(true)), ("n-bit then ternary", Integer(false)),
+        ("general MLP", GeneralMlp()), ("old kernels, new outputs", KernelsWithNewOutputs()), ("general CNN", GeneralCnn()),
     };
 }

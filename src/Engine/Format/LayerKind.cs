@@ -14,4 +14,10 @@ internal enum LayerKind : byte
     FloatDense = 4,
     /// <summary><see cref="IntegerDenseLayer"/> (format version 2).</summary>
     IntegerDense = 5,
+    /// <summary><see cref="GeneralDenseLayer"/> (format version 5).</summary>
+    GeneralDense = 6,
+    /// <summary><see cref="GeneralConvLayer"/> (format version 5).</summary>
+    GeneralConv = 7,
+    /// <summary><see cref="ValueMaxPoolLayer"/> (format version 5).</summary>
+    ValueMaxPool = 8,
 }

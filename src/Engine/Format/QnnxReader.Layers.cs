@@ -15,6 +15,10 @@ internal sealed partial class QnnxReader
         where = $"layer {index} ({name})";
         if (kind == LayerKind.IntegerDense && version < 2)
             throw Fail($"integer dense layers need format version 2; the file says {version}");
+        if (kind >= LayerKind.GeneralDense && version < 5)
+            throw Fail($"{kind} layers need format version 5; the file says {version}");
+        if (flowing == Flow.Integers && kind is LayerKind.BinaryDense or LayerKind.IntegerDense or LayerKind.Conv)
+            throw Fail($"a {kind} layer takes ±1 or input codes, but receives integer levels (only general layers take them)");
         try
         {
             return kind switch
@@ -23,6 +27,9 @@ internal sealed partial class QnnxReader
                 LayerKind.Conv => ReadConv(name, index),
                 LayerKind.MaxPool => ReadMaxPool(name),
                 LayerKind.FloatDense => ReadFloatDense(name),
+                LayerKind.GeneralDense => ReadGeneralDense(name),
+                LayerKind.GeneralConv => ReadGeneralConv(name),
+                LayerKind.ValueMaxPool => ReadValueMaxPool(name),
                 _ => ReadIntegerDense(name, index),
             };
         }
@@ -62,6 +69,7 @@ internal sealed partial class QnnxReader
                 var positive = Words("positive plane words", planeWords);
                 return IntegerDenseLayer.Ternary(name, inputs, nonzero, positive, multipliers, output);
             case (byte)IntegerWeights.NBits:
+            case PackedNBits when version >= 5:
                 if (bits is < 2 or > 8)
                     throw Fail($"{bits}-bit weights; the engine stores 2 to 8 bits");
                 var top = (1 << (bits - 1)) - 1;
@@ -73,13 +81,21 @@ internal sealed partial class QnnxReader
                 var count = r.ReadInt32();
                 if (count != (long)inputs * output.Count)
                     throw Fail($"{count} weights; {output.Count} outputs of {inputs} inputs need {(long)inputs * output.Count}");
-                Fits(count, 1, "weights");
-                var weights = new sbyte[count];
-                for (var i = 0; i < count; i++)
+                sbyte[] weights;
+                if (coding == PackedNBits)
                 {
-                    weights[i] = r.ReadSByte();
-                    if (Math.Abs((int)weights[i]) > top)
-                        throw Fail($"weight {i} is {weights[i]}, outside ±{top} ({bits}-bit)");
+                    weights = Array.ConvertAll(PackedIntegers(count, bits), q => (sbyte)q);
+                }
+                else
+                {
+                    Fits(count, 1, "weights");
+                    weights = new sbyte[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        weights[i] = r.ReadSByte();
+                        if (Math.Abs((int)weights[i]) > top)
+                            throw Fail($"weight {i} is {weights[i]}, outside ±{top} ({bits}-bit)");
+                    }
                 }
                 return IntegerDenseLayer.NBits(name, inputs, bits, weights, multipliers, output);
             default:
@@ -122,6 +138,21 @@ internal sealed partial class QnnxReader
 
     private ConvLayer ReadConv(string name, int index)
     {
+        var (channels, height, width, outChannels, kernel, stride, padding, dilation, groups, outHeight, outWidth, windowBits) = ReadGeometry();
+        var codes = CodeInputs(index);
+        var output = ReadOutput();
+        if (output.Count != outChannels)
+            throw Fail($"{output.Count} outputs for {outChannels} out channels");
+        if (codes && windowBits * LargestCode() > QnnxLimits.MaxAccumulator)
+            throw Fail($"a window of {windowBits} codes up to {LargestCode()} can sum past {QnnxLimits.MaxAccumulator}");
+        Produces(outChannels * outHeight * outWidth, output);
+        var words = Words("weight words", BitPacking.WordsFor((int)windowBits) * (long)outChannels);
+        return new ConvLayer(name, new[] { channels, height, width }, outChannels, kernel, stride, padding, dilation, groups, words, codes, output);
+    }
+
+    /// <summary>A convolution's nine geometry fields, checked, and what they imply.</summary>
+    private (int Channels, int Height, int Width, int OutChannels, int Kernel, int Stride, int Padding, int Dilation, int Groups, long OutHeight, long OutWidth, long WindowBits) ReadGeometry()
+    {
         var channels = Int("channels", 1, QnnxLimits.MaxLayerValues);
         var height = Int("height", 1, QnnxLimits.MaxLayerValues);
         var width = Int("width", 1, QnnxLimits.MaxLayerValues);
@@ -144,15 +175,7 @@ internal sealed partial class QnnxReader
         var outWidth = (paddedWidth - reach) / stride + 1;
         var windowBits = (long)(channels / groups) * kernel * kernel;
         Weights(windowBits * outChannels);
-        var codes = CodeInputs(index);
-        var output = ReadOutput();
-        if (output.Count != outChannels)
-            throw Fail($"{output.Count} outputs for {outChannels} out channels");
-        if (codes && windowBits * LargestCode() > QnnxLimits.MaxAccumulator)
-            throw Fail($"a window of {windowBits} codes up to {LargestCode()} can sum past {QnnxLimits.MaxAccumulator}");
-        Produces(outChannels * outHeight * outWidth, output);
-        var words = Words("weight words", BitPacking.WordsFor((int)windowBits) * (long)outChannels);
-        return new ConvLayer(name, new[] { channels, height, width }, outChannels, kernel, stride, padding, dilation, groups, words, codes, output);
+        return (channels, height, width, outChannels, kernel, stride, padding, dilation, groups, outHeight, outWidth, windowBits);
     }
 
     private MaxPoolLayer ReadMaxPool(string name)
@@ -188,6 +211,12 @@ internal sealed partial class QnnxReader
     private LayerOutput ReadOutput()
     {
         var kind = r.ReadByte();
+        if (kind is 3 or 4 && version < 5)
+            throw Fail($"output kind {kind} needs format version 5; the file says {version}");
+        if (kind == 3)
+            return ReadLevels();
+        if (kind == 4)
+            return ReadActivated();
         if (kind == 1)
         {
             var count = Int("threshold count", 1, QnnxLimits.MaxLayerValues);
@@ -228,7 +257,9 @@ internal sealed partial class QnnxReader
     private void Produces(long values, LayerOutput output)
     {
         AddValues(values);
-        flowing = output.Thresholds is null ? Flow.Reals : Flow.Signs;
+        flowing = output.Form == OutputForm.Signs || (output.Form == OutputForm.Activated && output.Activation == OutputActivation.Sign) ? Flow.Signs
+            : output.IntegerValued ? Flow.Integers : Flow.Reals;
+        flowingLargest = output.LargestValue;
     }
 
     private void AddValues(long values)

@@ -13,7 +13,9 @@ namespace Qnn.Engine;
 internal sealed partial class QnnxReader
 {
     /// <summary>What the values flowing into the next layer are, for the checks that depend on it.</summary>
-    private enum Flow { Codes, Signs, Reals }
+    /// Integers are the integer values of a levels or activated output (ternary values, DoReFa
+    /// codes), at most <see cref="flowingLargest"/> in magnitude.
+    private enum Flow { Codes, Signs, Reals, Integers }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     /// <summary>The fewest bytes a layer takes: a max-pool with an empty name.</summary>
@@ -25,6 +27,7 @@ internal sealed partial class QnnxReader
     private InputStage input = null!;
     private int flowingSize;
     private Flow flowing = Flow.Codes;
+    private double flowingLargest = 1;
     private long totalValues;
 
     private QnnxReader(Stream content, ushort version)
@@ -150,15 +153,17 @@ internal sealed partial class QnnxReader
                 throw Fail($"range {i}: low {Show(low[i])} exceeds high {Show(high[i])}");
         }
         var bits = new int[ranges];
+        // Version 5 adds unrounded inputs of 25..32 bits (real values, for layers that sum reals).
+        var widest = version >= 5 ? InputStage.MaxBits : InputStage.MaxCodeBits;
         for (var i = 0; i < ranges; i++)
         {
             bits[i] = r.ReadByte();
-            if (bits[i] is < 1 or > InputStage.MaxCodeBits)
-                throw Fail($"range {i}: {bits[i]}-bit codes; input bit widths must be 1..{InputStage.MaxCodeBits}");
+            if (bits[i] < 1 || bits[i] > widest)
+                throw Fail($"range {i}: {bits[i]}-bit codes; input bit widths must be 1..{widest}");
         }
         AddValues(size);
         flowingSize = size;
-        flowing = Flow.Codes;
+        flowing = bits.All(b => b <= InputStage.MaxCodeBits) ? Flow.Codes : Flow.Reals;
         return new InputStage(shape, low, high, bits);
     }
 

@@ -6,20 +6,28 @@ namespace Qnn.Engine;
 /// checksum last.</summary>
 internal static class QnnxWriter
 {
-    /// <summary>The whole file of <paramref name="model"/> in the current version.</summary>
-    public static byte[] Bytes(EngineModel model)
+    /// <summary>The whole file of <paramref name="model"/> in the current version, or in version 4
+    /// (n-bit integers a byte each; tests derive the older layouts from it), which refuses what
+    /// only version 5 holds.</summary>
+    public static byte[] Bytes(EngineModel model, ushort version = QnnxFormat.Version)
     {
+        if (version is not (4 or QnnxFormat.Version))
+            throw new ArgumentOutOfRangeException(nameof(version), version, "the writer writes versions 4 and 5");
+        if (version < 5 && model.Layers.FirstOrDefault(NeedsVersion5) is { } newer)
+            throw new NotSupportedException($"{newer.Name} needs format version 5");
+        if (version < 5 && !model.Input.AllCodes)
+            throw new NotSupportedException("inputs wider than 24 bits need format version 5");
         using var stream = new MemoryStream();
         using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(QnnxFormat.Magic);
-            w.Write(QnnxFormat.Version);
+            w.Write(version);
             w.Write((ushort)0);
             WriteString(w, model.Name, "the model name");
             WriteInput(w, model.Input);
             w.Write((uint)model.Layers.Count);
             foreach (var layer in model.Layers)
-                WriteLayer(w, layer);
+                WriteLayer(w, layer, version);
             var names = model.ClassNames ?? Array.Empty<string>();
             w.Write((uint)names.Count);
             foreach (var name in names)
@@ -40,7 +48,17 @@ internal static class QnnxWriter
         foreach (var b in input.Bits) w.Write((byte)b);
     }
 
-    private static void WriteLayer(BinaryWriter w, EngineLayer layer)
+    /// <summary>Whether a layer takes a kind or an output form that version 4 lacks.</summary>
+    private static bool NeedsVersion5(EngineLayer layer) => layer switch
+    {
+        GeneralDenseLayer or GeneralConvLayer or ValueMaxPoolLayer => true,
+        BinaryDenseLayer d => d.Output.Form is OutputForm.Levels or OutputForm.Activated,
+        IntegerDenseLayer d => d.Output.Form is OutputForm.Levels or OutputForm.Activated,
+        ConvLayer c => c.Output.Form is OutputForm.Levels or OutputForm.Activated,
+        _ => false,
+    };
+
+    private static void WriteLayer(BinaryWriter w, EngineLayer layer, ushort version)
     {
         switch (layer)
         {
@@ -72,18 +90,58 @@ internal static class QnnxWriter
                 break;
             case IntegerDenseLayer dense:
                 WriteDenseHeader(w, LayerKind.IntegerDense, dense, dense.CodeMultipliers, dense.Output);
-                w.Write((byte)dense.Coding);
+                // Version 5 writes n-bit integers packed to their width (coding 3).
+                w.Write(dense.Coding == IntegerWeights.NBits && version >= 5 ? (byte)3 : (byte)dense.Coding);
                 w.Write((byte)dense.Bits);
                 if (dense.Coding == IntegerWeights.Ternary)
                 {
                     WriteWords(w, dense.NonzeroPlane);
                     WriteWords(w, dense.PositivePlane);
                 }
-                else
+                else if (version < 5)
                 {
                     w.Write(dense.Weights.Length);
                     foreach (var q in dense.Weights) w.Write(q);
                 }
+                else
+                {
+                    // Coding 3 (version 5): the n-bit integers packed to their width.
+                    var packed = LayerWeights.Integer(dense.Bits, dense.Weights.ToArray().Select(q => (int)q).ToArray()).Packed();
+                    w.Write(dense.Weights.Length);
+                    w.Write(packed);
+                }
+                break;
+            case GeneralDenseLayer dense:
+                WriteKind(w, LayerKind.GeneralDense, dense);
+                w.Write(dense.InputSize);
+                w.Write(dense.OutputSize);
+                w.Write(dense.IntegerSums ? (byte)0 : (byte)1);
+                if (dense.IntegerSums)
+                {
+                    w.Write(dense.Multipliers is null ? (byte)0 : (byte)1);
+                    foreach (var m in dense.Multipliers ?? Array.Empty<int>()) w.Write(m);
+                }
+                else
+                {
+                    w.Write(dense.Divisors is null ? (byte)0 : (byte)1);
+                    foreach (var d in dense.Divisors ?? Array.Empty<float>()) w.Write(d);
+                }
+                WriteOutput(w, dense.Output);
+                WriteWeights(w, dense.Weights);
+                break;
+            case GeneralConvLayer conv:
+                WriteKind(w, LayerKind.GeneralConv, conv);
+                foreach (var v in new[] { conv.InputShape[0], conv.InputShape[1], conv.InputShape[2], conv.OutChannels, conv.Kernel, conv.Stride, conv.Padding, conv.Dilation, conv.Groups })
+                    w.Write(v);
+                w.Write(conv.IntegerSums ? (byte)0 : (byte)1);
+                w.Write(conv.Divisor);
+                WriteOutput(w, conv.Output);
+                WriteWeights(w, conv.Weights);
+                break;
+            case ValueMaxPoolLayer pool:
+                WriteKind(w, LayerKind.ValueMaxPool, pool);
+                foreach (var v in pool.InputShape) w.Write(v);
+                w.Write(pool.Pool);
                 break;
             default:
                 throw new NotSupportedException($"{layer.GetType().Name} has no file form");
@@ -107,8 +165,42 @@ internal static class QnnxWriter
         WriteOutput(w, output);
     }
 
+    /// <summary>u8 bits, then f32 values (bits 0) or the integers packed to their width.</summary>
+    private static void WriteWeights(BinaryWriter w, LayerWeights weights)
+    {
+        w.Write((byte)weights.Bits);
+        if (weights.Floats is { } floats)
+            foreach (var v in floats) w.Write(v);
+        else
+            w.Write(weights.Packed());
+    }
+
     private static void WriteOutput(BinaryWriter w, LayerOutput output)
     {
+        if (output.Form == OutputForm.Levels)
+        {
+            w.Write((byte)3);
+            w.Write(output.Count);
+            w.Write((byte)output.Steps);
+            foreach (var v in output.LevelValues!) w.Write(v);
+            foreach (var t in output.LevelBoundaries!)
+            {
+                w.Write(t.Threshold);
+                w.Write((byte)t.Direction);
+            }
+            return;
+        }
+        if (output.Form == OutputForm.Activated)
+        {
+            w.Write((byte)4);
+            w.Write(output.Count);
+            w.Write(output.Scale);
+            w.Write((byte)output.Activation);
+            w.Write(output.Parameter);
+            foreach (var a in output.Alpha!) w.Write(a);
+            foreach (var b in output.Beta!) w.Write(b);
+            return;
+        }
         if (output.Thresholds is { } thresholds)
         {
             w.Write((byte)1);

@@ -6,13 +6,19 @@ namespace Qnn.Engine;
 /// The trained input quantizer as integer codes: code = round((clamp(x, low, high) - low) /
 /// max(high - low, 1e-30) · L) with L = 2^bits - 1, computed in float32 with the same operations as
 /// training (round half to even), so every code equals the one TorchSharp computed. One range
-/// for the whole sample, or one per feature.
+/// for the whole sample, or one per feature. A width above <see cref="MaxCodeBits"/> (up to
+/// <see cref="MaxBits"/>, format version 5) is not rounded by the core either: such a feature
+/// passes as its real position (clamp(x, low, high) − low) / span in [0, 1], and only a layer
+/// that sums real inputs may take it.
 /// </summary>
 public sealed class InputStage
 {
     /// <summary>The widest input code: exact integers in float32 end at 24 bits. The core's
     /// <c>Limits.MaxCodeBits</c> states the same limit for training; a test keeps them equal.</summary>
     public const int MaxCodeBits = 24;
+
+    /// <summary>The widest input the core declares (32-bit inputs are unrounded floats).</summary>
+    public const int MaxBits = 32;
 
     private readonly float[] low;
     private readonly float[] span;
@@ -50,6 +56,9 @@ public sealed class InputStage
     /// <summary>The high ends of the ranges.</summary>
     public float[] High { get; }
 
+    /// <summary>Whether every feature is an integer code (no width above <see cref="MaxCodeBits"/>).</summary>
+    public bool AllCodes => Bits.All(b => b <= MaxCodeBits);
+
     /// <summary>The levels L of feature <paramref name="index"/>.</summary>
     public float LevelsOf(int index) => levels[levels.Length == 1 ? 0 : index];
 
@@ -59,7 +68,7 @@ public sealed class InputStage
         if (sample.Length != Size)
             throw new ArgumentException($"a sample has {Size} values, got {sample.Length}");
         var i = 0;
-        if (low.Length == 1 && Vector512.IsHardwareAccelerated)
+        if (low.Length == 1 && Bits[0] <= MaxCodeBits && Vector512.IsHardwareAccelerated)
         {
             // The same float32 operations 16 at a time (comparisons as Math.Clamp: NaN passes through).
             var (lo, hi, width, top) = (Vector512.Create(low[0]), Vector512.Create(High[0]), Vector512.Create(span[0]), Vector512.Create(levels[0]));
@@ -74,7 +83,9 @@ public sealed class InputStage
         {
             var r = low.Length == 1 ? 0 : i;
             var clamped = Math.Clamp(sample[i], low[r], High[r]);
-            codes[i] = MathF.Round((clamped - low[r]) / span[r] * levels[r], MidpointRounding.ToEven);
+            codes[i] = Bits[r] <= MaxCodeBits
+                ? MathF.Round((clamped - low[r]) / span[r] * levels[r], MidpointRounding.ToEven)
+                : (clamped - low[r]) / span[r];
         }
     }
 }

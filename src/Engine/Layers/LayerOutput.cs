@@ -5,13 +5,18 @@ namespace Qnn.Engine;
 /// <summary>
 /// What a layer does with each output's integer pre-activation z: a folded BatchNorm + sign
 /// (±1 out), or the BatchNorm as float logits y = (z·Scale)·α + β with α = γ/√(σ² + ε) and
-/// β = bias - μ·α, the affine form libtorch evaluates in inference.
+/// β = bias - μ·α, the affine form libtorch evaluates in inference. Two more forms (format
+/// version 5): <see cref="Levels"/>, several folded thresholds per output whose count of firing
+/// ones picks the output value (ternary activations, DoReFa codes: integer-only), and
+/// <see cref="Activated"/>, the affine form followed by an activation computed in float (ReLU,
+/// identity, sign, ternary or DoReFa on a layer whose sums are real numbers or too wide to fold).
 /// </summary>
 public sealed class LayerOutput
 {
     private LayerOutput(SignThreshold[]? thresholds, float[]? alpha, float[]? beta, float scale)
     {
         Thresholds = thresholds;
+        Form = thresholds is not null ? OutputForm.Signs : OutputForm.Logits;
         if (thresholds is not null)
         {
             // Each threshold as the range of z that fires, so a vector compares 16 outputs at once.
@@ -40,7 +45,66 @@ public sealed class LayerOutput
     public float Scale { get; }
 
     /// <summary>Outputs.</summary>
-    public int Count => Thresholds?.Length ?? Alpha!.Length;
+    public int Count => Thresholds?.Length ?? (LevelBoundaries is { } b ? b.Length / Steps : Alpha!.Length);
+
+    /// <summary>Which of the four forms this output takes.</summary>
+    public OutputForm Form { get; private init; }
+
+    /// <summary>For <see cref="OutputForm.Levels"/>: <see cref="Steps"/> thresholds per output,
+    /// output by output; the output is <see cref="LevelValues"/>[number of them that fire].</summary>
+    public SignThreshold[]? LevelBoundaries { get; private init; }
+
+    /// <summary>For <see cref="OutputForm.Levels"/>: the Steps + 1 output values, shared by all outputs.</summary>
+    public float[]? LevelValues { get; private init; }
+
+    /// <summary>Thresholds per output of a <see cref="OutputForm.Levels"/> output (0 otherwise).</summary>
+    public int Steps { get; private init; }
+
+    /// <summary>The float activation of an <see cref="OutputForm.Activated"/> output (Identity for logits).</summary>
+    public OutputActivation Activation { get; private init; }
+
+    /// <summary>The ternary threshold t, or DoReFa's top code L = 2^k − 1 (as float32), of an activated output.</summary>
+    public float Parameter { get; private init; }
+
+    /// <summary>Whether the outputs are integers (±1, levels, ternary or DoReFa codes) that an
+    /// integer layer can sum, rather than real numbers.</summary>
+    public bool IntegerValued => Form is OutputForm.Signs or OutputForm.Levels
+        || (Form == OutputForm.Activated && Activation is OutputActivation.Sign or OutputActivation.Ternary or OutputActivation.DoReFa);
+
+    /// <summary>The largest |value| an integer-valued output gives (1 for signs).</summary>
+    public double LargestValue => Form switch
+    {
+        OutputForm.Levels => LevelValues!.Max(v => Math.Abs((double)v)),
+        OutputForm.Activated when Activation == OutputActivation.DoReFa => Parameter,
+        _ => 1,
+    };
+
+    /// <summary>Bytes the output's parameters take in the file.</summary>
+    public long ParameterBytes => Form switch
+    {
+        OutputForm.Signs => 5L * Count,
+        OutputForm.Levels => 5L * LevelBoundaries!.Length + 4L * LevelValues!.Length,
+        _ => 8L * Count,
+    };
+
+    /// <summary>Integer outputs through <paramref name="steps"/> folded thresholds per output
+    /// (<paramref name="boundaries"/>, output by output): output j is
+    /// values[number of j's thresholds that fire]. The thresholds of one output must be nested
+    /// (each firing set inside the previous one), as a monotone BatchNorm gives.</summary>
+    public static LayerOutput Levels(SignThreshold[] boundaries, int steps, float[] values)
+    {
+        if (steps < 1 || values.Length != steps + 1 || boundaries.Length == 0 || boundaries.Length % steps != 0)
+            throw new ArgumentException($"levels: {boundaries.Length} thresholds of {steps} per output and {values.Length} values do not fit");
+        return new LayerOutput(null, null, null, 1) { Form = OutputForm.Levels, LevelBoundaries = boundaries, LevelValues = values, Steps = steps };
+    }
+
+    /// <summary>The affine form y = (z·Scale)·α + β followed by <paramref name="activation"/>
+    /// computed in float32 as the core computes it (<paramref name="parameter"/>: the ternary
+    /// threshold, or DoReFa's top code L).</summary>
+    public static LayerOutput Activated(float[] alpha, float[] beta, float scale, OutputActivation activation, float parameter) =>
+        alpha.Length == beta.Length
+            ? new(null, alpha, beta, scale) { Form = OutputForm.Activated, Activation = activation, Parameter = parameter }
+            : throw new ArgumentException("alpha and beta differ in length");
 
     /// <summary>±1 outputs through folded thresholds.</summary>
     public static LayerOutput Signs(SignThreshold[] thresholds) => new(thresholds, null, null, 1);
@@ -62,8 +126,35 @@ public sealed class LayerOutput
     {
         if (Thresholds is not null)
             return Thresholds[j].Fires(checked((int)z)) ? 1f : -1f;
-        return z * Scale * Alpha![j] + Beta![j];
+        if (LevelBoundaries is { } boundaries)
+        {
+            var value = checked((int)z);
+            var fired = 0;
+            for (var s = 0; s < Steps; s++)
+                if (boundaries[j * Steps + s].Fires(value)) fired++;
+            return LevelValues![fired];
+        }
+        return Activate(z * Scale * Alpha![j] + Beta![j]);
     }
+
+    /// <summary>The output value of output <paramref name="j"/> for a real pre-activation
+    /// <paramref name="x"/> (a layer that sums real inputs or float weights): the affine form and
+    /// the activation. Threshold forms take integer pre-activations only.</summary>
+    public float ApplyReal(int j, float x) =>
+        Form is OutputForm.Logits or OutputForm.Activated
+            ? Activate(x * Scale * Alpha![j] + Beta![j])
+            : throw new InvalidOperationException($"a {Form} output takes integer pre-activations");
+
+    /// <summary>The activation of an activated output, in float32 with the core's operations.</summary>
+    private float Activate(float y) => Activation switch
+    {
+        OutputActivation.Relu => y > 0 ? y : 0f,
+        OutputActivation.Sign => y >= 0 ? 1f : -1f,
+        OutputActivation.Ternary => y > Parameter ? 1f : y < -Parameter ? -1f : 0f,
+        // DoReFa: round(clip(y, 0, 1)·L), the code; the next layer divides by L (as the core does).
+        OutputActivation.DoReFa => MathF.Round(Math.Clamp(y, 0f, 1f) * Parameter, MidpointRounding.ToEven),
+        _ => y,
+    };
 
     /// <summary>outputs[j] = Apply(j, z[j]·multiplier) for every output; sign outputs with a
     /// multiplier of 1 compare 16 at a time.</summary>

@@ -19,6 +19,7 @@ public static class CExporter
         prefix ??= CIdentifier.SnakeCase(model.Name);
         if (!CIdentifier.IsValid(prefix))
             throw new ExportException($"'{prefix}' is not a valid C identifier for the generated names");
+        CCoverage.Check(model);
         var upper = prefix.ToUpperInvariant();
         var plan = new CLayerPlan(model);
         var body = new StringBuilder();

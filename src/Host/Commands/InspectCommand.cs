@@ -27,7 +27,7 @@ public sealed class InspectCommand(Terminal terminal)
         if (flags.GetValue(model) is { } file && file.EndsWith(".qnnx", StringComparison.OrdinalIgnoreCase))
         {
             var engine = PredictCommand.Load(file);
-            terminal.Out.WriteLine($"{engine.Name} (exported engine), input {string.Join("×", engine.Input.Shape)} as {string.Join("/", engine.Input.Bits.Distinct())}-bit codes");
+            terminal.Out.WriteLine($"{engine.Name} (exported engine), input {string.Join("×", engine.Input.Shape)} as {string.Join("/", engine.Input.Bits.Distinct())}-bit codes{(engine.Input.AllCodes ? "" : " (widths above 24 bits pass unrounded, as reals)")}");
             WriteEngine(terminal, engine, new FileInfo(file).Length);
             return ExitCodes.Success;
         }
@@ -83,18 +83,18 @@ public sealed class InspectCommand(Terminal terminal)
     public static void WriteEngine(Terminal terminal, Engine.EngineModel model, long fileBytes)
     {
         var output = terminal.Out;
-        var header = new[] { "layer", "kind", "in", "out", "bytes", "XNOR-popcount ops", "other ops" };
+        var header = new[] { "layer", "kind", "in", "out", "bytes", "XNOR-popcount ops", "other ops", "runs" };
         var rows = new List<string[]>();
         foreach (var layer in model.Layers)
         {
             rows.Add(new[]
             {
-                layer.Name, layer is Engine.BinaryDenseLayer ? "Dense" : layer is Engine.IntegerDenseLayer integer ? (integer.Coding == Engine.IntegerWeights.Ternary ? "TernaryDense" : $"{integer.Bits}BitDense") : layer.GetType().Name.Replace("Layer", ""), N(layer.InputSize), N(layer.OutputSize), N(layer.ParameterBytes),
-                N(layer.BinaryOperations), N(layer.OtherOperations),
+                layer.Name, EngineLayerDescription.Kind(layer), N(layer.InputSize), N(layer.OutputSize), N(layer.ParameterBytes),
+                N(layer.BinaryOperations), N(layer.OtherOperations), EngineLayerDescription.Runs(layer),
             });
         }
         var floatBytes = model.Layers.Sum(FloatBytes);
-        rows.Add(new[] { "total", "", "", "", N(model.Layers.Sum(l => l.ParameterBytes)), N(model.Layers.Sum(l => l.BinaryOperations)), N(model.Layers.Sum(l => l.OtherOperations)) });
+        rows.Add(new[] { "total", "", "", "", N(model.Layers.Sum(l => l.ParameterBytes)), N(model.Layers.Sum(l => l.BinaryOperations)), N(model.Layers.Sum(l => l.OtherOperations)), "" });
         ConsoleTable.Write(terminal, header, rows, leftAligned: 2);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"file {N(fileBytes)} bytes; the same layers as float32 (weights and BatchNorm) take {N(floatBytes)} bytes: {(double)floatBytes / fileBytes:F1}× more"));
@@ -104,7 +104,8 @@ public sealed class InspectCommand(Terminal terminal)
     private static long FloatBytes(Engine.EngineLayer layer) => layer switch
     {
         Engine.BinaryDenseLayer or Engine.IntegerDenseLayer => 4L * ((long)layer.InputSize * layer.OutputSize + 4L * layer.OutputSize),
-        Engine.FloatDenseLayer f => 4L * ((long)f.InputSize * f.OutputSize + 4L * f.OutputSize),
+        Engine.FloatDenseLayer or Engine.GeneralDenseLayer => 4L * ((long)layer.InputSize * layer.OutputSize + 4L * layer.OutputSize),
+        Engine.GeneralConvLayer g => 4L * (g.Weights.Count + 4L * g.OutChannels),
         Engine.ConvLayer c => 4L * ((long)c.OutChannels * (c.InputShape[0] / c.Groups) * c.Kernel * c.Kernel + 4L * c.OutChannels),
         _ => 0,
     };

@@ -1,0 +1,135 @@
+namespace Qnn.Engine;
+
+/// <summary>
+/// A 2-D convolution (square kernel, stride, zero padding, dilation, groups) for every
+/// combination <see cref="ConvLayer"/> does not run (format version 5): ternary, n-bit (1..31
+/// bits) and scaled-binary integer weights or float weights, on input codes, ±1, ternary values,
+/// DoReFa codes or real numbers. With <see cref="IntegerSums"/> each output position is an exact
+/// integer sum and the output applies folded thresholds; otherwise it sums w·(x / divisor) in
+/// double and applies the affine form and its activation in float. Direct loops, torch's weight
+/// order [out, in/groups, ky, kx].
+/// </summary>
+public sealed class GeneralConvLayer : EngineLayer
+{
+    /// <param name="name">The layer's name.</param>
+    /// <param name="inputShape">[channels, height, width] in.</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="kernel">Kernel side.</param>
+    /// <param name="stride">Stride.</param>
+    /// <param name="padding">Zero padding on each side.</param>
+    /// <param name="dilation">Dilation.</param>
+    /// <param name="groups">Groups.</param>
+    /// <param name="weights">Out channels × in/groups × kernel × kernel.</param>
+    /// <param name="integerSums">Whether positions sum integers exactly.</param>
+    /// <param name="divisor">Real sums only: what every input is divided by first (1 for none).</param>
+    /// <param name="output">One output per channel.</param>
+    public GeneralConvLayer(string name, int[] inputShape, int outChannels, int kernel, int stride, int padding, int dilation, int groups,
+        LayerWeights weights, bool integerSums, float divisor, LayerOutput output)
+    {
+        if (inputShape.Length != 3 || groups < 1 || inputShape[0] % groups != 0 || outChannels % groups != 0 || output.Count != outChannels)
+            throw new ArgumentException($"{name}: inconsistent shape, groups or output count");
+        if (weights.Count != (long)outChannels * (inputShape[0] / groups) * kernel * kernel)
+            throw new ArgumentException($"{name}: {outChannels} channels need {(long)outChannels * (inputShape[0] / groups) * kernel * kernel} weights, got {weights.Count}");
+        if (integerSums && (!weights.IsInteger || divisor != 1))
+            throw new ArgumentException($"{name}: integer sums need integer weights and no divisor");
+        if (!integerSums && output.Form is OutputForm.Signs or OutputForm.Levels)
+            throw new ArgumentException($"{name}: real sums take logits or an activated output, not folded thresholds");
+        Name = name;
+        InputShape = inputShape;
+        OutChannels = outChannels;
+        Kernel = kernel;
+        Stride = stride;
+        Padding = padding;
+        Dilation = dilation;
+        Groups = groups;
+        Weights = weights;
+        IntegerSums = integerSums;
+        Divisor = divisor;
+        Output = output;
+        OutHeight = OutSize(inputShape[1]);
+        OutWidth = OutSize(inputShape[2]);
+        if (OutHeight < 1 || OutWidth < 1)
+            throw new ArgumentException($"{name}: the kernel does not fit the input");
+    }
+
+    private int OutSize(int size) => (int)((size + 2L * Padding - (long)Dilation * (Kernel - 1) - 1) / Stride + 1);
+
+    /// <inheritdoc />
+    public override string Name { get; }
+    /// <summary>[channels, height, width] in.</summary>
+    public int[] InputShape { get; }
+    /// <summary>Output channels.</summary>
+    public int OutChannels { get; }
+    /// <summary>Kernel side.</summary>
+    public int Kernel { get; }
+    /// <summary>Stride.</summary>
+    public int Stride { get; }
+    /// <summary>Zero padding on each side.</summary>
+    public int Padding { get; }
+    /// <summary>Dilation.</summary>
+    public int Dilation { get; }
+    /// <summary>Groups.</summary>
+    public int Groups { get; }
+    /// <summary>Out channels × in/groups × kernel × kernel weights.</summary>
+    public LayerWeights Weights { get; }
+    /// <summary>Whether positions sum integers exactly (else reals in double).</summary>
+    public bool IntegerSums { get; }
+    /// <summary>Real sums: what every input is divided by first.</summary>
+    public float Divisor { get; }
+    /// <summary>One output per channel.</summary>
+    public LayerOutput Output { get; }
+    /// <summary>Output height.</summary>
+    public int OutHeight { get; }
+    /// <summary>Output width.</summary>
+    public int OutWidth { get; }
+
+    /// <inheritdoc />
+    public override int InputSize => InputShape[0] * InputShape[1] * InputShape[2];
+    /// <inheritdoc />
+    public override int OutputSize => OutChannels * OutHeight * OutWidth;
+    /// <inheritdoc />
+    public override long ParameterBytes => Weights.FileBytes + Output.ParameterBytes;
+    /// <inheritdoc />
+    public override long OtherOperations => (long)OutputSize * (InputShape[0] / Groups) * Kernel * Kernel;
+
+    /// <inheritdoc />
+    public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
+    {
+        int height = InputShape[1], width = InputShape[2];
+        var perGroupIn = InputShape[0] / Groups;
+        var perGroupOut = OutChannels / Groups;
+        var window = perGroupIn * Kernel * Kernel;
+        for (var c = 0; c < OutChannels; c++)
+        {
+            var firstIn = c / perGroupOut * perGroupIn;
+            for (var oy = 0; oy < OutHeight; oy++)
+            {
+                for (var ox = 0; ox < OutWidth; ox++)
+                {
+                    long z = 0;
+                    double sum = 0;
+                    for (var ci = 0; ci < perGroupIn; ci++)
+                    {
+                        for (var ky = 0; ky < Kernel; ky++)
+                        {
+                            var y = oy * Stride - Padding + ky * Dilation;
+                            if (y < 0 || y >= height) continue;
+                            for (var kx = 0; kx < Kernel; kx++)
+                            {
+                                var x = ox * Stride - Padding + kx * Dilation;
+                                if (x < 0 || x >= width) continue;
+                                var value = input[((firstIn + ci) * height + y) * width + x];
+                                var w = c * window + (ci * Kernel + ky) * Kernel + kx;
+                                if (IntegerSums)
+                                    z += (long)value * Weights.Integers![w];
+                                else
+                                    sum += (double)Weights[w] * (value / Divisor);
+                            }
+                        }
+                    }
+                    output[(c * OutHeight + oy) * OutWidth + ox] = IntegerSums ? Output.Apply(c, z) : Output.ApplyReal(c, (float)sum);
+                }
+            }
+        }
+    }
+}
