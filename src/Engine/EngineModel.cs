@@ -27,7 +27,21 @@ public sealed class EngineModel
         if (classNames is { Count: > 0 } && classNames.Count != size)
             throw new ArgumentException($"{classNames.Count} class names for a model of {size} classes");
         ClassNames = classNames is { Count: > 0 } ? classNames.ToArray() : null;
+        // The execution plan: a convolution with sign outputs followed by a max pooling runs as one
+        // stage that pools the output bits before they become floats (the same values as the two
+        // layers one after the other; the buffer between them is skipped).
+        var fused = new int[layers.Count];
+        for (var i = 0; i + 1 < layers.Count; i++)
+        {
+            if (layers[i] is ConvLayer { PoolsBits: true } conv && layers[i + 1] is MaxPoolLayer pool
+                && pool.InputShape.SequenceEqual(new[] { conv.OutChannels, conv.OutHeight, conv.OutWidth }))
+                fused[i] = pool.Pool;
+        }
+        pooledAfter = fused;
     }
+
+    /// <summary>Per layer: the window of the max pooling fused into it, or 0.</summary>
+    private readonly int[] pooledAfter;
 
     /// <summary>The model's name.</summary>
     public string Name { get; }
@@ -52,7 +66,15 @@ public sealed class EngineModel
         var activations = workspace.Activations;
         Input.Encode(sample, activations[0]);
         for (var i = 0; i < Layers.Count; i++)
+        {
+            if (pooledAfter[i] > 0)
+            {
+                ((ConvLayer)Layers[i]).ForwardPooled(activations[i], activations[i + 2], pooledAfter[i], workspace.Scratch[i]);
+                i++;
+                continue;
+            }
             Layers[i].Forward(activations[i], activations[i + 1], workspace.Scratch[i]);
+        }
         return activations[Layers.Count];
     }
 
@@ -108,7 +130,18 @@ public sealed class EngineModel
             for (var s = 0; s < count; s++)
                 Input.Encode(samples.Slice((start + s) * size, size), activations[0].AsSpan(s * size, size));
             for (var i = 0; i < Layers.Count; i++)
+            {
+                if (pooledAfter[i] > 0)
+                {
+                    var (conv, pool) = ((ConvLayer)Layers[i], Layers[i + 1]);
+                    for (var s = 0; s < count; s++)
+                        conv.ForwardPooled(activations[i].AsSpan(s * conv.InputSize, conv.InputSize),
+                            activations[i + 2].AsSpan(s * pool.OutputSize, pool.OutputSize), pooledAfter[i], workspace.BlockScratch![i]);
+                    i++;
+                    continue;
+                }
                 Layers[i].ForwardBlock(activations[i], activations[i + 1], count, workspace.BlockScratch![i]);
+            }
             take(activations[Layers.Count], start, count, Classes, results);
         }
     }

@@ -5,10 +5,15 @@ namespace Qnn.Engine;
 
 /// <summary>
 /// A 2-D convolution with binary weights (square kernel, stride, padding, dilation, groups) on
-/// [channels, height, width] values. On ±1 inputs each output position's window is packed once
-/// per group and every output channel takes z by XNOR–popcount; zero padding contributes 0, as in
-/// training, through a validity mask at the borders (z = valid - 2·popcount((x XOR w) AND valid)).
-/// On integer input codes it accumulates in integers (padding is code 0). Output channel-major.
+/// [channels, height, width] values, output channel-major. Fast paths: on ±1 inputs of at most 32
+/// channels a group, packed windows against 8 output channels at a time with sign outputs as bits
+/// (<see cref="PackedWindowConv"/>; a following max pooling can OR those bits, see
+/// <see cref="ForwardPooled"/>); on integer input codes at stride 1, shifted-plane sums in
+/// registers (<see cref="CodePlaneConv"/>). Otherwise, on ±1 inputs of at most 64 channels, one
+/// word of channel bits per pixel; else each output position's window is packed once per group and
+/// every output channel takes z by XNOR–popcount, zero padding contributing 0 as in training
+/// through a validity mask (z = valid - 2·popcount((x XOR w) AND valid)); on codes, integer sums
+/// per position (padding is code 0). That last path is the reference the fast ones are tested against.
 /// </summary>
 public sealed class ConvLayer : EngineLayer
 {
@@ -20,13 +25,21 @@ public sealed class ConvLayer : EngineLayer
     private readonly ulong[]? tapWeights;
     /// <summary>For input codes: each weight as ±1, in [out channel, in channel, tap] order.</summary>
     private readonly sbyte[]? codeWeights;
-    // Scratch: channel words per pixel (±1 inputs by pixel words), else one packed window and its
-    // validity mask, then for input codes at stride 1 the zero-padded input copy and one output plane.
-    private readonly ScratchRegion<ulong> pixelWords;
+    /// <summary>±1 inputs of at most 32 channels per group: packed windows against 8 channels at a time.</summary>
+    private readonly PackedWindowConv? windowConv;
+    /// <summary>Input codes at stride 1: shifted-plane sums in registers.</summary>
+    private readonly CodePlaneConv? codePlanes;
+    // Scratch: one packed window and its validity mask (the per-position path), then the fast
+    // paths' regions: pixel words, strips and output bits (packed windows), channel words per
+    // pixel (±1 inputs of 33–64 channels), the zero-padded input copy (input codes).
     private readonly ScratchRegion<ulong> packedWindow;
     private readonly ScratchRegion<ulong> validTaps;
+    private readonly ScratchRegion<uint> pixels;
+    private readonly ScratchRegion<ulong> strips;
+    private readonly ScratchRegion<ulong> outputBits;
+    private readonly ScratchRegion<ulong> pooledBits;
+    private readonly ScratchRegion<ulong> pixelWords;
     private readonly ScratchRegion<float> paddedInput;
-    private readonly ScratchRegion<float> outputPlane;
     private readonly int scratchWords;
 
     /// <param name="name">The layer's name (conv1…).</param>
@@ -82,14 +95,21 @@ public sealed class ConvLayer : EngineLayer
                             tapWeights[c * kernel * kernel + tap] |= 1UL << ci;
                     }
         }
-        var byPixels = tapWeights is not null;
+        if (PackedWindowConv.Covers(inputShape[0], groups, kernel, codeInputs))
+            windowConv = new PackedWindowConv(inputShape, outChannels, kernel, stride, padding, dilation, groups, packedWeights, output);
+        if (codeInputs && stride == 1)
+            codePlanes = new CodePlaneConv(inputShape, outChannels, kernel, padding, dilation, groups, codeWeights, output);
+        var byWindows = windowConv is not null;
+        var byPixels = tapWeights is not null && !byWindows;
         var layout = new ScratchLayout();
+        packedWindow = layout.Add<ulong>(windowWords);
+        validTaps = layout.Add<ulong>(windowWords);
+        pixels = layout.Add<uint>(byWindows ? windowConv!.PixelCount : 0);
+        strips = layout.Add<ulong>(byWindows ? windowConv!.StripCount : 0);
+        outputBits = layout.Add<ulong>(byWindows ? windowConv!.MaskWords * windowConv.Positions : 0);
+        pooledBits = layout.Add<ulong>(byWindows ? windowConv!.MaskWords * windowConv.Positions : 0);
         pixelWords = layout.Add<ulong>(byPixels ? groups * inputShape[1] * inputShape[2] : 0);
-        packedWindow = layout.Add<ulong>(byPixels ? 0 : windowWords);
-        validTaps = layout.Add<ulong>(byPixels ? 0 : windowWords);
-        paddedInput = layout.Add<float>(CodePlanes ? PaddedFloats : 0);
-        // Right after the padded copy, as a float (its offset need not be a whole word).
-        outputPlane = layout.Add<float>(CodePlanes ? PlaneFloats : 0, alignment: sizeof(float));
+        paddedInput = layout.Add<float>(codePlanes?.PaddedFloats ?? 0);
         scratchWords = layout.Words;
     }
 
@@ -137,27 +157,56 @@ public sealed class ConvLayer : EngineLayer
     public override long BinaryOperations => CodeInputs ? 0 : Macs;
     /// <inheritdoc />
     public override long OtherOperations => CodeInputs ? Macs : 0;
-    /// <summary>Floats of the zero-padded input copy and one output plane (row stride of the
-    /// padded width) that <see cref="ForwardCodePlanes"/> uses.</summary>
-    private int PaddedFloats => InputShape[0] * (InputShape[1] + 2 * Padding) * (InputShape[2] + 2 * Padding);
-    private int PlaneFloats => OutHeight * (InputShape[2] + 2 * Padding);
-
-    /// <summary>Input codes at stride 1: the convolution as shifted whole-plane additions.</summary>
-    private bool CodePlanes => CodeInputs && Stride == 1;
-
     /// <inheritdoc />
     public override int ScratchWords => scratchWords;
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
+    public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch) =>
+        Forward(input, output, scratch, ConvPath.Fast);
+
+    /// <summary>Whether <see cref="ForwardPooled"/> can pool this layer's sign outputs as bits.</summary>
+    internal bool PoolsBits => windowConv is not null && Output.Thresholds is not null;
+
+    /// <summary>This layer and a max pooling of <paramref name="pool"/> after it in one pass: the
+    /// pooling ORs the output bits before they become floats (needs <see cref="PoolsBits"/>).</summary>
+    internal void ForwardPooled(ReadOnlySpan<float> input, Span<float> output, int pool, Span<ulong> scratch, ConvPath path = ConvPath.Fast)
     {
-        if (tapWeights is not null)
+        if (!PoolsBits)
+            throw new InvalidOperationException($"{Name} does not pool bits");
+        var vectors = path == ConvPath.Fast;
+        var words = windowConv!.MaskWords;
+        RunWindows(input, output, scratch, vectors);
+        var pooled = pooledBits.In(scratch);
+        SignMasks.Pool(outputBits.In(scratch), words, OutHeight, OutWidth, pool, pooled);
+        SignMasks.Expand(pooled, OutChannels, OutHeight / pool * (OutWidth / pool), output, vectors);
+    }
+
+    private void RunWindows(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch, bool vectors) =>
+        windowConv!.Run(input, outputBits.In(scratch), output, pixels.In(scratch), strips.In(scratch),
+            packedWindow.In(scratch), validTaps.In(scratch), vectors);
+
+    /// <summary>One sample by a chosen path: the fast one, the same algorithm without vectors, or
+    /// the per-position reference every path is tested against.</summary>
+    internal void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch, ConvPath path)
+    {
+        var vectors = path == ConvPath.Fast;
+        if (path != ConvPath.Reference)
         {
-            ForwardPixelWords(input, output, pixelWords.In(scratch));
-            return;
+            if (windowConv is not null)
+            {
+                RunWindows(input, output, scratch, vectors);
+                if (Output.Thresholds is not null)
+                    SignMasks.Expand(outputBits.In(scratch), OutChannels, OutHeight * OutWidth, output, vectors);
+                return;
+            }
+            if (tapWeights is not null)
+            {
+                ForwardPixelWords(input, output, pixelWords.In(scratch));
+                return;
+            }
+            if (codePlanes is not null && codePlanes.Run(input, output, paddedInput.In(scratch), vectors))
+                return;
         }
-        if (CodePlanes && ForwardCodePlanes(input, output, paddedInput.In(scratch), outputPlane.In(scratch)))
-            return;
         var inChannels = InputShape[0];
         var perGroupIn = inChannels / Groups;
         var perGroupOut = OutChannels / Groups;
@@ -236,72 +285,6 @@ public sealed class ConvLayer : EngineLayer
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// Input codes at stride 1, one output channel at a time: the input is copied once into a
-    /// zero-padded buffer, and each tap (ci, ky, kx) adds ±(the padded planes shifted by
-    /// ky·d·W' + kx·d) to an output plane kept at the padded row width W' (its extra columns are
-    /// never read), so every tap is one contiguous vector addition. Sums are integers in float32,
-    /// exact while |z| stays below 2^24 (checked per sample; false sends the sample to the
-    /// per-position integer path).
-    /// </summary>
-    private bool ForwardCodePlanes(ReadOnlySpan<float> input, Span<float> output, Span<float> padded, Span<float> plane)
-    {
-        int channels = InputShape[0], height = InputShape[1], width = InputShape[2];
-        var largest = 0f;
-        foreach (var code in input.Slice(0, InputSize)) largest = MathF.Max(largest, code);
-        if ((double)largest * windowBits >= 1 << 24)
-            return false;
-        int paddedHeight = height + 2 * Padding, paddedWidth = width + 2 * Padding;
-        padded.Clear();
-        for (var c = 0; c < channels; c++)
-            for (var y = 0; y < height; y++)
-                input.Slice((c * height + y) * width, width).CopyTo(padded.Slice((c * paddedHeight + y + Padding) * paddedWidth + Padding, width));
-        var perGroupIn = channels / Groups;
-        var perGroupOut = OutChannels / Groups;
-        var taps = Kernel * Kernel;
-        var outPlane = OutHeight * OutWidth;
-        // The last tap's shifted plane may run past the padded buffer by up to its extra columns.
-        var length = Math.Min(PlaneFloats, paddedHeight * paddedWidth - (Kernel - 1) * Dilation * (paddedWidth + 1));
-        if (length <= 0)
-            return true;
-        for (var c = 0; c < OutChannels; c++)
-        {
-            plane.Clear();
-            var weights = codeWeights.AsSpan(c * windowBits, windowBits);
-            var firstIn = c / perGroupOut * perGroupIn;
-            for (var ci = 0; ci < perGroupIn; ci++)
-            {
-                var source = padded.Slice((firstIn + ci) * paddedHeight * paddedWidth);
-                for (var tap = 0; tap < taps; tap++)
-                {
-                    var shift = tap / Kernel * Dilation * paddedWidth + tap % Kernel * Dilation;
-                    AddSigned(plane.Slice(0, length), source.Slice(shift, length), weights[ci * taps + tap] > 0);
-                }
-            }
-            // Outputs for the whole plane in place (the extra columns too), then row by row out.
-            Output.ApplyChannel(c, plane.Slice(0, length), plane.Slice(0, length));
-            for (var oy = 0; oy < OutHeight; oy++)
-                plane.Slice(oy * paddedWidth, OutWidth).CopyTo(output.Slice(c * outPlane + oy * OutWidth, OutWidth));
-        }
-        return true;
-    }
-
-    /// <summary>target += source (or -= source).</summary>
-    private static void AddSigned(Span<float> target, ReadOnlySpan<float> source, bool add)
-    {
-        var i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= target.Length; i += 16)
-            {
-                var (t, x) = (Vector512.Create((ReadOnlySpan<float>)target.Slice(i, 16)), Vector512.Create(source.Slice(i, 16)));
-                (add ? t + x : t - x).CopyTo(target.Slice(i, 16));
-            }
-        }
-        for (; i < target.Length; i++)
-            target[i] += add ? source[i] : -source[i];
     }
 
     /// <summary>The taps of output position (oy, ox) that fall inside the image: each one's pixel

@@ -1,0 +1,154 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Qnn.Engine;
+
+/// <summary>
+/// A binary convolution on integer input codes at stride 1 as shifted-plane additions held in
+/// registers: the input is copied once into a zero-padded buffer; for each output channel and
+/// each run of 16 output positions along a row, the sum Σ(codes under +1 taps) - Σ(codes under -1
+/// taps) is accumulated in one vector (each tap is a load at a fixed offset) and goes straight
+/// through the channel's output transform. Sums are integers in float32, exact while |z| stays
+/// below 2^24 (checked per sample: <see cref="Run"/> returns false otherwise).
+/// </summary>
+internal sealed class CodePlaneConv
+{
+    private readonly int channels, height, width, padding, outChannels, outHeight, outWidth;
+    private readonly int paddedHeight, paddedWidth, windowBits;
+    /// <summary>Per output channel, windowBits offsets into the padded input: the +1 taps' first.</summary>
+    private readonly int[] offsets;
+    private readonly int[] positives;
+    private readonly LayerOutput output;
+    /// <summary>Per output channel, the firing range of z as floats (sign outputs; bounds beyond
+    /// ±2^24 round but still lie beyond every z).</summary>
+    private readonly float[]? low, high;
+
+    /// <param name="inputShape">[channels, height, width].</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="kernel">Kernel side.</param>
+    /// <param name="padding">Zero padding.</param>
+    /// <param name="dilation">Dilation.</param>
+    /// <param name="groups">Groups.</param>
+    /// <param name="signs">Each weight as ±1, [out channel, in channel of the group, tap].</param>
+    /// <param name="output">The output transform.</param>
+    public CodePlaneConv(int[] inputShape, int outChannels, int kernel, int padding, int dilation, int groups, ReadOnlySpan<sbyte> signs, LayerOutput output)
+    {
+        (channels, height, width) = (inputShape[0], inputShape[1], inputShape[2]);
+        (this.outChannels, this.padding, this.output) = (outChannels, padding, output);
+        (paddedHeight, paddedWidth) = (height + 2 * padding, width + 2 * padding);
+        var reach = (kernel - 1) * dilation;
+        outHeight = Math.Max(0, paddedHeight - reach);
+        outWidth = Math.Max(0, paddedWidth - reach);
+        var perGroupIn = channels / groups;
+        var perGroupOut = outChannels / groups;
+        var taps = kernel * kernel;
+        windowBits = perGroupIn * taps;
+        offsets = new int[outChannels * windowBits];
+        positives = new int[outChannels];
+        for (var c = 0; c < outChannels; c++)
+        {
+            var list = offsets.AsSpan(c * windowBits, windowBits);
+            var (plus, minus) = (0, windowBits - 1);
+            for (var ci = 0; ci < perGroupIn; ci++)
+                for (var tap = 0; tap < taps; tap++)
+                {
+                    var at = (c / perGroupOut * perGroupIn + ci) * paddedHeight * paddedWidth + tap / kernel * dilation * paddedWidth + tap % kernel * dilation;
+                    if (signs[c * windowBits + ci * taps + tap] > 0) list[plus++] = at;
+                    else list[minus--] = at;
+                }
+            positives[c] = plus;
+        }
+        if (output.Thresholds is { } thresholds)
+        {
+            (low, high) = (new float[outChannels], new float[outChannels]);
+            for (var c = 0; c < outChannels; c++)
+                (low[c], high[c]) = thresholds[c].FiringRange;
+        }
+    }
+
+    /// <summary>Floats of the padded copy, with slack for the last run of 16 reading past a row's end.</summary>
+    public int PaddedFloats => channels * paddedHeight * paddedWidth + Vector512<float>.Count;
+
+    /// <summary>One sample, channel-major out; false when a sum could reach 2^24 (nothing written).</summary>
+    public bool Run(ReadOnlySpan<float> input, Span<float> into, Span<float> padded, bool vectors)
+    {
+        var largest = 0f;
+        foreach (var code in input.Slice(0, channels * height * width)) largest = MathF.Max(largest, MathF.Abs(code));
+        if ((double)largest * windowBits >= 1 << 24)
+            return false;
+        padded = padded.Slice(0, PaddedFloats);
+        padded.Clear();
+        for (var c = 0; c < channels; c++)
+            for (var y = 0; y < height; y++)
+                input.Slice((c * height + y) * width, width).CopyTo(padded.Slice((c * paddedHeight + y + padding) * paddedWidth + padding, width));
+        Span<float> run = stackalloc float[16];
+        ref var source = ref MemoryMarshal.GetReference(padded);
+        var plane = outHeight * outWidth;
+        for (var c = 0; c < outChannels; c++)
+        {
+            var list = offsets.AsSpan(c * windowBits, windowBits);
+            var plus = positives[c];
+            if (low is not null && outWidth >= 16 && vectors && Vector512.IsHardwareAccelerated)
+            {
+                SignRows(ref source, list, plus, Vector512.Create(low[c]), Vector512.Create(high![c]), into.Slice(c * plane, plane));
+                continue;
+            }
+            for (var oy = 0; oy < outHeight; oy++)
+            {
+                for (var x = 0; x < outWidth; x += 16)
+                {
+                    var start = oy * paddedWidth + x;
+                    var count = Math.Min(16, outWidth - x);
+                    if (vectors && Vector512.IsHardwareAccelerated)
+                        Sum(ref source, start, list, plus).CopyTo(run);
+                    else
+                        ScalarSum(padded, start, list, plus, run);
+                    output.ApplyChannel(c, run.Slice(0, count), into.Slice(c * plane + oy * outWidth + x, count));
+                }
+            }
+        }
+        return true;
+    }
+
+    /// <summary>One channel's sign outputs, 16 positions at a time along each row; a row's last
+    /// run ends at its end (overlapping the one before, which computes the same values).</summary>
+    private void SignRows(ref float source, ReadOnlySpan<int> list, int plus, Vector512<float> low, Vector512<float> high, Span<float> into)
+    {
+        var (one, minusOne) = (Vector512.Create(1f), Vector512.Create(-1f));
+        ref var target = ref MemoryMarshal.GetReference(into);
+        for (var oy = 0; oy < outHeight; oy++)
+        {
+            for (var x = 0; x < outWidth; x += 16)
+            {
+                x = Math.Min(x, outWidth - 16);
+                var z = Sum(ref source, oy * paddedWidth + x, list, plus);
+                var fires = Vector512.GreaterThanOrEqual(z, low) & Vector512.LessThanOrEqual(z, high);
+                Vector512.ConditionalSelect(fires, one, minusOne).StoreUnsafe(ref target, (nuint)(oy * outWidth + x));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Sum(ref float source, int start, ReadOnlySpan<int> list, int plus)
+    {
+        ref var at = ref Unsafe.Add(ref source, start);
+        var (sum, minus) = (Vector512<float>.Zero, Vector512<float>.Zero);
+        for (var i = 0; i < plus; i++)
+            sum += Vector512.LoadUnsafe(ref at, (nuint)list[i]);
+        for (var i = plus; i < list.Length; i++)
+            minus += Vector512.LoadUnsafe(ref at, (nuint)list[i]);
+        return sum - minus;
+    }
+
+    private static void ScalarSum(ReadOnlySpan<float> padded, int start, ReadOnlySpan<int> list, int plus, Span<float> run)
+    {
+        for (var lane = 0; lane < 16; lane++)
+        {
+            float sum = 0, minus = 0;
+            for (var i = 0; i < plus; i++) sum += padded[start + lane + list[i]];
+            for (var i = plus; i < list.Length; i++) minus += padded[start + lane + list[i]];
+            run[lane] = sum - minus;
+        }
+    }
+}
