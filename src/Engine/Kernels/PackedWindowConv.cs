@@ -16,7 +16,7 @@ namespace Qnn.Engine;
 /// the image; at border positions a validity window (data independent, built from an all-ones
 /// image) masks them, so z = inside bits - 2·differing inside bits as in training. Sign outputs are
 /// compared 8 at a time against the thresholds' firing ranges and set bits in per-position masks
-/// (channel-major words: bit c%64 of masks[(c/64)·positions + position]); logits are written directly.
+/// (channel-major words: bit c%32 of masks[(c/32)·positions + position]); logits are written directly.
 /// </summary>
 internal sealed class PackedWindowConv
 {
@@ -98,8 +98,8 @@ internal sealed class PackedWindowConv
 
     /// <summary>Output positions.</summary>
     public int Positions => outHeight * outWidth;
-    /// <summary>Mask words per position (one per 64 output channels).</summary>
-    public int MaskWords => (outChannels + 63) / 64;
+    /// <summary>Mask words (uint) per position, one per 32 output channels.</summary>
+    public int MaskWords => (outChannels + 31) / 32;
     /// <summary>Pixel words (uint) of the padded image.</summary>
     public int PixelCount => paddedHeight * paddedWidth;
     /// <summary>Strip words.</summary>
@@ -111,7 +111,7 @@ internal sealed class PackedWindowConv
     /// One sample: sign outputs as bits into <paramref name="masks"/> (<see cref="MaskWords"/>·positions words),
     /// or logits into <paramref name="logits"/> (channel-major).
     /// </summary>
-    public void Run(ReadOnlySpan<float> input, Span<ulong> masks, Span<float> logits, Span<uint> pixels, Span<ulong> strips,
+    public void Run(ReadOnlySpan<float> input, Span<uint> masks, Span<float> logits, Span<uint> pixels, Span<ulong> strips,
         Span<ulong> window, Span<ulong> valid, bool vectors)
     {
         var signs = low is not null;
@@ -174,7 +174,7 @@ internal sealed class PackedWindowConv
     /// <summary>Every output channel of group <paramref name="group"/> at one position, 8 at a time:
     /// per lane popcount(window XOR the lane's weights [AND valid]) by nibble lookup, byte counts
     /// summed over up to 16 words before the horizontal byte sum; then the firing ranges.</summary>
-    private void VectorSigns(ReadOnlySpan<ulong> window, ReadOnlySpan<ulong> valid, bool border, int inside, int group, int position, Span<ulong> masks)
+    private void VectorSigns(ReadOnlySpan<ulong> window, ReadOnlySpan<ulong> valid, bool border, int inside, int group, int position, Span<uint> masks)
     {
         ref var columns = ref MemoryMarshal.GetArrayDataReference(weightVectors);
         ref var word = ref MemoryMarshal.GetReference(window);
@@ -199,18 +199,18 @@ internal sealed class PackedWindowConv
             sum += Avx512BW.SumAbsoluteDifferences(bytes, Vector512<byte>.Zero).AsUInt64();
             var z = insideCount - (sum.AsInt64() << 1);
             var fires = Vector512.GreaterThanOrEqual(z, lowVectors[index]) & Vector512.LessThanOrEqual(z, highVectors[index]);
-            SetBits(masks, group * perGroupOut + o * 8, position, fires.ExtractMostSignificantBits());
+            SetBits(masks, group * perGroupOut + o * 8, position, (uint)fires.ExtractMostSignificantBits());
         }
     }
 
     /// <summary>ORs the low bits of <paramref name="bits"/> (up to 8 channels from channel <paramref name="first"/>) into a position's mask.</summary>
-    private void SetBits(Span<ulong> masks, int first, int position, ulong bits)
+    private void SetBits(Span<uint> masks, int first, int position, uint bits)
     {
         if (bits == 0) return;
-        var (word, shift) = (first >> 6, first & 63);
+        var (word, shift) = (first >> 5, first & 31);
         masks[word * Positions + position] |= bits << shift;
-        if (shift > 56 && (bits >> (64 - shift)) != 0)
-            masks[(word + 1) * Positions + position] |= bits >> (64 - shift);
+        if (shift > 24 && (bits >> (32 - shift)) != 0)
+            masks[(word + 1) * Positions + position] |= bits >> (32 - shift);
     }
 
     /// <summary>The group's channels as bits of the zero-padded pixel image (bit ci set for a value ≥ 0).</summary>

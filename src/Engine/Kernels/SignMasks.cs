@@ -3,29 +3,27 @@ using System.Runtime.Intrinsics;
 namespace Qnn.Engine;
 
 /// <summary>
-/// Per-position channel bits (bit c%64 of masks[(c/64)·positions + position], set for +1) turned
+/// Per-position channel bits (bit c%32 of masks[(c/32)·positions + position], set for +1) turned
 /// into channel-major ±1 floats, and max-pooled first where a pooling follows: the max of ±1 values
 /// is the OR of their "+1" bits.
 /// </summary>
 internal static class SignMasks
 {
     /// <summary>output[c·positions + p] = +1 where channel c's bit of position p is set, else -1.</summary>
-    public static void Expand(ReadOnlySpan<ulong> masks, int channels, int positions, Span<float> output, bool vectors)
+    public static void Expand(ReadOnlySpan<uint> masks, int channels, int positions, Span<float> output, bool vectors)
     {
         for (var c = 0; c < channels; c++)
         {
-            var row = masks.Slice((c >> 6) * positions, positions);
-            var shift = c & 63;
+            var row = masks.Slice((c >> 5) * positions, positions);
+            var shift = c & 31;
             var into = output.Slice(c * positions, positions);
             var p = 0;
             if (vectors && Vector512.IsHardwareAccelerated)
             {
-                var (plus, minus, one) = (Vector512.Create(1f), Vector512.Create(-1f), Vector512<long>.One);
+                var (plus, minus, bit) = (Vector512.Create(1f), Vector512.Create(-1f), Vector512.Create(1u << shift));
                 for (; p + 16 <= positions; p += 16)
                 {
-                    var a = Vector512.ShiftRightLogical(Vector512.Create(row.Slice(p, 8)), shift).AsInt64() & one;
-                    var b = Vector512.ShiftRightLogical(Vector512.Create(row.Slice(p + 8, 8)), shift).AsInt64() & one;
-                    var set = Vector512.Equals(Vector512.Narrow(a, b), Vector512<int>.One).AsSingle();
+                    var set = Vector512.Equals(Vector512.Create(row.Slice(p, 16)) & bit, bit).AsSingle();
                     Vector512.ConditionalSelect(set, plus, minus).CopyTo(into.Slice(p, 16));
                 }
             }
@@ -36,7 +34,7 @@ internal static class SignMasks
 
     /// <summary>Max pooling (window and stride <paramref name="pool"/>, floor) of the masks of a
     /// height × width plane into <paramref name="pooled"/> (words × (height/pool)·(width/pool)).</summary>
-    public static void Pool(ReadOnlySpan<ulong> masks, int words, int height, int width, int pool, Span<ulong> pooled)
+    public static void Pool(ReadOnlySpan<uint> masks, int words, int height, int width, int pool, Span<uint> pooled)
     {
         var (outHeight, outWidth) = (height / pool, width / pool);
         var (positions, pooledPositions) = (height * width, outHeight * outWidth);
@@ -48,7 +46,7 @@ internal static class SignMasks
             {
                 for (var ox = 0; ox < outWidth; ox++)
                 {
-                    ulong any = 0;
+                    uint any = 0;
                     for (var dy = 0; dy < pool; dy++)
                     {
                         var row = plane.Slice((oy * pool + dy) * width + ox * pool, pool);

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 
 namespace Qnn.Engine;
 
@@ -36,8 +35,8 @@ public sealed class ConvLayer : EngineLayer
     private readonly ScratchRegion<ulong> validTaps;
     private readonly ScratchRegion<uint> pixels;
     private readonly ScratchRegion<ulong> strips;
-    private readonly ScratchRegion<ulong> outputBits;
-    private readonly ScratchRegion<ulong> pooledBits;
+    private readonly ScratchRegion<uint> outputBits;
+    private readonly ScratchRegion<uint> pooledBits;
     private readonly ScratchRegion<ulong> pixelWords;
     private readonly ScratchRegion<float> paddedInput;
     private readonly int scratchWords;
@@ -106,8 +105,8 @@ public sealed class ConvLayer : EngineLayer
         validTaps = layout.Add<ulong>(windowWords);
         pixels = layout.Add<uint>(byWindows ? windowConv!.PixelCount : 0);
         strips = layout.Add<ulong>(byWindows ? windowConv!.StripCount : 0);
-        outputBits = layout.Add<ulong>(byWindows ? windowConv!.MaskWords * windowConv.Positions : 0);
-        pooledBits = layout.Add<ulong>(byWindows ? windowConv!.MaskWords * windowConv.Positions : 0);
+        outputBits = layout.Add<uint>(byWindows ? windowConv!.MaskWords * windowConv.Positions : 0);
+        pooledBits = layout.Add<uint>(byWindows ? windowConv!.MaskWords * windowConv.Positions : 0);
         pixelWords = layout.Add<ulong>(byPixels ? groups * inputShape[1] * inputShape[2] : 0);
         paddedInput = layout.Add<float>(codePlanes?.PaddedFloats ?? 0);
         scratchWords = layout.Words;
