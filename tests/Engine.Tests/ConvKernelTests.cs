@@ -72,6 +72,7 @@ public class ConvKernelTests
                 var expected = Run(layer, input, ConvPath.Reference);
                 Assert.Equal(expected, Run(layer, input, ConvPath.Fast));
                 Assert.Equal(expected, Run(layer, input, ConvPath.Scalar));
+                Assert.Equal(expected, Run(layer, input, ConvPath.Sliced));
                 if (signs)
                 {
                     Assert.Contains(1f, expected);
@@ -81,14 +82,49 @@ public class ConvKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(16, 28, 28, 32, 3, 1, 1, 1)]      // MiniMnistCnn's conv2: two vectors of rows
+    [InlineData(6, 14, 14, 16, 5, 0, 1, 1)]       // BinaryLeNet5's conv2
+    [InlineData(1, 9, 7, 5, 3, 1, 1, 1)]          // 9 taps: no carry-save step, only the last taps
+    [InlineData(3, 33, 32, 7, 3, 1, 1, 1)]        // 32 columns, three vectors of rows
+    [InlineData(5, 17, 19, 9, 3, 3, 2, 1)]        // dilated, padding past the reach
+    [InlineData(6, 12, 10, 12, 5, 2, 1, 3)]       // groups
+    [InlineData(40, 6, 8, 5, 3, 1, 1, 1)]         // over 32 channels: no packed windows
+    [InlineData(2, 5, 30, 3, 1, 0, 1, 1)]         // 1×1 kernel
+    public void The_column_counter_equals_the_reference(int channels, int height, int width, int outChannels, int kernel, int padding, int dilation, int groups)
+    {
+        var random = new Random(channels * 31 + height + kernel);
+        var layer = Layer(random, channels, height, width, outChannels, kernel, 1, padding, dilation, groups, codes: false, signs: true);
+        Assert.True(layer.PoolsBits);
+        for (var sample = 0; sample < 3; sample++)
+        {
+            var input = Input(random, layer);
+            var expected = Run(layer, input, ConvPath.Reference);
+            Assert.Equal(expected, Run(layer, input, ConvPath.Sliced));
+            Assert.Equal(expected, Run(layer, input, ConvPath.Fast));
+            Assert.Contains(1f, expected);
+            Assert.Contains(-1f, expected);
+            var pooling = new MaxPoolLayer("pool", new[] { outChannels, layer.OutHeight, layer.OutWidth }, 2);
+            var pooled = new float[pooling.OutputSize];
+            pooling.Forward(expected, pooled, vectors: false);
+            foreach (var path in new[] { ConvPath.Sliced, ConvPath.Scalar })
+            {
+                var fused = new float[pooling.OutputSize];
+                layer.ForwardPooled(input, fused, 2, Enumerable.Repeat(ulong.MaxValue, layer.ScratchWords).ToArray(), path);
+                Assert.Equal(pooled, fused);
+            }
+        }
+    }
+
     [Fact]
     public void Layers_past_the_packed_window_limits_keep_their_paths()
     {
         var random = new Random(5);
-        // 40 channels (over 32 a group) and 3 × 24 = 72 bits a strip (over one word).
+        // 40 channels (over 32 a group) and 3 × 24 = 72 bits a strip (over one word), rows of 33
+        // columns (over a word for the column counter).
         foreach (var (channels, kernel) in new[] { (40, 3), (24, 3) })
         {
-            var layer = Layer(random, channels, 6, 6, 5, kernel, 1, 1, 1, 1, codes: false, signs: true);
+            var layer = Layer(random, channels, 4, 33, 5, kernel, 1, 1, 1, 1, codes: false, signs: true);
             Assert.False(layer.PoolsBits);
             var input = Input(random, layer);
             Assert.Equal(Run(layer, input, ConvPath.Reference), Run(layer, input, ConvPath.Fast));
@@ -112,7 +148,7 @@ public class ConvKernelTests
             var input = Input(random, layer);
             var expected = new float[pooling.OutputSize];
             pooling.Forward(Run(layer, input, ConvPath.Reference), expected, vectors: false);
-            foreach (var path in new[] { ConvPath.Fast, ConvPath.Scalar })
+            foreach (var path in new[] { ConvPath.Fast, ConvPath.Scalar, ConvPath.Sliced })
             {
                 var pooled = new float[pooling.OutputSize];
                 layer.ForwardPooled(input, pooled, pool, Enumerable.Repeat(ulong.MaxValue, layer.ScratchWords).ToArray(), path);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Qnn.Engine;
 
@@ -26,6 +27,10 @@ public sealed class ConvLayer : EngineLayer
     private readonly sbyte[]? codeWeights;
     /// <summary>±1 inputs of at most 32 channels per group: packed windows against 8 channels at a time.</summary>
     private readonly PackedWindowConv? windowConv;
+    /// <summary>±1 inputs at stride 1, rows of at most 32 columns, sign outputs: a column counter over
+    /// output positions; run instead of the packed windows where it takes fewer instructions.</summary>
+    private readonly BitSlicedConv? slicedConv;
+    private readonly bool preferSliced;
     /// <summary>Input codes at stride 1: shifted-plane sums in registers.</summary>
     private readonly CodePlaneConv? codePlanes;
     // Scratch: one packed window and its validity mask (the per-position path), then the fast
@@ -39,6 +44,9 @@ public sealed class ConvLayer : EngineLayer
     private readonly ScratchRegion<uint> pooledBits;
     private readonly ScratchRegion<ulong> pixelWords;
     private readonly ScratchRegion<float> paddedInput;
+    private readonly ScratchRegion<uint> sliceRows;
+    private readonly ScratchRegion<uint> sliceOutput;
+    private readonly ScratchRegion<uint> slicePooled;
     private readonly int scratchWords;
 
     /// <param name="name">The layer's name (conv1…).</param>
@@ -96,6 +104,15 @@ public sealed class ConvLayer : EngineLayer
         }
         if (PackedWindowConv.Covers(inputShape[0], groups, kernel, codeInputs))
             windowConv = new PackedWindowConv(inputShape, outChannels, kernel, stride, padding, dilation, groups, packedWeights, output);
+        if (BitSlicedConv.Covers(inputShape, kernel, stride, padding, dilation, groups, codeInputs, output))
+        {
+            slicedConv = new BitSlicedConv(inputShape, outChannels, kernel, padding, dilation, groups, packedWeights, output);
+            // Instructions per sample, roughly: a tap is a load, shift, XOR and two carry-save steps for
+            // 16 rows; a packed window word is about nine vector steps for 8 output channels.
+            long sliced = (long)outChannels * ((OutHeight + 15) / 16) * windowBits * 5;
+            long windows = windowConv is null ? long.MaxValue : (long)OutHeight * OutWidth * groups * ((outChannels / groups + 7) / 8) * windowWords * 9;
+            preferSliced = sliced < windows;
+        }
         if (codeInputs && stride == 1)
             codePlanes = new CodePlaneConv(inputShape, outChannels, kernel, padding, dilation, groups, codeWeights, output);
         var byWindows = windowConv is not null;
@@ -109,6 +126,9 @@ public sealed class ConvLayer : EngineLayer
         pooledBits = layout.Add<uint>(byWindows ? windowConv!.MaskWords * windowConv.Positions : 0);
         pixelWords = layout.Add<ulong>(byPixels ? groups * inputShape[1] * inputShape[2] : 0);
         paddedInput = layout.Add<float>(codePlanes?.PaddedFloats ?? 0);
+        sliceRows = layout.Add<uint>(slicedConv?.RowWords ?? 0);
+        sliceOutput = layout.Add<uint>(slicedConv?.OutputWords ?? 0);
+        slicePooled = layout.Add<uint>(slicedConv is null ? 0 : OutChannels * OutHeight);
         scratchWords = layout.Words;
     }
 
@@ -164,7 +184,7 @@ public sealed class ConvLayer : EngineLayer
         Forward(input, output, scratch, ConvPath.Fast);
 
     /// <summary>Whether <see cref="ForwardPooled"/> can pool this layer's sign outputs as bits.</summary>
-    internal bool PoolsBits => windowConv is not null && Output.Thresholds is not null;
+    internal bool PoolsBits => (windowConv is not null || slicedConv is not null) && Output.Thresholds is not null;
 
     /// <summary>This layer and a max pooling of <paramref name="pool"/> after it in one pass: the
     /// pooling ORs the output bits before they become floats (needs <see cref="PoolsBits"/>).</summary>
@@ -172,13 +192,27 @@ public sealed class ConvLayer : EngineLayer
     {
         if (!PoolsBits)
             throw new InvalidOperationException($"{Name} does not pool bits");
-        var vectors = path == ConvPath.Fast;
+        var vectors = path != ConvPath.Scalar;
+        if (UsesSliced(path))
+        {
+            slicedConv!.Run(input, sliceRows.In(scratch), sliceOutput.In(scratch));
+            var rows = slicePooled.In(scratch);
+            RowBits.Pool(sliceOutput.In(scratch), OutChannels, slicedConv.OutputRowStride, OutHeight, OutWidth, pool, rows, vectors);
+            RowBits.Expand(rows, OutChannels, OutHeight / pool, OutHeight / pool, OutWidth / pool, output, vectors);
+            return;
+        }
         var words = windowConv!.MaskWords;
         RunWindows(input, output, scratch, vectors);
         var pooled = pooledBits.In(scratch);
         SignMasks.Pool(outputBits.In(scratch), words, OutHeight, OutWidth, pool, pooled);
         SignMasks.Expand(pooled, OutChannels, OutHeight / pool * (OutWidth / pool), output, vectors);
     }
+
+    /// <summary>Whether a path runs the column counter: where it covers the layer and the packed
+    /// windows do not, for <see cref="ConvPath.Sliced"/>, and for the fast path where it is cheaper
+    /// and vectors are accelerated.</summary>
+    private bool UsesSliced(ConvPath path) => slicedConv is not null &&
+        (windowConv is null || path == ConvPath.Sliced || (path == ConvPath.Fast && preferSliced && Vector512.IsHardwareAccelerated));
 
     private void RunWindows(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch, bool vectors) =>
         windowConv!.Run(input, outputBits.In(scratch), output, pixels.In(scratch), strips.In(scratch),
@@ -188,9 +222,15 @@ public sealed class ConvLayer : EngineLayer
     /// the per-position reference every path is tested against.</summary>
     internal void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch, ConvPath path)
     {
-        var vectors = path == ConvPath.Fast;
+        var vectors = path != ConvPath.Scalar;
         if (path != ConvPath.Reference)
         {
+            if (UsesSliced(path))
+            {
+                slicedConv!.Run(input, sliceRows.In(scratch), sliceOutput.In(scratch));
+                RowBits.Expand(sliceOutput.In(scratch), OutChannels, slicedConv.OutputRowStride, OutHeight, OutWidth, output, vectors);
+                return;
+            }
             if (windowConv is not null)
             {
                 RunWindows(input, output, scratch, vectors);

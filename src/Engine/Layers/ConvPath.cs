@@ -7,6 +7,8 @@ internal enum ConvPath
     Fast,
     /// <summary>The fast path's algorithm without vectors.</summary>
     Scalar,
+    /// <summary>The column counter over output positions, where it covers the layer (for tests).</summary>
+    Sliced,
     /// <summary>Window by window at each output position: the reference.</summary>
     Reference,
 }
