@@ -35,8 +35,8 @@ public class ConvKernelTests
         return new ConvLayer("conv", new[] { channels, height, width }, outChannels, kernel, stride, padding, dilation, groups, packed, codes, output);
     }
 
-    private static float[] Input(Random random, ConvLayer layer) => layer.CodeInputs
-        ? Enumerable.Range(0, layer.InputSize).Select(_ => (float)random.Next(256)).ToArray()
+    private static float[] Input(Random random, ConvLayer layer, int codeLimit = 256) => layer.CodeInputs
+        ? Enumerable.Range(0, layer.InputSize).Select(_ => (float)random.Next(codeLimit)).ToArray()
         : Signs(random, layer.InputSize);
 
     private static float[] Run(ConvLayer layer, float[] input, ConvPath path)
@@ -166,8 +166,10 @@ public class ConvKernelTests
     [InlineData(3, 11, 17, 7, 3, 2, 2, 1)]        // dilated, 17 wide: one run and one overlapping run
     [InlineData(4, 6, 33, 6, 3, 1, 1, 2)]         // groups, 33 wide
     [InlineData(2, 5, 16, 3, 1, 0, 1, 1)]         // exactly one run a row
+    [InlineData(1, 12, 32, 4, 3, 1, 1, 1, 4000)]  // codes whose sums leave int16: float sums
+    [InlineData(1, 6, 40, 4, 3, 1, 1, 1)]         // rows over 32: float sums
     public void Code_plane_sums_equal_the_reference_on_signs_and_logits(int channels, int height, int width, int outChannels, int kernel,
-        int padding, int dilation, int groups)
+        int padding, int dilation, int groups, int codeLimit = 256)
     {
         foreach (var signs in new[] { true, false })
         {
@@ -175,7 +177,7 @@ public class ConvKernelTests
             var layer = Layer(random, channels, height, width, outChannels, kernel, 1, padding, dilation, groups, codes: true, signs);
             for (var sample = 0; sample < 3; sample++)
             {
-                var input = Input(random, layer);
+                var input = Input(random, layer, codeLimit);
                 var expected = Run(layer, input, ConvPath.Reference);
                 Assert.Equal(expected, Run(layer, input, ConvPath.Fast));
                 Assert.Equal(expected, Run(layer, input, ConvPath.Scalar));
@@ -185,6 +187,34 @@ public class ConvKernelTests
                     Assert.Contains(-1f, expected);
                 }
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 28, 28, 6, 5, 2, 2, 256)]      // BinaryLeNet5's conv1 and pool1
+    [InlineData(2, 11, 13, 9, 3, 1, 2, 256)]      // odd sizes: the last row and column fall out
+    [InlineData(1, 9, 30, 4, 3, 1, 3, 256)]
+    [InlineData(1, 12, 20, 4, 3, 1, 2, 8000)]     // codes whose sums leave int16: floats pooled
+    public void Pooling_code_convolution_bits_equals_the_layer_then_the_pooling(int channels, int height, int width, int outChannels, int kernel,
+        int padding, int pool, int codeLimit)
+    {
+        var random = new Random(channels + width + pool + codeLimit);
+        var layer = Layer(random, channels, height, width, outChannels, kernel, 1, padding, 1, 1, codes: true, signs: true);
+        Assert.True(layer.PoolsBits);
+        var pooling = new MaxPoolLayer("pool", new[] { outChannels, layer.OutHeight, layer.OutWidth }, pool);
+        for (var sample = 0; sample < 3; sample++)
+        {
+            var input = Input(random, layer, codeLimit);
+            var expected = new float[pooling.OutputSize];
+            pooling.Forward(Run(layer, input, ConvPath.Reference), expected, vectors: false);
+            foreach (var path in new[] { ConvPath.Fast, ConvPath.Scalar })
+            {
+                var pooled = new float[pooling.OutputSize];
+                layer.ForwardPooled(input, pooled, pool, Enumerable.Repeat(ulong.MaxValue, layer.ScratchWords).ToArray(), path);
+                Assert.Equal(expected, pooled);
+            }
+            Assert.Contains(1f, expected);
+            Assert.Contains(-1f, expected);
         }
     }
 

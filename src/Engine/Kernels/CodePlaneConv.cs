@@ -20,9 +20,8 @@ internal sealed class CodePlaneConv
     private readonly int[] offsets;
     private readonly int[] positives;
     private readonly LayerOutput output;
-    /// <summary>Per output channel, the firing range of z as floats (sign outputs; bounds beyond
-    /// ±2^24 round but still lie beyond every z).</summary>
-    private readonly float[]? low, high;
+    /// <summary>Per output channel, the firing range of z (sign outputs).</summary>
+    private readonly int[]? low, high;
 
     /// <param name="inputShape">[channels, height, width].</param>
     /// <param name="outChannels">Output channels.</param>
@@ -61,10 +60,74 @@ internal sealed class CodePlaneConv
         }
         if (output.Thresholds is { } thresholds)
         {
-            (low, high) = (new float[outChannels], new float[outChannels]);
+            (low, high) = (new int[outChannels], new int[outChannels]);
             for (var c = 0; c < outChannels; c++)
                 (low[c], high[c]) = thresholds[c].FiringRange;
         }
+    }
+
+    /// <summary>Whether <see cref="RunRows"/> covers the layer: sign outputs, output rows of at most 32.</summary>
+    public bool RowsFit => low is not null && outWidth <= 32;
+
+    /// <summary>Int16 codes of the padded copy for <see cref="RunRows"/>, with slack for a run of 32 reading past the end.</summary>
+    public int PaddedShorts => channels * paddedHeight * paddedWidth + Vector512<short>.Count;
+
+    /// <summary>
+    /// One sample as output row bits (bit x of rows[c·outHeight + oy] set where output (c, oy, x)
+    /// is +1; bits past the width clear): the same sums in int16, a whole output row of up to 32 in
+    /// one vector, compared against the firing range and gathered as a mask. False when a sum could
+    /// leave int16 (nothing written).
+    /// </summary>
+    public bool RunRows(ReadOnlySpan<float> input, Span<short> padded, Span<uint> rows, bool vectors)
+    {
+        var largest = 0f;
+        foreach (var code in input.Slice(0, channels * height * width)) largest = MathF.Max(largest, MathF.Abs(code));
+        if ((double)largest * windowBits >= short.MaxValue)
+            return false;
+        padded = padded.Slice(0, PaddedShorts);
+        padded.Clear();
+        for (var c = 0; c < channels; c++)
+            for (var y = 0; y < height; y++)
+            {
+                var from = input.Slice((c * height + y) * width, width);
+                var to = padded.Slice((c * paddedHeight + y + padding) * paddedWidth + padding, width);
+                for (var x = 0; x < width; x++) to[x] = (short)from[x];
+            }
+        var widthMask = outWidth == 32 ? uint.MaxValue : (1u << outWidth) - 1;
+        ref var source = ref MemoryMarshal.GetReference(padded);
+        for (var c = 0; c < outChannels; c++)
+        {
+            var list = offsets.AsSpan(c * windowBits, windowBits);
+            var plus = positives[c];
+            // |z| < 2^15 - 1: bounds beyond int16 clamp to ones no z reaches.
+            var (lowest, highest) = ((short)Math.Clamp(low![c], short.MinValue, short.MaxValue), (short)Math.Clamp(high![c], short.MinValue, short.MaxValue));
+            for (var oy = 0; oy < outHeight; oy++)
+            {
+                var start = oy * paddedWidth;
+                uint bits = 0;
+                if (vectors && Vector512.IsHardwareAccelerated)
+                {
+                    ref var at = ref Unsafe.Add(ref source, start);
+                    var (sum, minus) = (Vector512<short>.Zero, Vector512<short>.Zero);
+                    for (var i = 0; i < plus; i++) sum += Vector512.LoadUnsafe(ref at, (nuint)list[i]);
+                    for (var i = plus; i < list.Length; i++) minus += Vector512.LoadUnsafe(ref at, (nuint)list[i]);
+                    var z = sum - minus;
+                    var fires = Vector512.GreaterThanOrEqual(z, Vector512.Create(lowest)) & Vector512.LessThanOrEqual(z, Vector512.Create(highest));
+                    bits = (uint)fires.ExtractMostSignificantBits();
+                }
+                else
+                {
+                    for (var x = 0; x < outWidth; x++)
+                    {
+                        var z = 0;
+                        for (var i = 0; i < list.Length; i++) z += (i < plus ? 1 : -1) * padded[start + x + list[i]];
+                        if (lowest <= z && z <= highest) bits |= 1u << x;
+                    }
+                }
+                rows[c * outHeight + oy] = bits & widthMask;
+            }
+        }
+        return true;
     }
 
     /// <summary>Floats of the padded copy, with slack for the last run of 16 reading past a row's end.</summary>
@@ -91,7 +154,8 @@ internal sealed class CodePlaneConv
             var plus = positives[c];
             if (low is not null && outWidth >= 16 && vectors && Vector512.IsHardwareAccelerated)
             {
-                SignRows(ref source, list, plus, Vector512.Create(low[c]), Vector512.Create(high![c]), into.Slice(c * plane, plane));
+                // Bounds beyond ±2^24 round as floats but still lie beyond every z.
+                SignRows(ref source, list, plus, Vector512.Create((float)low[c]), Vector512.Create((float)high![c]), into.Slice(c * plane, plane));
                 continue;
             }
             for (var oy = 0; oy < outHeight; oy++)

@@ -44,6 +44,9 @@ public sealed class ConvLayer : EngineLayer
     private readonly ScratchRegion<uint> pooledBits;
     private readonly ScratchRegion<ulong> pixelWords;
     private readonly ScratchRegion<float> paddedInput;
+    private readonly ScratchRegion<short> codeShorts;
+    private readonly ScratchRegion<uint> codeRowBits;
+    private readonly ScratchRegion<float> codeOutput;
     private readonly ScratchRegion<uint> sliceRows;
     private readonly ScratchRegion<uint> sliceOutput;
     private readonly ScratchRegion<uint> slicePooled;
@@ -126,9 +129,13 @@ public sealed class ConvLayer : EngineLayer
         pooledBits = layout.Add<uint>(byWindows ? windowConv!.MaskWords * windowConv.Positions : 0);
         pixelWords = layout.Add<ulong>(byPixels ? groups * inputShape[1] * inputShape[2] : 0);
         paddedInput = layout.Add<float>(codePlanes?.PaddedFloats ?? 0);
+        var codeRows = codePlanes is { RowsFit: true };
+        codeShorts = layout.Add<short>(codeRows ? codePlanes!.PaddedShorts : 0);
+        codeRowBits = layout.Add<uint>(codeRows ? outChannels * OutHeight : 0);
+        codeOutput = layout.Add<float>(codeRows ? OutputSize : 0);
         sliceRows = layout.Add<uint>(slicedConv?.RowWords ?? 0);
         sliceOutput = layout.Add<uint>(slicedConv?.OutputWords ?? 0);
-        slicePooled = layout.Add<uint>(slicedConv is null ? 0 : OutChannels * OutHeight);
+        slicePooled = layout.Add<uint>(slicedConv is null && !codeRows ? 0 : OutChannels * OutHeight);
         scratchWords = layout.Words;
     }
 
@@ -184,7 +191,7 @@ public sealed class ConvLayer : EngineLayer
         Forward(input, output, scratch, ConvPath.Fast);
 
     /// <summary>Whether <see cref="ForwardPooled"/> can pool this layer's sign outputs as bits.</summary>
-    internal bool PoolsBits => (windowConv is not null || slicedConv is not null) && Output.Thresholds is not null;
+    internal bool PoolsBits => (windowConv is not null || slicedConv is not null || codePlanes is { RowsFit: true }) && Output.Thresholds is not null;
 
     /// <summary>This layer and a max pooling of <paramref name="pool"/> after it in one pass: the
     /// pooling ORs the output bits before they become floats (needs <see cref="PoolsBits"/>).</summary>
@@ -193,6 +200,22 @@ public sealed class ConvLayer : EngineLayer
         if (!PoolsBits)
             throw new InvalidOperationException($"{Name} does not pool bits");
         var vectors = path != ConvPath.Scalar;
+        if (codePlanes is not null)
+        {
+            var bits = codeRowBits.In(scratch);
+            if (!codePlanes.RunRows(input, codeShorts.In(scratch), bits, vectors))
+            {
+                // Codes too large for int16: the layer's float path, then the pooling of floats.
+                var full = codeOutput.In(scratch);
+                Forward(input, full, scratch, path);
+                MaxPoolLayer.Forward(full, [OutChannels, OutHeight, OutWidth], pool, output, vectors);
+                return;
+            }
+            var pooledRows = slicePooled.In(scratch);
+            RowBits.Pool(bits, OutChannels, OutHeight, OutHeight, OutWidth, pool, pooledRows, vectors);
+            RowBits.Expand(pooledRows, OutChannels, OutHeight / pool, OutHeight / pool, OutWidth / pool, output, vectors);
+            return;
+        }
         if (UsesSliced(path))
         {
             slicedConv!.Run(input, sliceRows.In(scratch), sliceOutput.In(scratch));
@@ -241,6 +264,11 @@ public sealed class ConvLayer : EngineLayer
             if (tapWeights is not null)
             {
                 ForwardPixelWords(input, output, pixelWords.In(scratch));
+                return;
+            }
+            if (codePlanes is { RowsFit: true } && codePlanes.RunRows(input, codeShorts.In(scratch), codeRowBits.In(scratch), vectors))
+            {
+                RowBits.Expand(codeRowBits.In(scratch), OutChannels, OutHeight, OutHeight, OutWidth, output, vectors);
                 return;
             }
             if (codePlanes is not null && codePlanes.Run(input, output, paddedInput.In(scratch), vectors))

@@ -26,27 +26,31 @@ public sealed class MaxPoolLayer(string name, int[] inputShape, int pool) : Engi
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch) => Forward(input, output, vectors: true);
 
     /// <summary>One sample, with or without vectors (tests compare them).</summary>
-    internal void Forward(ReadOnlySpan<float> input, Span<float> output, bool vectors)
+    internal void Forward(ReadOnlySpan<float> input, Span<float> output, bool vectors) => Forward(input, InputShape, Pool, output, vectors);
+
+    /// <summary>Pools <paramref name="input"/> of <paramref name="shape"/> [channels, height, width].</summary>
+    internal static void Forward(ReadOnlySpan<float> input, int[] shape, int pool, Span<float> output, bool vectors)
     {
-        int height = InputShape[1], width = InputShape[2];
-        var pairs = vectors && Pool == 2 && OutWidth >= 8 && Avx512F.IsSupported;
-        for (var c = 0; c < InputShape[0]; c++)
+        int height = shape[1], width = shape[2];
+        var (outHeight, outWidth) = (height / pool, width / pool);
+        var pairs = vectors && pool == 2 && outWidth >= 8 && Avx512F.IsSupported;
+        for (var c = 0; c < shape[0]; c++)
         {
-            for (var oy = 0; oy < OutHeight; oy++)
+            for (var oy = 0; oy < outHeight; oy++)
             {
-                var into = output.Slice((c * OutHeight + oy) * OutWidth, OutWidth);
-                var top = input.Slice((c * height + oy * Pool) * width, width);
+                var into = output.Slice((c * outHeight + oy) * outWidth, outWidth);
+                var top = input.Slice((c * height + oy * pool) * width, width);
                 if (pairs)
                 {
-                    PoolPairs(top, input.Slice((c * height + oy * Pool + 1) * width, width), into);
+                    PoolPairs(top, input.Slice((c * height + oy * pool + 1) * width, width), into);
                     continue;
                 }
-                for (var ox = 0; ox < OutWidth; ox++)
+                for (var ox = 0; ox < outWidth; ox++)
                 {
                     var any = -1f;
-                    for (var dy = 0; dy < Pool && any < 0; dy++)
+                    for (var dy = 0; dy < pool && any < 0; dy++)
                     {
-                        var row = input.Slice((c * height + oy * Pool + dy) * width + ox * Pool, Pool);
+                        var row = input.Slice((c * height + oy * pool + dy) * width + ox * pool, pool);
                         foreach (var value in row)
                         {
                             if (value >= 0)
