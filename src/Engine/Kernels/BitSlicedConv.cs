@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Qnn.Engine;
 
@@ -205,6 +206,12 @@ internal sealed class BitSlicedConv
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FullAdd(out Vector512<uint> carry, out Vector512<uint> sum, Vector512<uint> a, Vector512<uint> b, Vector512<uint> c)
     {
+        if (Avx512F.IsSupported)
+        {
+            sum = Avx512F.TernaryLogic(a, b, c, 0x96);   // a ^ b ^ c
+            carry = Avx512F.TernaryLogic(a, b, c, 0xE8); // majority(a, b, c)
+            return;
+        }
         var ab = a ^ b;
         sum = ab ^ c;
         carry = (a & b) | (ab & c);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Qnn.Engine;
 
@@ -80,8 +81,7 @@ internal sealed class CodePlaneConv
     /// </summary>
     public bool RunRows(ReadOnlySpan<float> input, Span<short> padded, Span<uint> rows, bool vectors)
     {
-        var largest = 0f;
-        foreach (var code in input.Slice(0, channels * height * width)) largest = MathF.Max(largest, MathF.Abs(code));
+        var largest = LargestMagnitude(input.Slice(0, channels * height * width));
         if ((double)largest * windowBits >= short.MaxValue)
             return false;
         padded = padded.Slice(0, PaddedShorts);
@@ -91,7 +91,17 @@ internal sealed class CodePlaneConv
             {
                 var from = input.Slice((c * height + y) * width, width);
                 var to = padded.Slice((c * paddedHeight + y + padding) * paddedWidth + padding, width);
-                for (var x = 0; x < width; x++) to[x] = (short)from[x];
+                var x = 0;
+                if (vectors && Avx512BW.IsSupported && width >= 16)
+                {
+                    // 16 codes at a time; the last run ends at the row's end (the same values twice).
+                    for (; x < width; x += 16)
+                    {
+                        x = Math.Min(x, width - 16);
+                        Avx512BW.ConvertToVector256Int16(Avx512F.ConvertToVector512Int32(Vector512.Create(from.Slice(x, 16)))).CopyTo(to.Slice(x, 16));
+                    }
+                }
+                for (; x < width; x++) to[x] = (short)from[x];
             }
         var widthMask = outWidth == 32 ? uint.MaxValue : (1u << outWidth) - 1;
         ref var source = ref MemoryMarshal.GetReference(padded);
@@ -136,8 +146,7 @@ internal sealed class CodePlaneConv
     /// <summary>One sample, channel-major out; false when a sum could reach 2^24 (nothing written).</summary>
     public bool Run(ReadOnlySpan<float> input, Span<float> into, Span<float> padded, bool vectors)
     {
-        var largest = 0f;
-        foreach (var code in input.Slice(0, channels * height * width)) largest = MathF.Max(largest, MathF.Abs(code));
+        var largest = LargestMagnitude(input.Slice(0, channels * height * width));
         if ((double)largest * windowBits >= 1 << 24)
             return false;
         padded = padded.Slice(0, PaddedFloats);
@@ -191,6 +200,30 @@ internal sealed class CodePlaneConv
                 Vector512.ConditionalSelect(fires, one, minusOne).StoreUnsafe(ref target, (nuint)(oy * outWidth + x));
             }
         }
+    }
+
+    /// <summary>The largest |code| (NaN counts as infinitely large, so that it takes the exact path).</summary>
+    private static float LargestMagnitude(ReadOnlySpan<float> codes)
+    {
+        var largest = 0f;
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated && codes.Length >= 16)
+        {
+            var most = Vector512<float>.Zero;
+            var nan = Vector512<float>.Zero;
+            for (; i + 16 <= codes.Length; i += 16)
+            {
+                var v = Vector512.Create(codes.Slice(i, 16));
+                most = Vector512.Max(most, Vector512.Abs(v));
+                nan |= ~Vector512.Equals(v, v);
+            }
+            if (nan != Vector512<float>.Zero)
+                return float.PositiveInfinity;
+            for (var k = 0; k < 16; k++) largest = MathF.Max(largest, most.GetElement(k));
+        }
+        for (; i < codes.Length; i++)
+            largest = float.IsNaN(codes[i]) ? float.PositiveInfinity : MathF.Max(largest, MathF.Abs(codes[i]));
+        return largest;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

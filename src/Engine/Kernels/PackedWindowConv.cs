@@ -180,6 +180,10 @@ internal sealed class PackedWindowConv
         ref var word = ref MemoryMarshal.GetReference(window);
         ref var validWord = ref MemoryMarshal.GetReference(valid);
         var insideCount = Vector512.Create((long)inside);
+        // The nibble counts and mask as locals, so that the loop keeps them in registers.
+        var nibbles = Vector512.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+            0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+        var low4 = Vector512.Create((byte)0x0f);
         for (var o = 0; o < octs; o++)
         {
             var index = group * octs + o;
@@ -189,7 +193,8 @@ internal sealed class PackedWindowConv
             {
                 var bits = Vector512.Create(Unsafe.Add(ref word, k)) ^ Unsafe.Add(ref column, k);
                 if (border) bits &= Vector512.Create(Unsafe.Add(ref validWord, k));
-                bytes += PopCountKernel.ByteCounts512(bits.AsByte());
+                var b = bits.AsByte();
+                bytes += Avx512BW.Shuffle(nibbles, b & low4) + Avx512BW.Shuffle(nibbles, Avx512BW.ShiftRightLogical(b.AsUInt16(), 4).AsByte() & low4);
                 if ((k & 15) == 15)
                 {
                     sum += Avx512BW.SumAbsoluteDifferences(bytes, Vector512<byte>.Zero).AsUInt64();

@@ -14,30 +14,36 @@ internal static class RowBits
     private static readonly Vector512<uint> LaneBits = Vector512.Create(1u, 1u << 1, 1u << 2, 1u << 3, 1u << 4, 1u << 5, 1u << 6, 1u << 7,
         1u << 8, 1u << 9, 1u << 10, 1u << 11, 1u << 12, 1u << 13, 1u << 14, 1u << 15);
 
-    /// <summary>output[(c·height + y)·width + x] = ±1 from bit x of rows[c·stride + y].</summary>
+    /// <summary>output[(c·height + y)·width + x] = ±1 from bit x of rows[c·stride + y]. A channel's
+    /// rows are streamed one after another through a 64-bit buffer, 16 outputs a vector, whatever the width.</summary>
     public static void Expand(ReadOnlySpan<uint> rows, int channels, int stride, int height, int width, Span<float> output, bool vectors)
     {
         var (plus, minus, lanes) = (Vector512.Create(1f), Vector512.Create(-1f), LaneBits);
+        var rowMask = width == 32 ? uint.MaxValue : (1u << width) - 1;
+        var plane = height * width;
+        var fast = vectors && Vector512.IsHardwareAccelerated;
         for (var c = 0; c < channels; c++)
         {
+            var into = output.Slice(c * plane, plane);
+            var (pending, count, at) = (0UL, 0, 0);
             for (var y = 0; y < height; y++)
             {
-                var word = rows[c * stride + y];
-                var into = output.Slice((c * height + y) * width, width);
-                if (vectors && width >= 16 && Vector512.IsHardwareAccelerated)
+                pending |= (ulong)(rows[c * stride + y] & rowMask) << count;
+                count += width;
+                for (; count >= 16; count -= 16, at += 16, pending >>= 16)
                 {
-                    // The last run ends at the row's end, overlapping the one before.
-                    for (var x = 0; x < width; x += 16)
+                    if (fast)
                     {
-                        x = Math.Min(x, width - 16);
-                        var set = Vector512.Equals(Vector512.Create(word >> x) & lanes, lanes).AsSingle();
-                        Vector512.ConditionalSelect(set, plus, minus).CopyTo(into.Slice(x, 16));
+                        var set = Vector512.Equals(Vector512.Create((uint)pending) & lanes, lanes).AsSingle();
+                        Vector512.ConditionalSelect(set, plus, minus).CopyTo(into.Slice(at, 16));
+                        continue;
                     }
-                    continue;
+                    for (var x = 0; x < 16; x++)
+                        into[at + x] = ((pending >> x) & 1) != 0 ? 1f : -1f;
                 }
-                for (var x = 0; x < width; x++)
-                    into[x] = ((word >> x) & 1) != 0 ? 1f : -1f;
             }
+            for (var x = 0; x < count; x++)
+                into[at + x] = ((pending >> x) & 1) != 0 ? 1f : -1f;
         }
     }
 
