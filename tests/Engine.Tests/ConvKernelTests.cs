@@ -95,7 +95,8 @@ public class ConvKernelTests
     {
         var random = new Random(channels * 31 + height + kernel);
         var layer = Layer(random, channels, height, width, outChannels, kernel, 1, padding, dilation, groups, codes: false, signs: true);
-        Assert.True(layer.PoolsBits);
+        // Over 32 channels only the column counter pools bits, where vectors are accelerated.
+        Assert.Equal(channels / groups <= 32 || System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, layer.PoolsBits);
         for (var sample = 0; sample < 3; sample++)
         {
             var input = Input(random, layer);
@@ -104,6 +105,8 @@ public class ConvKernelTests
             Assert.Equal(expected, Run(layer, input, ConvPath.Fast));
             Assert.Contains(1f, expected);
             Assert.Contains(-1f, expected);
+            if (!layer.PoolsBits)
+                continue;
             var pooling = new MaxPoolLayer("pool", new[] { outChannels, layer.OutHeight, layer.OutWidth }, 2);
             var pooled = new float[pooling.OutputSize];
             pooling.Forward(expected, pooled, vectors: false);

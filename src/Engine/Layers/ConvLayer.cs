@@ -191,7 +191,8 @@ public sealed class ConvLayer : EngineLayer
         Forward(input, output, scratch, ConvPath.Fast);
 
     /// <summary>Whether <see cref="ForwardPooled"/> can pool this layer's sign outputs as bits.</summary>
-    internal bool PoolsBits => (windowConv is not null || slicedConv is not null || codePlanes is { RowsFit: true }) && Output.Thresholds is not null;
+    internal bool PoolsBits => Output.Thresholds is not null
+        && (windowConv is not null || codePlanes is { RowsFit: true } || (slicedConv is not null && Vector512.IsHardwareAccelerated));
 
     /// <summary>This layer and a max pooling of <paramref name="pool"/> after it in one pass: the
     /// pooling ORs the output bits before they become floats (needs <see cref="PoolsBits"/>).</summary>
@@ -216,7 +217,7 @@ public sealed class ConvLayer : EngineLayer
             RowBits.Expand(pooledRows, OutChannels, OutHeight / pool, OutHeight / pool, OutWidth / pool, output, vectors);
             return;
         }
-        if (UsesSliced(path))
+        if (UsesSliced(path) || windowConv is null)
         {
             slicedConv!.Run(input, sliceRows.In(scratch), sliceOutput.In(scratch));
             var rows = slicePooled.In(scratch);
@@ -231,11 +232,11 @@ public sealed class ConvLayer : EngineLayer
         SignMasks.Expand(pooled, OutChannels, OutHeight / pool * (OutWidth / pool), output, vectors);
     }
 
-    /// <summary>Whether a path runs the column counter: where it covers the layer and the packed
-    /// windows do not, for <see cref="ConvPath.Sliced"/>, and for the fast path where it is cheaper
-    /// and vectors are accelerated.</summary>
-    private bool UsesSliced(ConvPath path) => slicedConv is not null &&
-        (windowConv is null || path == ConvPath.Sliced || (path == ConvPath.Fast && preferSliced && Vector512.IsHardwareAccelerated));
+    /// <summary>Whether a path runs the column counter where it covers the layer: always for
+    /// <see cref="ConvPath.Sliced"/>; for the fast path where vectors are accelerated and it is
+    /// cheaper than the packed windows or they do not cover the layer.</summary>
+    private bool UsesSliced(ConvPath path) => slicedConv is not null && (path == ConvPath.Sliced
+        || (path == ConvPath.Fast && Vector512.IsHardwareAccelerated && (preferSliced || windowConv is null)));
 
     private void RunWindows(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch, bool vectors) =>
         windowConv!.Run(input, outputBits.In(scratch), output, pixels.In(scratch), strips.In(scratch),
