@@ -284,4 +284,53 @@ public class ConvKernelTests
         // The samples mostly differ where they reach the dense layer.
         Assert.True(distinct.Count > batch * 3 / 4, $"{distinct.Count} distinct of {batch}");
     }
+
+    [Theory]
+    [InlineData(1, 1, true)]
+    [InlineData(31, 1, true)]
+    [InlineData(33, 1, false)]
+    [InlineData(257, 1, true)]
+    [InlineData(33, 15, true)]     // 15 channels of 8-bit codes × 9 taps: sums past int16, the layers one by one
+    public void A_code_convolution_handing_its_bits_to_the_next_equals_the_layers_run_by_the_reference(int batch, int channels, bool pooled)
+    {
+        var random = new Random(batch * 10 + channels);
+        var input = new InputStage(new[] { channels, 14, 17 }, new[] { 0f }, new[] { 255f }, new[] { 8 });
+        var conv1 = Layer(random, channels, 14, 17, 5, 3, 1, 1, 1, 1, codes: true, signs: true);
+        var conv2 = Layer(random, 5, 14, 17, 9, 3, 1, 1, 1, 1, codes: false, signs: true);
+        var layers = new List<EngineLayer> { conv1, conv2 };
+        var features = 9 * 14 * 17;
+        if (pooled)
+        {
+            layers.Add(new MaxPoolLayer("pool2", new[] { 9, 14, 17 }, 2));
+            features = 9 * 7 * 8;
+        }
+        var dense = new BinaryDenseLayer("fc3", features, Enumerable.Range(0, 3 * BitPacking.WordsFor(features)).Select(_ => (ulong)random.NextInt64()).ToArray(), null,
+            LayerOutput.Logits(new[] { 0.5f, -0.25f, 1f }, new[] { 0.1f, 0.2f, -0.3f }, 1f));
+        layers.Add(dense);
+        var model = new EngineModel("Handed", input, layers);
+        Assert.Equal(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, conv1.EmitsRows && conv2.TakesRows);
+        // Mostly small codes; with 15 channels some samples reach the float path.
+        var samples = Enumerable.Range(0, batch * input.Size).Select(_ => (float)(random.Next(8) == 0 ? random.Next(256) : random.Next(40))).ToArray();
+        var logits = new float[batch * model.Classes];
+        var workspace = model.CreateWorkspace();
+        model.Logits(samples, logits, workspace);
+        for (var s = 0; s < batch; s++)
+        {
+            var codes = new float[input.Size];
+            input.Encode(samples.AsSpan(s * input.Size, input.Size), codes);
+            var values = Run(conv2, Run(conv1, codes, ConvPath.Reference), ConvPath.Reference);
+            if (pooled)
+            {
+                var next = new float[features];
+                ((MaxPoolLayer)layers[2]).Forward(values, next, vectors: false);
+                values = next;
+            }
+            var expected = new float[model.Classes];
+            dense.Forward(values, expected, new ulong[dense.ScratchWords]);
+            Assert.Equal(expected, logits.AsSpan(s * model.Classes, model.Classes).ToArray());
+            Assert.Equal(expected, model.Logits(samples.AsSpan(s * input.Size, input.Size), workspace).ToArray());
+        }
+        if (channels == 15)
+            Assert.Contains(Enumerable.Range(0, batch), s => samples.AsSpan(s * input.Size, input.Size).ToArray().Max() * 135 >= short.MaxValue);
+    }
 }

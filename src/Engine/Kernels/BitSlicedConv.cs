@@ -129,6 +129,24 @@ internal sealed class BitSlicedConv
     public void Run(ReadOnlySpan<float> input, Span<uint> rows, Span<uint> outputRows)
     {
         PackRows(input, rows.Slice(0, RowWords));
+        Count(rows, outputRows);
+    }
+
+    /// <summary>As <see cref="Run"/> on inputs given as row bits (channel ci's row y at
+    /// ci·<paramref name="stride"/> + y, bits past the width ignored), as a code convolution writes them.</summary>
+    public void RunOnRows(ReadOnlySpan<uint> inputRows, int stride, Span<uint> rows, Span<uint> outputRows)
+    {
+        rows = rows.Slice(0, RowWords);
+        rows.Clear();
+        var mask = width == 32 ? uint.MaxValue : (1u << width) - 1;
+        for (var ci = 0; ci < channels; ci++)
+            for (var y = 0; y < height; y++)
+                rows[ci * rowsPerChannel + y + padding] = inputRows[ci * stride + y] & mask;
+        Count(rows, outputRows);
+    }
+
+    private void Count(Span<uint> rows, Span<uint> outputRows)
+    {
         var into = MemoryMarshal.Cast<uint, Vector512<uint>>(outputRows.Slice(0, OutputWords));
         Span<Vector512<uint>> counter = stackalloc Vector512<uint>[MaxPlanes];
         for (var c = 0; c < outChannels; c++)

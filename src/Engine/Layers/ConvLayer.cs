@@ -232,6 +232,40 @@ public sealed class ConvLayer : EngineLayer
         SignMasks.Expand(pooled, OutChannels, OutHeight / pool * (OutWidth / pool), output, vectors);
     }
 
+    /// <summary>Whether <see cref="ForwardRows"/> gives this layer's outputs as row bits (input
+    /// codes, sign outputs, rows of at most 32).</summary>
+    internal bool EmitsRows => codePlanes is { RowsFit: true } && Vector512.IsHardwareAccelerated;
+
+    /// <summary>Whether <see cref="ForwardFromRows"/> takes this layer's inputs as row bits (the
+    /// column counter is its fast path).</summary>
+    internal bool TakesRows => UsesSliced(ConvPath.Fast);
+
+    /// <summary>The outputs as row bits (channel c's row oy at c·<see cref="OutHeight"/> + oy, a view
+    /// into the scratch), or false where the codes are too large for the int16 sums.</summary>
+    internal bool ForwardRows(ReadOnlySpan<float> input, Span<ulong> scratch, out ReadOnlySpan<uint> rows)
+    {
+        var bits = codeRowBits.In(scratch);
+        rows = bits;
+        return EmitsRows && codePlanes!.RunRows(input, codeShorts.In(scratch), bits, vectors: true);
+    }
+
+    /// <summary>This layer on inputs given as row bits (channel ci's row y at ci·<paramref name="stride"/> + y),
+    /// outputs as floats, max-pooled first by <paramref name="pool"/> when it is above 0 (needs <see cref="TakesRows"/>).</summary>
+    internal void ForwardFromRows(ReadOnlySpan<uint> inputRows, int stride, Span<float> output, int pool, Span<ulong> scratch)
+    {
+        if (!TakesRows)
+            throw new InvalidOperationException($"{Name} does not take row bits");
+        slicedConv!.RunOnRows(inputRows, stride, sliceRows.In(scratch), sliceOutput.In(scratch));
+        if (pool == 0)
+        {
+            RowBits.Expand(sliceOutput.In(scratch), OutChannels, slicedConv.OutputRowStride, OutHeight, OutWidth, output, vectors: true);
+            return;
+        }
+        var rows = slicePooled.In(scratch);
+        RowBits.Pool(sliceOutput.In(scratch), OutChannels, slicedConv.OutputRowStride, OutHeight, OutWidth, pool, rows, vectors: true);
+        RowBits.Expand(rows, OutChannels, OutHeight / pool, OutHeight / pool, OutWidth / pool, output, vectors: true);
+    }
+
     /// <summary>Whether a path runs the column counter where it covers the layer: always for
     /// <see cref="ConvPath.Sliced"/>; for the fast path where vectors are accelerated and it is
     /// cheaper than the packed windows or they do not cover the layer.</summary>
