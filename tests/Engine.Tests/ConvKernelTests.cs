@@ -169,6 +169,7 @@ public class ConvKernelTests
     [InlineData(3, 11, 17, 7, 3, 2, 2, 1)]        // dilated, 17 wide: one run and one overlapping run
     [InlineData(4, 6, 33, 6, 3, 1, 1, 2)]         // groups, 33 wide
     [InlineData(2, 5, 16, 3, 1, 0, 1, 1)]         // exactly one run a row
+    [InlineData(6, 9, 20, 9, 3, 1, 2, 3)]         // groups, in rows of int16 sums
     [InlineData(1, 12, 32, 4, 3, 1, 1, 1, 4000)]  // codes whose sums leave int16: float sums
     [InlineData(1, 6, 40, 4, 3, 1, 1, 1)]         // rows over 32: float sums
     public void Code_plane_sums_equal_the_reference_on_signs_and_logits(int channels, int height, int width, int outChannels, int kernel,

@@ -20,6 +20,8 @@ internal sealed class CodePlaneConv
     /// <summary>Per output channel, windowBits offsets into the padded input: the +1 taps' first.</summary>
     private readonly int[] offsets;
     private readonly int[] positives;
+    /// <summary>Output channels a group.</summary>
+    private readonly int groupOutputs;
     private readonly LayerOutput output;
     /// <summary>Per output channel, the firing range of z (sign outputs).</summary>
     private readonly int[]? low, high;
@@ -42,6 +44,7 @@ internal sealed class CodePlaneConv
         outWidth = Math.Max(0, paddedWidth - reach);
         var perGroupIn = channels / groups;
         var perGroupOut = outChannels / groups;
+        groupOutputs = perGroupOut;
         var taps = kernel * kernel;
         windowBits = perGroupIn * taps;
         offsets = new int[outChannels * windowBits];
@@ -104,40 +107,68 @@ internal sealed class CodePlaneConv
                 for (; x < width; x++) to[x] = (short)from[x];
             }
         var widthMask = outWidth == 32 ? uint.MaxValue : (1u << outWidth) - 1;
-        ref var source = ref MemoryMarshal.GetReference(padded);
+        if (vectors && Vector512.IsHardwareAccelerated)
+        {
+            VectorRows(padded, rows, widthMask);
+            return true;
+        }
         for (var c = 0; c < outChannels; c++)
         {
             var list = offsets.AsSpan(c * windowBits, windowBits);
             var plus = positives[c];
-            // |z| < 2^15 - 1: bounds beyond int16 clamp to ones no z reaches.
-            var (lowest, highest) = ((short)Math.Clamp(low![c], short.MinValue, short.MaxValue), (short)Math.Clamp(high![c], short.MinValue, short.MaxValue));
+            var (lowest, highest) = ShortRange(c);
             for (var oy = 0; oy < outHeight; oy++)
             {
                 var start = oy * paddedWidth;
                 uint bits = 0;
-                if (vectors && Vector512.IsHardwareAccelerated)
+                for (var x = 0; x < outWidth; x++)
                 {
-                    ref var at = ref Unsafe.Add(ref source, start);
-                    var (sum, minus) = (Vector512<short>.Zero, Vector512<short>.Zero);
-                    for (var i = 0; i < plus; i++) sum += Vector512.LoadUnsafe(ref at, (nuint)list[i]);
-                    for (var i = plus; i < list.Length; i++) minus += Vector512.LoadUnsafe(ref at, (nuint)list[i]);
-                    var z = sum - minus;
-                    var fires = Vector512.GreaterThanOrEqual(z, Vector512.Create(lowest)) & Vector512.LessThanOrEqual(z, Vector512.Create(highest));
-                    bits = (uint)fires.ExtractMostSignificantBits();
-                }
-                else
-                {
-                    for (var x = 0; x < outWidth; x++)
-                    {
-                        var z = 0;
-                        for (var i = 0; i < list.Length; i++) z += (i < plus ? 1 : -1) * padded[start + x + list[i]];
-                        if (lowest <= z && z <= highest) bits |= 1u << x;
-                    }
+                    var z = 0;
+                    for (var i = 0; i < list.Length; i++) z += (i < plus ? 1 : -1) * padded[start + x + list[i]];
+                    if (lowest <= z && z <= highest) bits |= 1u << x;
                 }
                 rows[c * outHeight + oy] = bits & widthMask;
             }
         }
         return true;
+    }
+
+    /// <summary>Channel c's firing range in int16: |z| &lt; 2^15 - 1, so bounds beyond clamp to ones no z reaches.</summary>
+    private (short Low, short High) ShortRange(int c) =>
+        ((short)Math.Clamp(low![c], short.MinValue, short.MaxValue), (short)Math.Clamp(high![c], short.MinValue, short.MaxValue));
+
+    /// <summary>
+    /// <see cref="RunRows"/> by vectors, a row of each group at a time: the sum S of every tap's
+    /// codes is taken once for the group's channels, then each channel sums only its fewer taps, M
+    /// of one sign: z = M - (S - M) for +1 taps, (S - M) - M for -1 taps (every partial sum stays
+    /// within |S| &lt; 2^15, so int16 is exact).
+    /// </summary>
+    private void VectorRows(ReadOnlySpan<short> padded, Span<uint> rows, uint widthMask)
+    {
+        ref var source = ref MemoryMarshal.GetReference(padded);
+        for (var first = 0; first < outChannels; first += groupOutputs)
+        {
+            var all = offsets.AsSpan(first * windowBits, windowBits);
+            for (var oy = 0; oy < outHeight; oy++)
+            {
+                ref var at = ref Unsafe.Add(ref source, oy * paddedWidth);
+                var total = Vector512<short>.Zero;
+                foreach (var offset in all) total += Vector512.LoadUnsafe(ref at, (nuint)offset);
+                for (var c = first; c < first + groupOutputs; c++)
+                {
+                    var list = offsets.AsSpan(c * windowBits, windowBits);
+                    var plus = positives[c];
+                    var fewerPlus = plus <= windowBits - plus;
+                    var few = fewerPlus ? list.Slice(0, plus) : list.Slice(plus);
+                    var sum = Vector512<short>.Zero;
+                    foreach (var offset in few) sum += Vector512.LoadUnsafe(ref at, (nuint)offset);
+                    var z = fewerPlus ? sum - (total - sum) : total - sum - sum;
+                    var (lowest, highest) = ShortRange(c);
+                    var fires = Vector512.GreaterThanOrEqual(z, Vector512.Create(lowest)) & Vector512.LessThanOrEqual(z, Vector512.Create(highest));
+                    rows[c * outHeight + oy] = (uint)fires.ExtractMostSignificantBits() & widthMask;
+                }
+            }
+        }
     }
 
     /// <summary>Floats of the padded copy, with slack for the last run of 16 reading past a row's end.</summary>
