@@ -73,10 +73,14 @@ internal sealed class BitSlicedConv
         {
             var threshold = thresholds[c];
             below[c] = threshold.Direction is ThresholdDirection.AtMost or ThresholdDirection.Never;
+            // Per tap, how many of the group's input channels have weight -1 there.
+            var minusPerTap = new int[taps];
+            for (var k = 0; k < windowBits; k++)
+                if (tapMasks[c * windowBits + k] != 0) minusPerTap[k % taps]++;
             for (var oy = 0; oy < outHeight; oy++)
                 for (var ox = 0; ox < outWidth; ox++)
                 {
-                    var bound = Bound(c, threshold, oy, ox);
+                    var bound = Bound(c, threshold, oy, ox, minusPerTap);
                     for (var b = 0; b < planes; b++)
                     {
                         if (((bound >> b) & 1) != 0)
@@ -91,20 +95,17 @@ internal sealed class BitSlicedConv
     /// have weight -1, Q counts agreements over the inside taps plus m, and z = 2(Q - m) - inside.
     /// z ≥ t ⇔ Q ≥ ⌈(t + inside)/2⌉ + m; z ≤ t ⇔ Q &lt; ⌊(t + inside)/2⌋ + m + 1. Clamped to [0, windowBits + 1].
     /// </summary>
-    private long Bound(int c, SignThreshold threshold, int oy, int ox)
+    private long Bound(int c, SignThreshold threshold, int oy, int ox, ReadOnlySpan<int> minusPerTap)
     {
         long inside = 0, minusInPadding = 0;
-        var taps = kernel * kernel;
-        for (var tap = 0; tap < taps; tap++)
+        for (var tap = 0; tap < kernel * kernel; tap++)
         {
             var y = oy - padding + tap / kernel * dilation;
             var x = ox - padding + tap % kernel * dilation;
-            var isInside = y >= 0 && y < height && x >= 0 && x < width;
-            for (var ci = 0; ci < perGroupIn; ci++)
-            {
-                if (isInside) inside++;
-                else if (tapMasks[c * windowBits + ci * taps + tap] != 0) minusInPadding++;
-            }
+            if (y >= 0 && y < height && x >= 0 && x < width)
+                inside += perGroupIn;
+            else
+                minusInPadding += minusPerTap[tap];
         }
         var bound = threshold.Direction switch
         {

@@ -5,15 +5,19 @@ namespace Qnn.Engine;
 
 /// <summary>
 /// A 2-D convolution with binary weights (square kernel, stride, padding, dilation, groups) on
-/// [channels, height, width] values, output channel-major. Fast paths: on ±1 inputs of at most 32
-/// channels a group, packed windows against 8 output channels at a time with sign outputs as bits
-/// (<see cref="PackedWindowConv"/>; a following max pooling can OR those bits, see
-/// <see cref="ForwardPooled"/>); on integer input codes at stride 1, shifted-plane sums in
-/// registers (<see cref="CodePlaneConv"/>). Otherwise, on ±1 inputs of at most 64 channels, one
+/// [channels, height, width] values, output channel-major. Fast paths, each tested against the
+/// reference below: on ±1 inputs at stride 1 with rows of at most 32 and sign outputs, a column
+/// counter over output positions (<see cref="BitSlicedConv"/>), where it takes fewer instructions
+/// than packed windows against 8 output channels at a time (<see cref="PackedWindowConv"/>, ±1
+/// inputs of at most 32 channels a group); both give sign outputs as bits, which a following max
+/// pooling ORs (<see cref="ForwardPooled"/>). On integer input codes at stride 1, shifted-plane sums
+/// (<see cref="CodePlaneConv"/>): in int16 straight to output bits for sign outputs and rows of at
+/// most 32 (which a column-counter convolution after it can take directly, see
+/// <see cref="ForwardRows"/>), else in float32. Otherwise, on ±1 inputs of at most 64 channels, one
 /// word of channel bits per pixel; else each output position's window is packed once per group and
 /// every output channel takes z by XNOR–popcount, zero padding contributing 0 as in training
 /// through a validity mask (z = valid - 2·popcount((x XOR w) AND valid)); on codes, integer sums
-/// per position (padding is code 0). That last path is the reference the fast ones are tested against.
+/// per position (padding is code 0). That last path is the reference.
 /// </summary>
 public sealed class ConvLayer : EngineLayer
 {
@@ -35,7 +39,9 @@ public sealed class ConvLayer : EngineLayer
     private readonly CodePlaneConv? codePlanes;
     // Scratch: one packed window and its validity mask (the per-position path), then the fast
     // paths' regions: pixel words, strips and output bits (packed windows), channel words per
-    // pixel (±1 inputs of 33–64 channels), the zero-padded input copy (input codes).
+    // pixel (±1 inputs of 33–64 channels), the zero-padded input copy (codes, float sums), its
+    // int16 copy, output row bits and a float output for pooling past int16 (codes, int16 sums),
+    // input rows, output rows and pooled rows (column counter).
     private readonly ScratchRegion<ulong> packedWindow;
     private readonly ScratchRegion<ulong> validTaps;
     private readonly ScratchRegion<uint> pixels;
