@@ -223,26 +223,28 @@ internal sealed class PackedWindowConv
     {
         pixels.Slice(0, PixelCount).Clear();
         var plane = height * width;
+        // Without padding a channel's plane is one run in both layouts.
+        var (runs, run) = padding == 0 ? (1, plane) : (height, width);
         for (var ci = 0; ci < perGroupIn; ci++)
         {
             var bit = 1u << ci;
-            for (var y = 0; y < height; y++)
+            for (var y = 0; y < runs; y++)
             {
-                var values = input.Slice(ci * plane + y * width, width);
-                var words = pixels.Slice((y + padding) * paddedWidth + padding, width);
+                var values = input.Slice(ci * plane + y * run, run);
+                var words = pixels.Slice((y + padding) * paddedWidth + padding, run);
                 var x = 0;
-                if (vectors && Vector512.IsHardwareAccelerated && width >= 16)
+                if (vectors && Vector512.IsHardwareAccelerated && run >= 16)
                 {
                     // The last run ends at the row's end, overlapping the one before: OR twice is OR once.
                     var set = Vector512.Create(bit);
-                    for (; x < width; x += 16)
+                    for (; x < run; x += 16)
                     {
-                        x = Math.Min(x, width - 16);
+                        x = Math.Min(x, run - 16);
                         var fires = Vector512.GreaterThanOrEqual(Vector512.Create(values.Slice(x, 16)), Vector512<float>.Zero).AsUInt32();
                         (Vector512.Create((ReadOnlySpan<uint>)words.Slice(x, 16)) | (fires & set)).CopyTo(words.Slice(x, 16));
                     }
                 }
-                for (; x < width; x++)
+                for (; x < run; x++)
                 {
                     if (values[x] >= 0) words[x] |= bit;
                 }
@@ -271,7 +273,7 @@ internal sealed class PackedWindowConv
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void BuildWindow(ReadOnlySpan<ulong> strips, int oy, int ox, Span<ulong> window)
     {
-        window.Clear();
+        for (var k = 0; k < window.Length; k++) window[k] = 0;
         var (top, left) = (oy * stride, ox * stride);
         for (var ky = 0; ky < kernel; ky++)
         {
