@@ -27,6 +27,82 @@ public sealed class EngineModel
         if (classNames is { Count: > 0 } && classNames.Count != size)
             throw new ArgumentException($"{classNames.Count} class names for a model of {size} classes");
         ClassNames = classNames is { Count: > 0 } ? classNames.ToArray() : null;
+        stages = Plan(layers);
+    }
+
+    /// <summary>How a stage of the execution plan runs its layers.</summary>
+    private enum StageKind
+    {
+        /// <summary>One layer on its own.</summary>
+        Layer,
+        /// <summary>A convolution and the max pooling after it: the pooling ORs the output bits.</summary>
+        ConvPool,
+        /// <summary>A convolution on codes handing its output bits to a convolution on ±1 (and its pooling).</summary>
+        RowsInto,
+    }
+
+    /// <summary>Layers <paramref name="First"/>… (<paramref name="Count"/> of them) run as one stage;
+    /// <paramref name="Pool"/> is the fused pooling's window, or 0.</summary>
+    private readonly record struct Stage(int First, int Count, StageKind Kind, int Pool);
+
+    private readonly Stage[] stages;
+
+    /// <summary>
+    /// The execution plan, made once: a convolution with sign outputs followed by a max pooling runs
+    /// as one stage that pools the output bits before they become floats, and a convolution on codes
+    /// followed by a convolution on ±1 hands over its output bits directly. Every stage gives the
+    /// values its layers give one after the other; only the buffers between them are skipped.
+    /// </summary>
+    private static Stage[] Plan(IReadOnlyList<EngineLayer> layers)
+    {
+        static bool Feeds(ConvLayer conv, int[] shape) => shape.SequenceEqual(new[] { conv.OutChannels, conv.OutHeight, conv.OutWidth });
+        int PoolAfter(int i) => i + 1 < layers.Count && layers[i] is ConvLayer { PoolsBits: true } conv
+            && layers[i + 1] is MaxPoolLayer pool && Feeds(conv, pool.InputShape) ? pool.Pool : 0;
+        var plan = new List<Stage>();
+        for (var i = 0; i < layers.Count;)
+        {
+            if (layers[i] is ConvLayer { EmitsRows: true } first && i + 1 < layers.Count
+                && layers[i + 1] is ConvLayer { TakesRows: true } second && Feeds(first, second.InputShape))
+            {
+                var pool = PoolAfter(i + 1);
+                plan.Add(new Stage(i, pool > 0 ? 3 : 2, StageKind.RowsInto, pool));
+            }
+            else if (PoolAfter(i) is var pool and > 0)
+            {
+                plan.Add(new Stage(i, 2, StageKind.ConvPool, pool));
+            }
+            else
+            {
+                plan.Add(new Stage(i, 1, StageKind.Layer, 0));
+            }
+            i += plan[^1].Count;
+        }
+        return plan.ToArray();
+    }
+
+    /// <summary>Sample <paramref name="sample"/> of the activations through a fused stage;
+    /// <paramref name="scratch"/> is the layers' scratch.</summary>
+    private void RunFused(Stage stage, float[][] activations, int sample, ulong[][] scratch)
+    {
+        Span<float> Buffer(int k) => activations[k].AsSpan(sample * SizeOf(k), SizeOf(k));
+        var i = stage.First;
+        if (stage.Kind == StageKind.ConvPool)
+        {
+            ((ConvLayer)Layers[i]).ForwardPooled(Buffer(i), Buffer(i + 2), stage.Pool, scratch[i]);
+            return;
+        }
+        var (first, second) = ((ConvLayer)Layers[i], (ConvLayer)Layers[i + 1]);
+        if (first.ForwardRows(Buffer(i), scratch[i], out var rows))
+        {
+            second.ForwardFromRows(rows, first.OutHeight, Buffer(i + stage.Count), stage.Pool, scratch[i + 1]);
+            return;
+        }
+        // Codes too large for the int16 sums: the layers one after the other.
+        first.Forward(Buffer(i), Buffer(i + 1), scratch[i]);
+        if (stage.Pool > 0)
+            second.ForwardPooled(Buffer(i + 1), Buffer(i + 3), stage.Pool, scratch[i + 1]);
+        else
+            second.Forward(Buffer(i + 1), Buffer(i + 2), scratch[i + 1]);
     }
 
     /// <summary>The model's name.</summary>
@@ -51,8 +127,13 @@ public sealed class EngineModel
     {
         var activations = workspace.Activations;
         Input.Encode(sample, activations[0]);
-        for (var i = 0; i < Layers.Count; i++)
-            Layers[i].Forward(activations[i], activations[i + 1], workspace.Scratch[i]);
+        foreach (var stage in stages)
+        {
+            if (stage.Kind == StageKind.Layer)
+                Layers[stage.First].Forward(activations[stage.First], activations[stage.First + 1], workspace.Scratch[stage.First]);
+            else
+                RunFused(stage, activations, 0, workspace.Scratch);
+        }
         return activations[Layers.Count];
     }
 
@@ -107,11 +188,23 @@ public sealed class EngineModel
             var count = Math.Min(Workspace.Block, total - start);
             for (var s = 0; s < count; s++)
                 Input.Encode(samples.Slice((start + s) * size, size), activations[0].AsSpan(s * size, size));
-            for (var i = 0; i < Layers.Count; i++)
-                Layers[i].ForwardBlock(activations[i], activations[i + 1], count, workspace.BlockScratch![i]);
+            foreach (var stage in stages)
+            {
+                var i = stage.First;
+                if (stage.Kind == StageKind.Layer)
+                {
+                    Layers[i].ForwardBlock(activations[i], activations[i + 1], count, workspace.BlockScratch![i]);
+                    continue;
+                }
+                for (var s = 0; s < count; s++)
+                    RunFused(stage, activations, s, workspace.BlockScratch!);
+            }
             take(activations[Layers.Count], start, count, Classes, results);
         }
     }
+
+    /// <summary>Values per sample in activation buffer <paramref name="k"/> (the input codes, then each layer's outputs).</summary>
+    private int SizeOf(int k) => k == 0 ? Input.Size : Layers[k - 1].OutputSize;
 
     /// <summary>The first index of the largest value (as torch.argmax).</summary>
     private static int ArgMax(ReadOnlySpan<float> logits)

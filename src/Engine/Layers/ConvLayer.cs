@@ -5,10 +5,19 @@ namespace Qnn.Engine;
 
 /// <summary>
 /// A 2-D convolution with binary weights (square kernel, stride, padding, dilation, groups) on
-/// [channels, height, width] values. On ±1 inputs each output position's window is packed once
-/// per group and every output channel takes z by XNOR–popcount; zero padding contributes 0, as in
-/// training, through a validity mask at the borders (z = valid - 2·popcount((x XOR w) AND valid)).
-/// On integer input codes it accumulates in integers (padding is code 0). Output channel-major.
+/// [channels, height, width] values, output channel-major. Fast paths, each tested against the
+/// reference below: on ±1 inputs at stride 1 with rows of at most 32 and sign outputs, a column
+/// counter over output positions (<see cref="BitSlicedConv"/>), where it takes fewer instructions
+/// than packed windows against 8 output channels at a time (<see cref="PackedWindowConv"/>, ±1
+/// inputs of at most 32 channels a group); both give sign outputs as bits, which a following max
+/// pooling ORs (<see cref="ForwardPooled"/>). On integer input codes at stride 1, shifted-plane sums
+/// (<see cref="CodePlaneConv"/>): in int16 straight to output bits for sign outputs and rows of at
+/// most 32 (which a column-counter convolution after it can take directly, see
+/// <see cref="ForwardRows"/>), else in float32. Otherwise, on ±1 inputs of at most 64 channels, one
+/// word of channel bits per pixel; else each output position's window is packed once per group and
+/// every output channel takes z by XNOR–popcount, zero padding contributing 0 as in training
+/// through a validity mask (z = valid - 2·popcount((x XOR w) AND valid)); on codes, integer sums
+/// per position (padding is code 0). That last path is the reference.
 /// </summary>
 public sealed class ConvLayer : EngineLayer
 {
@@ -20,13 +29,33 @@ public sealed class ConvLayer : EngineLayer
     private readonly ulong[]? tapWeights;
     /// <summary>For input codes: each weight as ±1, in [out channel, in channel, tap] order.</summary>
     private readonly sbyte[]? codeWeights;
-    // Scratch: channel words per pixel (±1 inputs by pixel words), else one packed window and its
-    // validity mask, then for input codes at stride 1 the zero-padded input copy and one output plane.
-    private readonly ScratchRegion<ulong> pixelWords;
+    /// <summary>±1 inputs of at most 32 channels per group: packed windows against 8 channels at a time.</summary>
+    private readonly PackedWindowConv? windowConv;
+    /// <summary>±1 inputs at stride 1, rows of at most 32 columns, sign outputs: a column counter over
+    /// output positions; run instead of the packed windows where it takes fewer instructions.</summary>
+    private readonly BitSlicedConv? slicedConv;
+    private readonly bool preferSliced;
+    /// <summary>Input codes at stride 1: shifted-plane sums in registers.</summary>
+    private readonly CodePlaneConv? codePlanes;
+    // Scratch: one packed window and its validity mask (the per-position path), then the fast
+    // paths' regions: pixel words, strips and output bits (packed windows), channel words per
+    // pixel (±1 inputs of 33–64 channels), the zero-padded input copy (codes, float sums), its
+    // int16 copy, output row bits and a float output for pooling past int16 (codes, int16 sums),
+    // input rows, output rows and pooled rows (column counter).
     private readonly ScratchRegion<ulong> packedWindow;
     private readonly ScratchRegion<ulong> validTaps;
+    private readonly ScratchRegion<uint> pixels;
+    private readonly ScratchRegion<ulong> strips;
+    private readonly ScratchRegion<uint> outputBits;
+    private readonly ScratchRegion<uint> pooledBits;
+    private readonly ScratchRegion<ulong> pixelWords;
     private readonly ScratchRegion<float> paddedInput;
-    private readonly ScratchRegion<float> outputPlane;
+    private readonly ScratchRegion<short> codeShorts;
+    private readonly ScratchRegion<uint> codeRowBits;
+    private readonly ScratchRegion<float> codeOutput;
+    private readonly ScratchRegion<uint> sliceRows;
+    private readonly ScratchRegion<uint> sliceOutput;
+    private readonly ScratchRegion<uint> slicePooled;
     private readonly int scratchWords;
 
     /// <param name="name">The layer's name (conv1…).</param>
@@ -82,14 +111,37 @@ public sealed class ConvLayer : EngineLayer
                             tapWeights[c * kernel * kernel + tap] |= 1UL << ci;
                     }
         }
-        var byPixels = tapWeights is not null;
+        if (PackedWindowConv.Covers(inputShape[0], groups, kernel, codeInputs))
+            windowConv = new PackedWindowConv(inputShape, outChannels, kernel, stride, padding, dilation, groups, packedWeights, output);
+        if (BitSlicedConv.Covers(inputShape, kernel, stride, padding, dilation, groups, codeInputs, output))
+        {
+            slicedConv = new BitSlicedConv(inputShape, outChannels, kernel, padding, dilation, groups, packedWeights, output);
+            // Instructions per sample, roughly: a tap is a load, shift, XOR and two carry-save steps for
+            // 16 rows; a packed window word is about nine vector steps for 8 output channels.
+            long sliced = (long)outChannels * ((OutHeight + 15) / 16) * windowBits * 5;
+            long windows = windowConv is null ? long.MaxValue : (long)OutHeight * OutWidth * groups * ((outChannels / groups + 7) / 8) * windowWords * 9;
+            preferSliced = sliced < windows;
+        }
+        if (codeInputs && stride == 1)
+            codePlanes = new CodePlaneConv(inputShape, outChannels, kernel, padding, dilation, groups, codeWeights, output);
+        var byWindows = windowConv is not null;
+        var byPixels = tapWeights is not null && !byWindows;
         var layout = new ScratchLayout();
+        packedWindow = layout.Add<ulong>(windowWords);
+        validTaps = layout.Add<ulong>(windowWords);
+        pixels = layout.Add<uint>(byWindows ? windowConv!.PixelCount : 0);
+        strips = layout.Add<ulong>(byWindows ? windowConv!.StripCount : 0);
+        outputBits = layout.Add<uint>(byWindows ? windowConv!.MaskWords * windowConv.Positions : 0);
+        pooledBits = layout.Add<uint>(byWindows ? windowConv!.MaskWords * windowConv.Positions : 0);
         pixelWords = layout.Add<ulong>(byPixels ? groups * inputShape[1] * inputShape[2] : 0);
-        packedWindow = layout.Add<ulong>(byPixels ? 0 : windowWords);
-        validTaps = layout.Add<ulong>(byPixels ? 0 : windowWords);
-        paddedInput = layout.Add<float>(CodePlanes ? PaddedFloats : 0);
-        // Right after the padded copy, as a float (its offset need not be a whole word).
-        outputPlane = layout.Add<float>(CodePlanes ? PlaneFloats : 0, alignment: sizeof(float));
+        paddedInput = layout.Add<float>(codePlanes?.PaddedFloats ?? 0);
+        var codeRows = codePlanes is { RowsFit: true };
+        codeShorts = layout.Add<short>(codeRows ? codePlanes!.PaddedShorts : 0);
+        codeRowBits = layout.Add<uint>(codeRows ? outChannels * OutHeight : 0);
+        codeOutput = layout.Add<float>(codeRows ? OutputSize : 0);
+        sliceRows = layout.Add<uint>(slicedConv?.RowWords ?? 0);
+        sliceOutput = layout.Add<uint>(slicedConv?.OutputWords ?? 0);
+        slicePooled = layout.Add<uint>(slicedConv is null && !codeRows ? 0 : OutChannels * OutHeight);
         scratchWords = layout.Words;
     }
 
@@ -137,27 +189,132 @@ public sealed class ConvLayer : EngineLayer
     public override long BinaryOperations => CodeInputs ? 0 : Macs;
     /// <inheritdoc />
     public override long OtherOperations => CodeInputs ? Macs : 0;
-    /// <summary>Floats of the zero-padded input copy and one output plane (row stride of the
-    /// padded width) that <see cref="ForwardCodePlanes"/> uses.</summary>
-    private int PaddedFloats => InputShape[0] * (InputShape[1] + 2 * Padding) * (InputShape[2] + 2 * Padding);
-    private int PlaneFloats => OutHeight * (InputShape[2] + 2 * Padding);
-
-    /// <summary>Input codes at stride 1: the convolution as shifted whole-plane additions.</summary>
-    private bool CodePlanes => CodeInputs && Stride == 1;
-
     /// <inheritdoc />
     public override int ScratchWords => scratchWords;
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
+    public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch) =>
+        Forward(input, output, scratch, ConvPath.Fast);
+
+    /// <summary>Whether <see cref="ForwardPooled"/> can pool this layer's sign outputs as bits.</summary>
+    internal bool PoolsBits => Output.Thresholds is not null
+        && (windowConv is not null || codePlanes is { RowsFit: true } || (slicedConv is not null && Vector512.IsHardwareAccelerated));
+
+    /// <summary>This layer and a max pooling of <paramref name="pool"/> after it in one pass: the
+    /// pooling ORs the output bits before they become floats (needs <see cref="PoolsBits"/>).</summary>
+    internal void ForwardPooled(ReadOnlySpan<float> input, Span<float> output, int pool, Span<ulong> scratch, ConvPath path = ConvPath.Fast)
     {
-        if (tapWeights is not null)
+        if (!PoolsBits)
+            throw new InvalidOperationException($"{Name} does not pool bits");
+        var vectors = path != ConvPath.Scalar;
+        if (codePlanes is not null)
         {
-            ForwardPixelWords(input, output, pixelWords.In(scratch));
+            var bits = codeRowBits.In(scratch);
+            if (!codePlanes.RunRows(input, codeShorts.In(scratch), bits, vectors))
+            {
+                // Codes too large for int16: the layer's float path, then the pooling of floats.
+                var full = codeOutput.In(scratch);
+                Forward(input, full, scratch, path);
+                MaxPoolLayer.Forward(full, [OutChannels, OutHeight, OutWidth], pool, output, vectors);
+                return;
+            }
+            var pooledRows = slicePooled.In(scratch);
+            RowBits.Pool(bits, OutChannels, OutHeight, OutHeight, OutWidth, pool, pooledRows, vectors);
+            RowBits.Expand(pooledRows, OutChannels, OutHeight / pool, OutHeight / pool, OutWidth / pool, output, vectors);
             return;
         }
-        if (CodePlanes && ForwardCodePlanes(input, output, paddedInput.In(scratch), outputPlane.In(scratch)))
+        if (UsesSliced(path) || windowConv is null)
+        {
+            slicedConv!.Run(input, sliceRows.In(scratch), sliceOutput.In(scratch));
+            var rows = slicePooled.In(scratch);
+            RowBits.Pool(sliceOutput.In(scratch), OutChannels, slicedConv.OutputRowStride, OutHeight, OutWidth, pool, rows, vectors);
+            RowBits.Expand(rows, OutChannels, OutHeight / pool, OutHeight / pool, OutWidth / pool, output, vectors);
             return;
+        }
+        var words = windowConv!.MaskWords;
+        RunWindows(input, output, scratch, vectors);
+        var pooled = pooledBits.In(scratch);
+        SignMasks.Pool(outputBits.In(scratch), words, OutHeight, OutWidth, pool, pooled);
+        SignMasks.Expand(pooled, OutChannels, OutHeight / pool * (OutWidth / pool), output, vectors);
+    }
+
+    /// <summary>Whether <see cref="ForwardRows"/> gives this layer's outputs as row bits (input
+    /// codes, sign outputs, rows of at most 32).</summary>
+    internal bool EmitsRows => codePlanes is { RowsFit: true } && Vector512.IsHardwareAccelerated;
+
+    /// <summary>Whether <see cref="ForwardFromRows"/> takes this layer's inputs as row bits (the
+    /// column counter is its fast path).</summary>
+    internal bool TakesRows => UsesSliced(ConvPath.Fast);
+
+    /// <summary>The outputs as row bits (channel c's row oy at c·<see cref="OutHeight"/> + oy, a view
+    /// into the scratch), or false where the codes are too large for the int16 sums.</summary>
+    internal bool ForwardRows(ReadOnlySpan<float> input, Span<ulong> scratch, out ReadOnlySpan<uint> rows)
+    {
+        var bits = codeRowBits.In(scratch);
+        rows = bits;
+        return EmitsRows && codePlanes!.RunRows(input, codeShorts.In(scratch), bits, vectors: true);
+    }
+
+    /// <summary>This layer on inputs given as row bits (channel ci's row y at ci·<paramref name="stride"/> + y),
+    /// outputs as floats, max-pooled first by <paramref name="pool"/> when it is above 0 (needs <see cref="TakesRows"/>).</summary>
+    internal void ForwardFromRows(ReadOnlySpan<uint> inputRows, int stride, Span<float> output, int pool, Span<ulong> scratch)
+    {
+        if (!TakesRows)
+            throw new InvalidOperationException($"{Name} does not take row bits");
+        slicedConv!.RunOnRows(inputRows, stride, sliceRows.In(scratch), sliceOutput.In(scratch));
+        if (pool == 0)
+        {
+            RowBits.Expand(sliceOutput.In(scratch), OutChannels, slicedConv.OutputRowStride, OutHeight, OutWidth, output, vectors: true);
+            return;
+        }
+        var rows = slicePooled.In(scratch);
+        RowBits.Pool(sliceOutput.In(scratch), OutChannels, slicedConv.OutputRowStride, OutHeight, OutWidth, pool, rows, vectors: true);
+        RowBits.Expand(rows, OutChannels, OutHeight / pool, OutHeight / pool, OutWidth / pool, output, vectors: true);
+    }
+
+    /// <summary>Whether a path runs the column counter where it covers the layer: always for
+    /// <see cref="ConvPath.Sliced"/>; for the fast path where vectors are accelerated and it is
+    /// cheaper than the packed windows or they do not cover the layer.</summary>
+    private bool UsesSliced(ConvPath path) => slicedConv is not null && (path == ConvPath.Sliced
+        || (path == ConvPath.Fast && Vector512.IsHardwareAccelerated && (preferSliced || windowConv is null)));
+
+    private void RunWindows(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch, bool vectors) =>
+        windowConv!.Run(input, outputBits.In(scratch), output, pixels.In(scratch), strips.In(scratch),
+            packedWindow.In(scratch), validTaps.In(scratch), vectors);
+
+    /// <summary>One sample by a chosen path: the fast one, the same algorithm without vectors, or
+    /// the per-position reference every path is tested against.</summary>
+    internal void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch, ConvPath path)
+    {
+        var vectors = path != ConvPath.Scalar;
+        if (path != ConvPath.Reference)
+        {
+            if (UsesSliced(path))
+            {
+                slicedConv!.Run(input, sliceRows.In(scratch), sliceOutput.In(scratch));
+                RowBits.Expand(sliceOutput.In(scratch), OutChannels, slicedConv.OutputRowStride, OutHeight, OutWidth, output, vectors);
+                return;
+            }
+            if (windowConv is not null)
+            {
+                RunWindows(input, output, scratch, vectors);
+                if (Output.Thresholds is not null)
+                    SignMasks.Expand(outputBits.In(scratch), OutChannels, OutHeight * OutWidth, output, vectors);
+                return;
+            }
+            if (tapWeights is not null)
+            {
+                ForwardPixelWords(input, output, pixelWords.In(scratch));
+                return;
+            }
+            if (codePlanes is { RowsFit: true } && codePlanes.RunRows(input, codeShorts.In(scratch), codeRowBits.In(scratch), vectors))
+            {
+                RowBits.Expand(codeRowBits.In(scratch), OutChannels, OutHeight, OutHeight, OutWidth, output, vectors);
+                return;
+            }
+            if (codePlanes is not null && codePlanes.Run(input, output, paddedInput.In(scratch), vectors))
+                return;
+        }
         var inChannels = InputShape[0];
         var perGroupIn = inChannels / Groups;
         var perGroupOut = OutChannels / Groups;
@@ -236,72 +393,6 @@ public sealed class ConvLayer : EngineLayer
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// Input codes at stride 1, one output channel at a time: the input is copied once into a
-    /// zero-padded buffer, and each tap (ci, ky, kx) adds ±(the padded planes shifted by
-    /// ky·d·W' + kx·d) to an output plane kept at the padded row width W' (its extra columns are
-    /// never read), so every tap is one contiguous vector addition. Sums are integers in float32,
-    /// exact while |z| stays below 2^24 (checked per sample; false sends the sample to the
-    /// per-position integer path).
-    /// </summary>
-    private bool ForwardCodePlanes(ReadOnlySpan<float> input, Span<float> output, Span<float> padded, Span<float> plane)
-    {
-        int channels = InputShape[0], height = InputShape[1], width = InputShape[2];
-        var largest = 0f;
-        foreach (var code in input.Slice(0, InputSize)) largest = MathF.Max(largest, code);
-        if ((double)largest * windowBits >= 1 << 24)
-            return false;
-        int paddedHeight = height + 2 * Padding, paddedWidth = width + 2 * Padding;
-        padded.Clear();
-        for (var c = 0; c < channels; c++)
-            for (var y = 0; y < height; y++)
-                input.Slice((c * height + y) * width, width).CopyTo(padded.Slice((c * paddedHeight + y + Padding) * paddedWidth + Padding, width));
-        var perGroupIn = channels / Groups;
-        var perGroupOut = OutChannels / Groups;
-        var taps = Kernel * Kernel;
-        var outPlane = OutHeight * OutWidth;
-        // The last tap's shifted plane may run past the padded buffer by up to its extra columns.
-        var length = Math.Min(PlaneFloats, paddedHeight * paddedWidth - (Kernel - 1) * Dilation * (paddedWidth + 1));
-        if (length <= 0)
-            return true;
-        for (var c = 0; c < OutChannels; c++)
-        {
-            plane.Clear();
-            var weights = codeWeights.AsSpan(c * windowBits, windowBits);
-            var firstIn = c / perGroupOut * perGroupIn;
-            for (var ci = 0; ci < perGroupIn; ci++)
-            {
-                var source = padded.Slice((firstIn + ci) * paddedHeight * paddedWidth);
-                for (var tap = 0; tap < taps; tap++)
-                {
-                    var shift = tap / Kernel * Dilation * paddedWidth + tap % Kernel * Dilation;
-                    AddSigned(plane.Slice(0, length), source.Slice(shift, length), weights[ci * taps + tap] > 0);
-                }
-            }
-            // Outputs for the whole plane in place (the extra columns too), then row by row out.
-            Output.ApplyChannel(c, plane.Slice(0, length), plane.Slice(0, length));
-            for (var oy = 0; oy < OutHeight; oy++)
-                plane.Slice(oy * paddedWidth, OutWidth).CopyTo(output.Slice(c * outPlane + oy * OutWidth, OutWidth));
-        }
-        return true;
-    }
-
-    /// <summary>target += source (or -= source).</summary>
-    private static void AddSigned(Span<float> target, ReadOnlySpan<float> source, bool add)
-    {
-        var i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= target.Length; i += 16)
-            {
-                var (t, x) = (Vector512.Create((ReadOnlySpan<float>)target.Slice(i, 16)), Vector512.Create(source.Slice(i, 16)));
-                (add ? t + x : t - x).CopyTo(target.Slice(i, 16));
-            }
-        }
-        for (; i < target.Length; i++)
-            target[i] += add ? source[i] : -source[i];
     }
 
     /// <summary>The taps of output position (oy, ox) that fall inside the image: each one's pixel
