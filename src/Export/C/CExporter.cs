@@ -24,7 +24,7 @@ public static class CExporter
         var body = new StringBuilder();
         var layers = new CLayerWriter(prefix, body);
         for (var k = 0; k < model.Layers.Count; k++)
-            layers.Write(k, model.Layers[k], plan.InputKind(k));
+            layers.Write(k, model.Layers[k], plan.InputKind(k), plan.OutputKind(k));
         return new CSource(prefix, Header(model, prefix, upper, plan), Source(model, prefix, upper, plan, body.ToString(), layers.UsesPopCount, layers.UsesFloatWords || !plan.Codes), plan.ScratchBytes);
     }
 

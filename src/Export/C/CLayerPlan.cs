@@ -20,49 +20,53 @@ internal sealed class CLayerPlan
         this.model = model;
         foreach (var layer in model.Layers)
         {
-            var kind = OutputOf(layer);
+            var kind = OutputOf(layer, false);
             if (kind != CValues.Logits)
                 buffer = Math.Max(buffer, kind == CValues.Packed ? PackedWords(layer.OutputSize) : layer.OutputSize);
             if (layer is ConvLayer { CodeInputs: false } conv)
                 window = Math.Max(window, PackedWords(conv.InputShape[0] / conv.Groups * conv.Kernel * conv.Kernel));
         }
-        if (model.Layers.Count == 0 || OutputOf(model.Layers[^1]) != CValues.Logits)
+        if (model.Layers.Count == 0 || OutputOf(model.Layers[^1], true) != CValues.Logits)
             throw new ExportException($"{model.Name}: the last layer must output logits");
-        for (var k = 0; k < model.Layers.Count - 1; k++)
-            if (OutputOf(model.Layers[k]) == CValues.Logits)
-                throw new ExportException($"{model.Name}: only the last layer may output logits ({model.Layers[k].Name} does)");
     }
 
     /// <summary>32-bit words of a packed ±1 vector, rounded to whole 64-bit words as the engine packs.</summary>
     public static int PackedWords(int values) => 2 * BitPacking.WordsFor(values);
 
-    /// <summary>How a layer's outputs are held: packed signs, float values or logits.</summary>
-    public static CValues OutputOf(EngineLayer layer) => layer switch
+    /// <summary>How a layer's outputs are held: packed signs, float values or (the last layer's)
+    /// logits; a hidden layer without activation holds its affine outputs as float values.</summary>
+    public static CValues OutputOf(EngineLayer layer, bool last) => layer switch
     {
-        BinaryDenseLayer d => Of(d.Output),
-        IntegerDenseLayer d => Of(d.Output),
-        ConvLayer c => Of(c.Output),
-        GeneralDenseLayer g => Of(g.Output),
-        GeneralConvLayer g => Of(g.Output),
-        FloatDenseLayer f => f.Signs ? CValues.Packed : CValues.Logits,
+        BinaryDenseLayer d => Of(d.Output, last),
+        IntegerDenseLayer d => Of(d.Output, last),
+        ConvLayer c => Of(c.Output, last),
+        GeneralDenseLayer g => Of(g.Output, last),
+        GeneralConvLayer g => Of(g.Output, last),
+        FloatDenseLayer f => f.Signs ? CValues.Packed : last ? CValues.Logits : CValues.Floats,
         MaxPoolLayer => CValues.Packed,
         ValueMaxPoolLayer => CValues.Floats,
         _ => throw new ExportException($"{layer.Name}: the C export does not know a {layer.GetType().Name}"),
     };
 
     /// <summary>How an output block's values are held.</summary>
-    public static CValues Of(LayerOutput output) => output.Form switch
+    /// <remarks>Sign activations computed in float are packed too, so that the binary layers and
+    /// sign max-pooling the engine runs after them read them as they read folded signs.</remarks>
+    public static CValues Of(LayerOutput output, bool last) => output.Form switch
     {
         OutputForm.Signs => CValues.Packed,
-        OutputForm.Logits => CValues.Logits,
+        OutputForm.Logits => last ? CValues.Logits : CValues.Floats,
+        OutputForm.Activated when output.Activation == OutputActivation.Sign => CValues.Packed,
         _ => CValues.Floats,
     };
+
+    /// <summary>How layer <paramref name="k"/>'s output is held.</summary>
+    public CValues OutputKind(int k) => OutputOf(model.Layers[k], k == model.Layers.Count - 1);
 
     /// <summary>Whether the inputs are integer codes (else some width above 24 bits passes as a real).</summary>
     public bool Codes => model.Input.AllCodes;
 
     /// <summary>How layer <paramref name="k"/>'s input is held.</summary>
-    public CValues InputKind(int k) => k > 0 ? OutputOf(model.Layers[k - 1]) : Codes ? CValues.Codes : CValues.Floats;
+    public CValues InputKind(int k) => k > 0 ? OutputKind(k - 1) : Codes ? CValues.Codes : CValues.Floats;
 
     /// <summary>Word offset of the input codes in the scratch.</summary>
     public int CodesOffset => 2 * buffer + 2 * window;

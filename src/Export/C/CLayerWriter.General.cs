@@ -59,9 +59,13 @@ internal sealed partial class CLayerWriter
         Floats($"{name}_alpha", output.Alpha!);
         Floats($"{name}_beta", output.Beta!);
         var y = $"{(integer ? "(float)z" : "(float)sum")} * {CLiterals.Float(output.Scale)} * {name}_alpha[ch] + {name}_beta[ch]";
-        if (output.Form == OutputForm.Logits)
+        if (outputKind == CValues.Logits)
             return $"logits[idx] = {y};";
+        if (outputKind == CValues.Packed)
+            return $"if ({y} >= 0.0f) QNN_SET(out, idx);";
         UsesFloatWords = true;
+        if (output.Form == OutputForm.Logits)
+            return $"out[idx] = qnn_word({y});";
         text.Append(Activation(name, output));
         return $"out[idx] = qnn_word({name}_activate({y}));";
     }
@@ -95,8 +99,7 @@ internal sealed partial class CLayerWriter
         if (g.Divisors is { } divisors)
             Floats($"{name}_d", divisors);
         var store = GeneralOutput(name, g.Output, integer);
-        var kind = CLayerPlan.OutputOf(g);
-        text.Append(Begin(name, kind, g.OutputSize, false));
+        text.Append(Begin(name, g.OutputSize, false));
         text.Append($"    int32_t j, i;\n    for (j = 0; j < {g.OutputSize}L; j++) {{\n        const {type} *row = {name}_q + j * {n}L;\n        const int32_t ch = j, idx = j;\n");
         if (integer)
         {
@@ -121,7 +124,7 @@ internal sealed partial class CLayerWriter
         if (!integer)
             Floats($"{name}_q", Enumerable.Range(0, g.Weights.Count).Select(i => g.Weights[i]));
         var store = GeneralOutput(name, g.Output, integer);
-        text.Append(Begin(name, CLayerPlan.OutputOf(g), g.OutputSize, false));
+        text.Append(Begin(name, g.OutputSize, false));
         var accumulate = integer
             ? $"z += {Read(input, "at", true)} * (int32_t)w[(ci * {k}L + ky) * {k}L + kx];"
             : $"sum += (double)w[(ci * {k}L + ky) * {k}L + kx] * (double)({Read(input, "at", false)} / {CLiterals.Float(g.Divisor)});";
@@ -161,7 +164,7 @@ internal sealed partial class CLayerWriter
         int channels = p.InputShape[0], height = p.InputShape[1], width = p.InputShape[2], pool = p.Pool;
         int outHeight = height / pool, outWidth = width / pool;
         UsesFloatWords = true;
-        text.Append(Begin(name, CValues.Floats, p.OutputSize, false));
+        text.Append(Begin(name, p.OutputSize, false));
         text.Append($$"""
                 int32_t c, oy, ox, dy, dx;
                 for (c = 0; c < {{channels}}L; c++)

@@ -14,8 +14,12 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
     /// <summary>Whether any layer counts bits (so the popcount helper is needed).</summary>
     public bool UsesPopCount { get; private set; }
 
-    public void Write(int k, EngineLayer layer, CValues input)
+    /// <summary>How the layer being written holds its outputs.</summary>
+    private CValues outputKind;
+
+    public void Write(int k, EngineLayer layer, CValues input, CValues output)
     {
+        outputKind = output;
         var onCodes = input == CValues.Codes;
         if (input == CValues.Floats && layer is BinaryDenseLayer or IntegerDenseLayer or ConvLayer or MaxPoolLayer)
             throw new ExportException($"{layer.Name}: a {layer.GetType().Name} takes input codes or ±1 values, not real values");
@@ -68,10 +72,7 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
     private static string Unused(bool usesOut, bool usesLogits, bool usesWork) =>
         (usesOut ? "" : "    (void)out;\n") + (usesLogits ? "" : "    (void)logits;\n") + (usesWork ? "" : "    (void)work;\n");
 
-    private string Begin(string name, LayerOutput? output, int outputs, bool usesWork) =>
-        Begin(name, output is null ? CValues.Packed : CLayerPlan.Of(output), outputs, usesWork);
-
-    private string Begin(string name, CValues outputKind, int outputs, bool usesWork)
+    private string Begin(string name, int outputs, bool usesWork)
     {
         var signs = outputKind == CValues.Packed;
         return $"static void {name}(const uint32_t *in, uint32_t *out, float *logits, uint32_t *work)\n{{\n"
@@ -87,7 +88,7 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
         if (d.CodeMultipliers is { } multipliers)
             Ints($"{name}_m", multipliers);
         var store = GeneralOutput(name, d.Output, true);
-        text.Append(Begin(name, d.Output, d.OutputSize, false));
+        text.Append(Begin(name, d.OutputSize, false));
         text.Append($"    int32_t j, i, z;\n    for (j = 0; j < {d.OutputSize}L; j++) {{\n        const uint32_t *row = {name}_w + j * {rowWords}L;\n        const int32_t ch = j, idx = j;\n");
         if (d.CodeMultipliers is null)
         {
@@ -119,7 +120,7 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
         if (d.CodeMultipliers is { } multipliers)
             Ints($"{name}_m", multipliers);
         var store = GeneralOutput(name, d.Output, true);
-        text.Append(Begin(name, d.Output, d.OutputSize, false));
+        text.Append(Begin(name, d.OutputSize, false));
         text.Append($"    int32_t j, i, z;\n    for (j = 0; j < {d.OutputSize}L; j++) {{\n        const int32_t ch = j, idx = j;\n");
         if (ternaryOnSigns)
         {
@@ -140,9 +141,10 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
         Floats($"{name}_w", f.Weights.ToArray());
         Floats($"{name}_alpha", f.Alpha.ToArray());
         Floats($"{name}_beta", f.Beta.ToArray());
-        text.Append(Begin(name, f.Signs ? null : LayerOutput.Logits(new float[1], new float[1], 1), f.OutputSize, false));
+        text.Append(Begin(name, f.OutputSize, false));
         var x = Read(input, "i", false);
-        var store = f.Signs ? "if (y >= 0.0f) QNN_SET(out, j);" : "logits[j] = y;";
+        var store = f.Signs ? "if (y >= 0.0f) QNN_SET(out, j);" : outputKind == CValues.Logits ? "logits[j] = y;" : "out[j] = qnn_word(y);";
+        UsesFloatWords |= outputKind == CValues.Floats;
         text.Append($"    int32_t j, i;\n    for (j = 0; j < {f.OutputSize}L; j++) {{\n        const float *row = {name}_w + j * {n}L;\n        float sum = 0.0f, y;\n        for (i = 0; i < {n}L; i++)\n            sum += {x} * row[i];\n        y = sum * {name}_alpha[j] + {name}_beta[j];\n        {store}\n    }}\n}}\n");
     }
 
@@ -156,7 +158,7 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
         var rowWords = CLayerPlan.PackedWords(windowBits);
         Words($"{name}_w", c.PackedWeights);
         var store = GeneralOutput(name, c.Output, true);
-        text.Append(Begin(name, c.Output, c.OutputSize, !c.CodeInputs));
+        text.Append(Begin(name, c.OutputSize, !c.CodeInputs));
         text.Append($$"""
                 int32_t oy, ox, g, ci, ky, kx, ch, z;
                 for (oy = 0; oy < {{c.OutHeight}}L; oy++)
@@ -232,7 +234,7 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
     {
         int channels = p.InputShape[0], height = p.InputShape[1], width = p.InputShape[2], pool = p.Pool;
         int outHeight = height / pool, outWidth = width / pool;
-        text.Append(Begin(name, null, p.OutputSize, false));
+        text.Append(Begin(name, p.OutputSize, false));
         text.Append($$"""
                 int32_t c, oy, ox, dy, dx;
                 for (c = 0; c < {{channels}}L; c++)
