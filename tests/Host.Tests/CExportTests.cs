@@ -22,39 +22,54 @@ public class CExportTests
             () => throw new InvalidOperationException("no downloads in tests")).Load(dataSet);
 
     /// <summary>A main that reads samples (int32 count, int32 size, floats) and prints, per sample,
-    /// the class from the floats, the class from the codes, and the logits.</summary>
-    private static string Harness(string prefix) => $$"""
-        #include <stdio.h>
-        #include <stdlib.h>
-        #include "{{prefix}}.h"
+    /// the class from the floats, the class from the codes (or, for a model with unrounded inputs,
+    /// from the encoded values through the reentrant NAME_forward), and the logits.</summary>
+    private static string Harness(string prefix, bool codes)
+    {
+        var upper = prefix.ToUpperInvariant();
+        var second = codes
+            ? $"{prefix}_encode(sample, codes);\n            second = {prefix}_predict_codes(codes);"
+            : $"{prefix}_encode(sample, values);\n            {prefix}_forward(values, own, scratch);\n            for (j = 1; j < {upper}_CLASSES; j++)\n                if (own[j] > own[second])\n                    second = j;";
+        return $$"""
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include "{{prefix}}.h"
 
-        int main(int argc, char **argv)
-        {
-            FILE *file = fopen(argv[1], "rb");
-            int32_t head[2];
-            static float sample[{{prefix.ToUpperInvariant()}}_INPUTS];
-            static uint32_t codes[{{prefix.ToUpperInvariant()}}_INPUTS];
-            float logits[{{prefix.ToUpperInvariant()}}_CLASSES];
-            int32_t s;
-            int j;
-            (void)argc;
-            if (file == NULL || fread(head, sizeof head, 1, file) != 1 || head[1] != {{prefix.ToUpperInvariant()}}_INPUTS)
-                return 2;
-            for (s = 0; s < head[0]; s++) {
-                if (fread(sample, sizeof sample, 1, file) != 1)
-                    return 3;
-                {{prefix}}_encode(sample, codes);
-                {{prefix}}_logits(sample, logits);
-                printf("%d %d", {{prefix}}_predict(sample), {{prefix}}_predict_codes(codes));
-                for (j = 0; j < {{prefix.ToUpperInvariant()}}_CLASSES; j++)
-                    printf(" %.9g", (double)logits[j]);
-                printf("\n");
+            int main(int argc, char **argv)
+            {
+                FILE *file = fopen(argv[1], "rb");
+                int32_t head[2];
+                static float sample[{{upper}}_INPUTS];
+                static uint32_t codes[{{upper}}_INPUTS];
+                static float values[{{upper}}_INPUTS];
+                static uint32_t scratch[{{upper}}_SCRATCH_BYTES / 4];
+                float logits[{{upper}}_CLASSES], own[{{upper}}_CLASSES];
+                int32_t s;
+                int j;
+                (void)argc;
+                (void)codes;
+                (void)values;
+                (void)scratch;
+                (void)own;
+                if (file == NULL || fread(head, sizeof head, 1, file) != 1 || head[1] != {{upper}}_INPUTS)
+                    return 2;
+                for (s = 0; s < head[0]; s++) {
+                    int second = 0;
+                    if (fread(sample, sizeof sample, 1, file) != 1)
+                        return 3;
+                    {{second}}
+                    {{prefix}}_logits(sample, logits);
+                    printf("%d %d", {{prefix}}_predict(sample), second);
+                    for (j = 0; j < {{upper}}_CLASSES; j++)
+                        printf(" %.9g", (double)logits[j]);
+                    printf("\n");
+                }
+                fclose(file);
+                return 0;
             }
-            fclose(file);
-            return 0;
-        }
 
-        """;
+            """;
+    }
 
     /// <summary>Trains with the CLI, exports to the engine and to C (from the .qnnx, or the .qnn),
     /// and compares the C program's output with the engine on every test sample.</summary>
@@ -94,7 +109,7 @@ public class CExportTests
             foreach (var value in samples)
                 writer.Write(value);
         }
-        File.WriteAllText(Path.Combine(source, "main.c"), Harness("net"));
+        File.WriteAllText(Path.Combine(source, "main.c"), Harness("net", engine.Input.AllCodes));
         CToolchain.Run(gcc, source, [.. Flags.Split(' '), "-O2", "-o", "native", "main.c", "net.c"]);
         var lines = Lines(CToolchain.Run(Path.Combine(source, "native"), source, input), count);
         var workspace = engine.CreateWorkspace();
@@ -170,6 +185,49 @@ public class CExportTests
         var spec = Path.Combine(Temp(), "weights.json");
         File.WriteAllText(spec, $$"""{ "name": "WeightsMlp", "kind": "mlp", "activation": "Binarize", "input": { "features": 6, {{input}} }, "layers": [ {{layers}} ] }""");
         AssertCMatchesEngine(data, "vertebral", viaEngineFile: true, onArm: false, "--model", spec, "--epochs", "8");
+    }
+
+    /// <summary>The catalog's ternary, n-bit and float MLPs (levels outputs, activated ReLU outputs,
+    /// general dense layers on integer and real sums, unrounded 32-bit inputs), also on 32-bit ARM.</summary>
+    [SkippableTheory]
+    [InlineData("TernaryMlp")]
+    [InlineData("NBitsMlp")]
+    [InlineData("FloatMlp")]
+    public void Catalog_ternary_n_bit_and_float_mlps_in_C_on_x86_64_and_arm(string model)
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        AssertCMatchesEngine(data, "vertebral", viaEngineFile: false, onArm: true, "--model", model, "--epochs", "3");
+    }
+
+    [SkippableTheory]
+    // Wide weights (12 and 31 bits), 12-bit DoReFa (float activated), ternary activated, unrounded 32-bit inputs.
+    [InlineData("NBits", "\"activationBits\": 12,", """{ "dense": 32, "weights": "NBits", "bits": 12 }, { "dense": 32, "weights": "NBits", "bits": 31, "activation": "Ternarize" }, { "dense": 3, "weights": "NBits", "bits": 16 }""", "\"bits\": 32")]
+    // 3-bit DoReFa codes (7 thresholds) into ternary, binary and n-bit layers; per-feature widths.
+    [InlineData("NBits", "\"activationBits\": 3,", """{ "dense": 32, "weights": "Ternary" }, { "dense": 32, "weights": "Binary" }, { "dense": 3, "weights": "NBits", "bits": 6 }""", "\"featureBits\": [8, 8, 8, 8, 16, 16]")]
+    // ReLU and identity hidden layers: real values into integer weights; a float first layer.
+    [InlineData("Binarize", "", """{ "dense": 32, "activation": "Relu" }, { "dense": 32, "weights": "Binary", "activation": "None" }, { "dense": 32, "weights": "Ternary" }, { "dense": 3, "weights": "Binary", "scaled": true }""", "\"bits\": 12")]
+    public void Mlps_with_levels_and_activated_outputs_in_C(string activation, string extra, string layers, string input)
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        var spec = Path.Combine(Temp(), "spec.json");
+        File.WriteAllText(spec, $$"""{ "name": "CoverageMlp", "kind": "mlp", "activation": "{{activation}}", {{extra}} "input": { "features": 6, {{input}} }, "layers": [ {{layers}} ] }""");
+        AssertCMatchesEngine(data, "vertebral", viaEngineFile: true, onArm: false, "--model", spec, "--epochs", "3");
+    }
+
+    [SkippableTheory]
+    // Ternary convolution into ternary levels and value pooling; a grouped, dilated 4-bit
+    // convolution with 2-bit DoReFa codes; a binary head. Also on 32-bit ARM.
+    [InlineData(true, """{ "conv": 8, "kernel": 3, "weights": "Ternary", "activation": "Ternarize", "pool": 2 }, { "conv": 8, "kernel": 3, "padding": 2, "dilation": 2, "groups": 2, "weights": "NBits", "bits": 4, "activation": "NBits", "activationBits": 2, "pool": 2 }, { "dense": 10, "weights": "Binary" }""")]
+    // Scaled-binary convolution with ReLU; a float grouped convolution with sign; a 12-bit head.
+    [InlineData(false, """{ "conv": 8, "kernel": 3, "weights": "Binary", "scaled": true, "activation": "Relu", "pool": 2 }, { "conv": 8, "kernel": 3, "groups": 4, "activation": "Binarize", "pool": 2 }, { "dense": 10, "weights": "NBits", "bits": 12 }""")]
+    // A float strided first convolution, then binary ones.
+    [InlineData(false, """{ "conv": 6, "kernel": 5, "stride": 2 }, { "conv": 8, "kernel": 3, "weights": "Binary" }, { "dense": 10, "weights": "Binary" }""")]
+    public void Cnns_with_ternary_n_bit_float_grouped_and_dilated_convolutions_in_C(bool onArm, string layers)
+    {
+        var data = Cli.RequireData("mnist/train-images-idx3-ubyte.gz");
+        var spec = Path.Combine(Temp(), "cnn.json");
+        File.WriteAllText(spec, $$"""{ "name": "CoverageCnn", "kind": "cnn", "activation": "Binarize", "input": { "channels": 1, "height": 28, "width": 28, "bits": 8 }, "layers": [ {{layers}} ] }""");
+        AssertCMatchesEngine(data, "mini-mnist", viaEngineFile: true, onArm, "--model", spec, "--epochs", "1", "--batch-size", "128");
     }
 
     [Theory]

@@ -63,24 +63,17 @@ public class ExportCoverageTests
     }
 
     [Fact]
-    public void The_c_export_refuses_the_new_kinds_by_layer_and_kind()
+    public void The_c_export_translates_every_catalog_model()
     {
-        torch.manual_seed(1);
-        using var network = Qnn.Spec.build(Models.ModelCatalog.Resolve("TernaryMlp").Spec);
-        var engine = EngineExporter.Export(network);
-        var error = Assert.Throws<ExportException>(() => CExporter.Generate(engine));
-        Assert.Equal("TernaryMlp: fc1 is a layer with a 3-level output (ternary or DoReFa activation), which the C export does not translate (only the engine runs it)", error.Message);
-        using var floats = Qnn.Spec.build(Models.ModelCatalog.Resolve("FloatMlp").Spec);
-        Assert.Contains("32-bit (unrounded) inputs", Assert.Throws<ExportException>(() => CExporter.Generate(EngineExporter.Export(floats))).Message);
-        // The command says so and exits 2, writing nothing.
-        var path = Temp("ternary.qnnx");
-        using (var file = File.Create(path))
-            QnnxFormat.Write(engine, file);
-        var folder = Path.Combine(Path.GetDirectoryName(path)!, "c");
-        var result = Cli.Run(null, "export", "--load", path, "--format", "c", "--out", folder);
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("qnn export: TernaryMlp: fc1 is a layer with a 3-level output", result.Error);
-        Assert.False(File.Exists(Path.Combine(folder, "ternary_mlp.c")));
+        foreach (var name in new[] { "VertebralMlp", "FloatMlp", "TernaryMlp", "NBitsMlp", "MiniMnistCnn", "BinaryLeNet5" })
+        {
+            torch.manual_seed(1);
+            using var network = Qnn.Spec.build(Models.ModelCatalog.Resolve(name).Spec);
+            var source = CExporter.Generate(EngineExporter.Export(network), "net");
+            Assert.Contains("int net_predict(const float *input);", source.Header);
+            // Unrounded (32-bit) inputs have no integer codes, so no codes entry point.
+            Assert.Equal(name != "FloatMlp", source.Header.Contains("int net_predict_codes(const uint32_t *codes);"));
+        }
     }
 
     [Fact]

@@ -19,14 +19,13 @@ public static class CExporter
         prefix ??= CIdentifier.SnakeCase(model.Name);
         if (!CIdentifier.IsValid(prefix))
             throw new ExportException($"'{prefix}' is not a valid C identifier for the generated names");
-        CCoverage.Check(model);
         var upper = prefix.ToUpperInvariant();
         var plan = new CLayerPlan(model);
         var body = new StringBuilder();
         var layers = new CLayerWriter(prefix, body);
         for (var k = 0; k < model.Layers.Count; k++)
-            layers.Write(k, model.Layers[k], plan.InputOf(k), k == 0);
-        return new CSource(prefix, Header(model, prefix, upper, plan), Source(model, prefix, upper, plan, body.ToString(), layers.UsesPopCount), plan.ScratchBytes);
+            layers.Write(k, model.Layers[k], plan.InputKind(k), plan.OutputKind(k));
+        return new CSource(prefix, Header(model, prefix, upper, plan), Source(model, prefix, upper, plan, body.ToString(), layers.UsesPopCount, layers.UsesFloatWords || !plan.Codes), plan.ScratchBytes);
     }
 
     private static string Header(EngineModel model, string prefix, string upper, CLayerPlan plan) => $$"""
@@ -43,6 +42,14 @@ public static class CExporter
 
         /* Raw features in, the class (the first largest logit) out; uses a static scratch buffer. */
         int {{prefix}}_predict(const float *input);
+        {{(plan.Codes ? CodesApi(prefix, upper) : RealsApi(prefix, upper))}}
+
+        #endif
+
+        """;
+
+    /// <summary>The functions of a model whose inputs are all integer codes.</summary>
+    private static string CodesApi(string prefix, string upper) => $$"""
         /* Input codes in (each below 2^bits of its feature), the class out: integer arithmetic up to
            a float layer, if the model has one. */
         int {{prefix}}_predict_codes(const uint32_t *codes);
@@ -53,12 +60,24 @@ public static class CExporter
         /* Reentrant: codes to logits with the caller's scratch of {{upper}}_SCRATCH_BYTES bytes
            (uint32_t-aligned). */
         void {{prefix}}_forward(const uint32_t *codes, float *logits, uint32_t *scratch);
-
-        #endif
-
         """;
 
-    private static string Source(EngineModel model, string prefix, string upper, CLayerPlan plan, string layers, bool popCount)
+    /// <summary>The functions of a model with an input wider than 24 bits: such a feature passes
+    /// as its real position in [0, 1], so there are no integer codes and no NAME_predict_codes.</summary>
+    private static string RealsApi(string prefix, string upper) => $$"""
+        /* This model's inputs include widths above 24 bits, which pass unrounded as reals: there are
+           no integer codes, so no {{prefix}}_predict_codes; the values are floats. */
+        /* Raw features in, {{upper}}_CLASSES logits out; uses a static scratch buffer. */
+        void {{prefix}}_logits(const float *input, float *logits);
+        /* The input stage alone: {{upper}}_INPUTS features to as many values (codes of narrow
+           features as exact floats, the position (clamp(x, low, high) - low) / span of wide ones). */
+        void {{prefix}}_encode(const float *input, float *values);
+        /* Reentrant: values to logits with the caller's scratch of {{upper}}_SCRATCH_BYTES bytes
+           (uint32_t-aligned). */
+        void {{prefix}}_forward(const float *values, float *logits, uint32_t *scratch);
+        """;
+
+    private static string Source(EngineModel model, string prefix, string upper, CLayerPlan plan, string layers, bool popCount, bool floatWords)
     {
         var text = new StringBuilder();
         text.Append($$"""
@@ -99,9 +118,68 @@ public static class CExporter
 
 
                 """);
-        text.Append(InputStageSource(model.Input, prefix));
+        if (floatWords)
+            text.Append("""
+                /* A float32 as the word that holds it and back, through a union (defined in C99),
+                   so that activations share the uint32_t scratch without casting pointers. */
+                static float qnn_float(uint32_t w)
+                {
+                    union { uint32_t w; float f; } u;
+                    u.w = w;
+                    return u.f;
+                }
+                static uint32_t qnn_word(float f)
+                {
+                    union { uint32_t w; float f; } u;
+                    u.f = f;
+                    return u.w;
+                }
+
+
+                """);
+        text.Append(InputStageSource(model.Input, prefix, plan.Codes));
         text.Append(layers);
-        text.Append($$"""
+        text.Append(plan.Codes ? CodesFunctions(prefix, upper, plan) : RealsFunctions(model, prefix, upper, plan));
+        return text.ToString();
+    }
+
+    private static string RealsFunctions(EngineModel model, string prefix, string upper, CLayerPlan plan) => $$"""
+        static void {{prefix}}_run(const uint32_t *codes, float *logits, uint32_t *scratch)
+        {
+        {{plan.ForwardBody(prefix)}}}
+
+        void {{prefix}}_forward(const float *values, float *logits, uint32_t *scratch)
+        {
+            uint32_t *codes = scratch + {{plan.CodesOffset}}L;
+            int32_t i;
+            for (i = 0; i < {{model.Input.Size}}L; i++)
+                codes[i] = qnn_word(values[i]);
+            {{prefix}}_run(codes, logits, scratch);
+        }
+
+        void {{prefix}}_logits(const float *input, float *logits)
+        {
+            uint32_t *codes = {{prefix}}_scratch + {{plan.CodesOffset}}L;
+            int32_t i;
+            for (i = 0; i < {{model.Input.Size}}L; i++)
+                codes[i] = qnn_word({{prefix}}_value(input[i], {{(model.Input.Low.Length == 1 ? "0" : "i")}}));
+            {{prefix}}_run(codes, logits, {{prefix}}_scratch);
+        }
+
+        int {{prefix}}_predict(const float *input)
+        {
+            float logits[{{upper}}_CLASSES];
+            int j, best = 0;
+            {{prefix}}_logits(input, logits);
+            for (j = 1; j < {{upper}}_CLASSES; j++)
+                if (logits[j] > logits[best])
+                    best = j;
+            return best;
+        }
+
+        """;
+
+    private static string CodesFunctions(string prefix, string upper, CLayerPlan plan) => $$"""
             void {{prefix}}_forward(const uint32_t *codes, float *logits, uint32_t *scratch)
             {
             {{plan.ForwardBody(prefix)}}}
@@ -136,13 +214,11 @@ public static class CExporter
                 return {{prefix}}_argmax(logits);
             }
 
-            """);
-        return text.ToString();
-    }
+            """;
 
     /// <summary>The input quantizer: code = round_half_even((clamp(x, low, high) - low) / span · L)
     /// in float32, the engine's operations in its order (<see cref="InputStage.Encode"/>).</summary>
-    private static string InputStageSource(InputStage input, string prefix)
+    private static string InputStageSource(InputStage input, string prefix, bool codes)
     {
         var ranges = input.Low.Length;
         var spans = input.Low.Zip(input.High, (l, h) => MathF.Max(h - l, 1e-30f)).ToArray();
@@ -168,13 +244,47 @@ public static class CExporter
                 return whole;
             }
 
-            void {{prefix}}_encode(const float *input, uint32_t *codes)
+            {{(codes ? CodesEncoder(input, prefix, r) : RealsEncoder(input, prefix, r))}}
+
+            """;
+    }
+
+    private static string CodesEncoder(InputStage input, string prefix, string r) => $$"""
+        void {{prefix}}_encode(const float *input, uint32_t *codes)
+        {
+            int32_t i;
+            for (i = 0; i < {{input.Size}}L; i++)
+                codes[i] = {{prefix}}_code(input[i], {{prefix}}_low[{{r}}], {{prefix}}_high[{{r}}], {{prefix}}_span[{{r}}], {{prefix}}_levels[{{r}}]);
+        }
+
+        """;
+
+    /// <summary>Unrounded inputs: a width above 24 bits passes as (clamp(x, low, high) - low) / span
+    /// in float32, the others as their code (exact in a float), as <see cref="InputStage.Encode"/>.</summary>
+    private static string RealsEncoder(InputStage input, string prefix, string r)
+    {
+        var wide = input.Bits.Select(b => b > InputStage.MaxCodeBits ? "1" : "0");
+        return $$"""
+            static const uint8_t {{prefix}}_real[{{input.Bits.Length}}] = {
+            {{CLiterals.List(wide, b => b, 16)}}
+            };
+
+            static float {{prefix}}_value(float x, int32_t r)
+            {
+                const float low = {{prefix}}_low[r], high = {{prefix}}_high[r];
+                if ({{prefix}}_real[r]) {
+                    float clamped = x < low ? low : (x > high ? high : x);
+                    return (clamped - low) / {{prefix}}_span[r];
+                }
+                return (float){{prefix}}_code(x, low, high, {{prefix}}_span[r], {{prefix}}_levels[r]);
+            }
+
+            void {{prefix}}_encode(const float *input, float *values)
             {
                 int32_t i;
                 for (i = 0; i < {{input.Size}}L; i++)
-                    codes[i] = {{prefix}}_code(input[i], {{prefix}}_low[{{r}}], {{prefix}}_high[{{r}}], {{prefix}}_span[{{r}}], {{prefix}}_levels[{{r}}]);
+                    values[i] = {{prefix}}_value(input[i], {{r}});
             }
-
 
             """;
     }

@@ -4,9 +4,10 @@ using Qnn.Engine;
 namespace Qnn.Export.C;
 
 /// <summary>
-/// Where the generated code keeps activations: ±1 outputs bit-packed 32 to a <c>uint32_t</c>,
-/// alternating between two buffers; then the window and validity words a ±1 convolution packs;
-/// then the input codes of a float sample. All in one scratch array of 32-bit words.
+/// Where the generated code keeps activations: ±1 outputs bit-packed 32 to a <c>uint32_t</c>, other
+/// values one float32 bit pattern a word, alternating between two buffers; then the window and
+/// validity words a ±1 convolution packs; then the input codes (or, for unrounded inputs, the
+/// input values) of a sample. All in one scratch array of 32-bit words.
 /// </summary>
 internal sealed class CLayerPlan
 {
@@ -19,31 +20,53 @@ internal sealed class CLayerPlan
         this.model = model;
         foreach (var layer in model.Layers)
         {
-            if (!IsLogits(layer))
-                buffer = Math.Max(buffer, PackedWords(layer.OutputSize));
+            var kind = OutputOf(layer, false);
+            if (kind != CValues.Logits)
+                buffer = Math.Max(buffer, kind == CValues.Packed ? PackedWords(layer.OutputSize) : layer.OutputSize);
             if (layer is ConvLayer { CodeInputs: false } conv)
                 window = Math.Max(window, PackedWords(conv.InputShape[0] / conv.Groups * conv.Kernel * conv.Kernel));
         }
-        if (model.Layers.Count == 0 || !IsLogits(model.Layers[^1]))
+        if (model.Layers.Count == 0 || OutputOf(model.Layers[^1], true) != CValues.Logits)
             throw new ExportException($"{model.Name}: the last layer must output logits");
-        for (var k = 0; k < model.Layers.Count - 1; k++)
-            if (IsLogits(model.Layers[k]))
-                throw new ExportException($"{model.Name}: only the last layer may output logits ({model.Layers[k].Name} does)");
     }
 
     /// <summary>32-bit words of a packed ±1 vector, rounded to whole 64-bit words as the engine packs.</summary>
     public static int PackedWords(int values) => 2 * BitPacking.WordsFor(values);
 
-    /// <summary>Whether a layer's outputs are float logits rather than ±1.</summary>
-    public static bool IsLogits(EngineLayer layer) => layer switch
+    /// <summary>How a layer's outputs are held: packed signs, float values or (the last layer's)
+    /// logits; a hidden layer without activation holds its affine outputs as float values.</summary>
+    public static CValues OutputOf(EngineLayer layer, bool last) => layer switch
     {
-        BinaryDenseLayer d => d.Output.Thresholds is null,
-        IntegerDenseLayer d => d.Output.Thresholds is null,
-        ConvLayer c => c.Output.Thresholds is null,
-        FloatDenseLayer f => !f.Signs,
-        MaxPoolLayer => false,
+        BinaryDenseLayer d => Of(d.Output, last),
+        IntegerDenseLayer d => Of(d.Output, last),
+        ConvLayer c => Of(c.Output, last),
+        GeneralDenseLayer g => Of(g.Output, last),
+        GeneralConvLayer g => Of(g.Output, last),
+        FloatDenseLayer f => f.Signs ? CValues.Packed : last ? CValues.Logits : CValues.Floats,
+        MaxPoolLayer => CValues.Packed,
+        ValueMaxPoolLayer => CValues.Floats,
         _ => throw new ExportException($"{layer.Name}: the C export does not know a {layer.GetType().Name}"),
     };
+
+    /// <summary>How an output block's values are held.</summary>
+    /// <remarks>Sign activations computed in float are packed too, so that the binary layers and
+    /// sign max-pooling the engine runs after them read them as they read folded signs.</remarks>
+    public static CValues Of(LayerOutput output, bool last) => output.Form switch
+    {
+        OutputForm.Signs => CValues.Packed,
+        OutputForm.Logits => last ? CValues.Logits : CValues.Floats,
+        OutputForm.Activated when output.Activation == OutputActivation.Sign => CValues.Packed,
+        _ => CValues.Floats,
+    };
+
+    /// <summary>How layer <paramref name="k"/>'s output is held.</summary>
+    public CValues OutputKind(int k) => OutputOf(model.Layers[k], k == model.Layers.Count - 1);
+
+    /// <summary>Whether the inputs are integer codes (else some width above 24 bits passes as a real).</summary>
+    public bool Codes => model.Input.AllCodes;
+
+    /// <summary>How layer <paramref name="k"/>'s input is held.</summary>
+    public CValues InputKind(int k) => k > 0 ? OutputKind(k - 1) : Codes ? CValues.Codes : CValues.Floats;
 
     /// <summary>Word offset of the input codes in the scratch.</summary>
     public int CodesOffset => 2 * buffer + 2 * window;
@@ -51,10 +74,10 @@ internal sealed class CLayerPlan
     /// <summary>Bytes of scratch: both activation buffers, the window words and the codes.</summary>
     public int ScratchBytes => 4 * Math.Max(1, CodesOffset + model.Input.Size);
 
-    /// <summary>What layer <paramref name="k"/> reads: "codes" or a packed buffer.</summary>
+    /// <summary>What layer <paramref name="k"/> reads: "codes" or a buffer.</summary>
     public string InputOf(int k) => k == 0 ? "codes" : (k - 1) % 2 == 0 ? "scratch" : $"scratch + {buffer}L";
 
-    /// <summary>The statements of <c>NAME_forward</c>: every layer in turn.</summary>
+    /// <summary>The statements that run every layer in turn on <c>codes</c>.</summary>
     public string ForwardBody(string prefix)
     {
         var text = new StringBuilder();

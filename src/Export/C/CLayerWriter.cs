@@ -9,22 +9,32 @@ namespace Qnn.Export.C;
 /// <c>logits</c> float outputs, <c>work</c> a ±1 convolution's window. Each computes the engine's
 /// integer pre-activation z exactly (int32) and then its output block.
 /// </summary>
-internal sealed class CLayerWriter(string prefix, StringBuilder text)
+internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
 {
     /// <summary>Whether any layer counts bits (so the popcount helper is needed).</summary>
     public bool UsesPopCount { get; private set; }
 
-    public void Write(int k, EngineLayer layer, string input, bool onCodes)
+    /// <summary>How the layer being written holds its outputs.</summary>
+    private CValues outputKind;
+
+    public void Write(int k, EngineLayer layer, CValues input, CValues output)
     {
+        outputKind = output;
+        var onCodes = input == CValues.Codes;
+        if (input == CValues.Floats && layer is BinaryDenseLayer or IntegerDenseLayer or ConvLayer or MaxPoolLayer)
+            throw new ExportException($"{layer.Name}: a {layer.GetType().Name} takes input codes or ±1 values, not real values");
         var name = $"{prefix}_layer{k}";
         text.Append($"/* {CLiterals.Comment(layer.Name)}: {layer.GetType().Name}, {layer.InputSize} in, {layer.OutputSize} out. */\n");
         switch (layer)
         {
             case BinaryDenseLayer d: BinaryDense(name, d); break;
             case IntegerDenseLayer d: IntegerDense(name, d); break;
-            case FloatDenseLayer f: FloatDense(name, f, onCodes); break;
+            case FloatDenseLayer f: FloatDense(name, f, input); break;
             case ConvLayer c: Conv(name, c); break;
             case MaxPoolLayer p when !onCodes: MaxPool(name, p); break;
+            case GeneralDenseLayer g: GeneralDense(name, g, input); break;
+            case GeneralConvLayer g: GeneralConv(name, g, input); break;
+            case ValueMaxPoolLayer p: ValueMaxPool(name, p, input); break;
             default: throw new ExportException($"{layer.Name}: the C export does not take a {layer.GetType().Name} here");
         }
         text.Append('\n');
@@ -62,11 +72,11 @@ internal sealed class CLayerWriter(string prefix, StringBuilder text)
     private static string Unused(bool usesOut, bool usesLogits, bool usesWork) =>
         (usesOut ? "" : "    (void)out;\n") + (usesLogits ? "" : "    (void)logits;\n") + (usesWork ? "" : "    (void)work;\n");
 
-    private string Begin(string name, LayerOutput? output, int outputs, bool usesWork)
+    private string Begin(string name, int outputs, bool usesWork)
     {
-        var signs = output is null || output.Thresholds is not null;
+        var signs = outputKind == CValues.Packed;
         return $"static void {name}(const uint32_t *in, uint32_t *out, float *logits, uint32_t *work)\n{{\n"
-            + Unused(signs, !signs, usesWork)
+            + Unused(outputKind != CValues.Logits, outputKind == CValues.Logits, usesWork)
             + (signs ? $"    memset(out, 0, {4 * CLayerPlan.PackedWords(outputs)}L);\n" : "");
     }
 
@@ -77,8 +87,8 @@ internal sealed class CLayerWriter(string prefix, StringBuilder text)
         Words($"{name}_w", d.PackedWeights);
         if (d.CodeMultipliers is { } multipliers)
             Ints($"{name}_m", multipliers);
-        var store = OutputBlock(name, d.Output);
-        text.Append(Begin(name, d.Output, d.OutputSize, false));
+        var store = GeneralOutput(name, d.Output, true);
+        text.Append(Begin(name, d.OutputSize, false));
         text.Append($"    int32_t j, i, z;\n    for (j = 0; j < {d.OutputSize}L; j++) {{\n        const uint32_t *row = {name}_w + j * {rowWords}L;\n        const int32_t ch = j, idx = j;\n");
         if (d.CodeMultipliers is null)
         {
@@ -109,8 +119,8 @@ internal sealed class CLayerWriter(string prefix, StringBuilder text)
         }
         if (d.CodeMultipliers is { } multipliers)
             Ints($"{name}_m", multipliers);
-        var store = OutputBlock(name, d.Output);
-        text.Append(Begin(name, d.Output, d.OutputSize, false));
+        var store = GeneralOutput(name, d.Output, true);
+        text.Append(Begin(name, d.OutputSize, false));
         text.Append($"    int32_t j, i, z;\n    for (j = 0; j < {d.OutputSize}L; j++) {{\n        const int32_t ch = j, idx = j;\n");
         if (ternaryOnSigns)
         {
@@ -125,15 +135,16 @@ internal sealed class CLayerWriter(string prefix, StringBuilder text)
         text.Append($"        {store}\n    }}\n}}\n");
     }
 
-    private void FloatDense(string name, FloatDenseLayer f, bool onCodes)
+    private void FloatDense(string name, FloatDenseLayer f, CValues input)
     {
         var n = f.InputSize;
         Floats($"{name}_w", f.Weights.ToArray());
         Floats($"{name}_alpha", f.Alpha.ToArray());
         Floats($"{name}_beta", f.Beta.ToArray());
-        text.Append(Begin(name, f.Signs ? null : LayerOutput.Logits(new float[1], new float[1], 1), f.OutputSize, false));
-        var x = onCodes ? "(float)in[i]" : "(QNN_BIT(in, i) ? 1.0f : -1.0f)";
-        var store = f.Signs ? "if (y >= 0.0f) QNN_SET(out, j);" : "logits[j] = y;";
+        text.Append(Begin(name, f.OutputSize, false));
+        var x = Read(input, "i", false);
+        var store = f.Signs ? "if (y >= 0.0f) QNN_SET(out, j);" : outputKind == CValues.Logits ? "logits[j] = y;" : "out[j] = qnn_word(y);";
+        UsesFloatWords |= outputKind == CValues.Floats;
         text.Append($"    int32_t j, i;\n    for (j = 0; j < {f.OutputSize}L; j++) {{\n        const float *row = {name}_w + j * {n}L;\n        float sum = 0.0f, y;\n        for (i = 0; i < {n}L; i++)\n            sum += {x} * row[i];\n        y = sum * {name}_alpha[j] + {name}_beta[j];\n        {store}\n    }}\n}}\n");
     }
 
@@ -146,8 +157,8 @@ internal sealed class CLayerWriter(string prefix, StringBuilder text)
         var windowBits = perGroupIn * taps;
         var rowWords = CLayerPlan.PackedWords(windowBits);
         Words($"{name}_w", c.PackedWeights);
-        var store = OutputBlock(name, c.Output);
-        text.Append(Begin(name, c.Output, c.OutputSize, !c.CodeInputs));
+        var store = GeneralOutput(name, c.Output, true);
+        text.Append(Begin(name, c.OutputSize, !c.CodeInputs));
         text.Append($$"""
                 int32_t oy, ox, g, ci, ky, kx, ch, z;
                 for (oy = 0; oy < {{c.OutHeight}}L; oy++)
@@ -223,7 +234,7 @@ internal sealed class CLayerWriter(string prefix, StringBuilder text)
     {
         int channels = p.InputShape[0], height = p.InputShape[1], width = p.InputShape[2], pool = p.Pool;
         int outHeight = height / pool, outWidth = width / pool;
-        text.Append(Begin(name, null, p.OutputSize, false));
+        text.Append(Begin(name, p.OutputSize, false));
         text.Append($$"""
                 int32_t c, oy, ox, dy, dx;
                 for (c = 0; c < {{channels}}L; c++)

@@ -1,0 +1,186 @@
+using Qnn.Engine;
+
+namespace Qnn.Export.C;
+
+/// <summary>
+/// The layers of format version 5: general dense and convolution layers and max-pooling over
+/// values. Integer sums are exact int32 sums (the engine's reader and exporter bound every row's
+/// Σ |input|·multiplier·|weight| by int32, QnnxLimits.MaxAccumulator); real sums are double sums
+/// of (double)w · (float)(x / divisor) in the engine's order, then the output block in float32.
+/// Values other than ±1 travel as one float32 bit pattern a word.
+/// </summary>
+internal sealed partial class CLayerWriter
+{
+    /// <summary>Whether any layer reads or writes float bit patterns (so the union helpers are needed).</summary>
+    public bool UsesFloatWords { get; private set; }
+
+    /// <summary>Value <c>index</c> of the input as an int32 (integer sums) or a float.</summary>
+    private string Read(CValues input, string index, bool integer)
+    {
+        if (input == CValues.Floats)
+            UsesFloatWords = true;
+        return (input, integer) switch
+        {
+            (CValues.Codes, true) => $"(int32_t)in[{index}]",
+            (CValues.Codes, false) => $"(float)in[{index}]",
+            (CValues.Packed, true) => $"(QNN_BIT(in, {index}) ? 1 : -1)",
+            (CValues.Packed, false) => $"(QNN_BIT(in, {index}) ? 1.0f : -1.0f)",
+            (CValues.Floats, true) => $"(int32_t)qnn_float(in[{index}])",
+            _ => $"qnn_float(in[{index}])",
+        };
+    }
+
+    /// <summary>Integer weights in the narrowest C type that holds them.</summary>
+    private string IntegerWeights(string name, LayerWeights weights)
+    {
+        var type = weights.Largest <= sbyte.MaxValue ? "int8_t" : weights.Largest <= short.MaxValue ? "int16_t" : "int32_t";
+        var format = type == "int32_t" ? CLiterals.Int32 : (Func<int, string>)(q => q.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        text.Append($"static const {type} {name}_q[{weights.Count}] = {{\n{CLiterals.List(weights.Integers!, format, 16)}\n}};\n");
+        return type;
+    }
+
+    /// <summary>The tables of any output block; returns the statement that stores output
+    /// <c>idx</c> of channel <c>ch</c> from <c>z</c> (integer sums) or <c>sum</c> (real sums).</summary>
+    private string GeneralOutput(string name, LayerOutput output, bool integer)
+    {
+        if (output.Form == OutputForm.Signs)
+            return OutputBlock(name, output);
+        if (output.Form == OutputForm.Levels)
+        {
+            // Output j is values[how many of its nested thresholds fire].
+            UsesFloatWords = true;
+            var boundaries = output.LevelBoundaries!;
+            Ints($"{name}_low", boundaries.Select(t => t.FiringRange.Low));
+            Ints($"{name}_high", boundaries.Select(t => t.FiringRange.High));
+            Floats($"{name}_values", output.LevelValues!);
+            return $"{{\n            int32_t s, fired = 0;\n            for (s = 0; s < {output.Steps}L; s++)\n                if (z >= {name}_low[ch * {output.Steps}L + s] && z <= {name}_high[ch * {output.Steps}L + s])\n                    fired++;\n            out[idx] = qnn_word({name}_values[fired]);\n        }}";
+        }
+        // The affine form as LayerOutput.Apply/ApplyReal: (x·Scale)·α + β in float32.
+        Floats($"{name}_alpha", output.Alpha!);
+        Floats($"{name}_beta", output.Beta!);
+        var y = $"{(integer ? "(float)z" : "(float)sum")} * {CLiterals.Float(output.Scale)} * {name}_alpha[ch] + {name}_beta[ch]";
+        if (outputKind == CValues.Logits)
+            return $"logits[idx] = {y};";
+        if (outputKind == CValues.Packed)
+            return $"if ({y} >= 0.0f) QNN_SET(out, idx);";
+        UsesFloatWords = true;
+        if (output.Form == OutputForm.Logits)
+            return $"out[idx] = qnn_word({y});";
+        text.Append(Activation(name, output));
+        return $"out[idx] = qnn_word({name}_activate({y}));";
+    }
+
+    /// <summary>The activation of an activated output, as LayerOutput's Activate computes it in float32.</summary>
+    private static string Activation(string name, LayerOutput output)
+    {
+        var p = CLiterals.Float(output.Parameter);
+        var body = output.Activation switch
+        {
+            OutputActivation.Relu => "    return y > 0.0f ? y : 0.0f;\n",
+            OutputActivation.Sign => "    return y >= 0.0f ? 1.0f : -1.0f;\n",
+            OutputActivation.Ternary => $"    return y > {p} ? 1.0f : (y < -{p} ? -1.0f : 0.0f);\n",
+            // round(clip(y, 0, 1)·L) half to even; t is in [0, L] with L below 2^32, so the
+            // truncation is exact and so is t - whole.
+            OutputActivation.DoReFa => $"    float t = (y < 0.0f ? 0.0f : (y > 1.0f ? 1.0f : y)) * {p};\n    uint32_t whole;\n    float rest;\n    if (!(t >= 0.0f))\n        return t;\n    whole = (uint32_t)t;\n    rest = t - (float)whole;\n    if (rest > 0.5f || (rest == 0.5f && (whole & 1u)))\n        whole++;\n    return (float)whole;\n",
+            _ => "    return y;\n",
+        };
+        return $"static float {name}_activate(float y)\n{{\n{body}}}\n";
+    }
+
+    private void GeneralDense(string name, GeneralDenseLayer g, CValues input)
+    {
+        var n = g.InputSize;
+        var integer = g.IntegerSums;
+        var type = integer ? IntegerWeights(name, g.Weights) : "float";
+        if (!integer)
+            Floats($"{name}_q", Enumerable.Range(0, g.Weights.Count).Select(i => g.Weights[i]));
+        if (g.Multipliers is { } multipliers)
+            Ints($"{name}_m", multipliers);
+        if (g.Divisors is { } divisors)
+            Floats($"{name}_d", divisors);
+        var store = GeneralOutput(name, g.Output, integer);
+        text.Append(Begin(name, g.OutputSize, false));
+        text.Append($"    int32_t j, i;\n    for (j = 0; j < {g.OutputSize}L; j++) {{\n        const {type} *row = {name}_q + j * {n}L;\n        const int32_t ch = j, idx = j;\n");
+        if (integer)
+        {
+            var term = Read(input, "i", true) + (g.Multipliers is null ? "" : $" * {name}_m[i]");
+            text.Append($"        int32_t z = 0;\n        for (i = 0; i < {n}L; i++)\n            z += {term} * (int32_t)row[i];\n");
+        }
+        else
+        {
+            var x = g.Divisors is null ? Read(input, "i", false) : $"{Read(input, "i", false)} / {name}_d[i]";
+            text.Append($"        double sum = 0.0;\n        for (i = 0; i < {n}L; i++)\n            sum += (double)row[i] * (double)({x});\n");
+        }
+        text.Append($"        {store}\n    }}\n}}\n");
+    }
+
+    private void GeneralConv(string name, GeneralConvLayer g, CValues input)
+    {
+        int height = g.InputShape[1], width = g.InputShape[2], k = g.Kernel;
+        var perGroupIn = g.InputShape[0] / g.Groups;
+        var perGroupOut = g.OutChannels / g.Groups;
+        var integer = g.IntegerSums;
+        var type = integer ? IntegerWeights(name, g.Weights) : "float";
+        if (!integer)
+            Floats($"{name}_q", Enumerable.Range(0, g.Weights.Count).Select(i => g.Weights[i]));
+        var store = GeneralOutput(name, g.Output, integer);
+        text.Append(Begin(name, g.OutputSize, false));
+        var accumulate = integer
+            ? $"z += {Read(input, "at", true)} * (int32_t)w[(ci * {k}L + ky) * {k}L + kx];"
+            : $"sum += (double)w[(ci * {k}L + ky) * {k}L + kx] * (double)({Read(input, "at", false)} / {CLiterals.Float(g.Divisor)});";
+        text.Append($$"""
+                int32_t ch, oy, ox, ci, ky, kx;
+                for (ch = 0; ch < {{g.OutChannels}}L; ch++) {
+                    const int32_t first = ch / {{perGroupOut}}L * {{perGroupIn}}L;
+                    const {{type}} *w = {{name}}_q + ch * {{perGroupIn * k * k}}L;
+                    for (oy = 0; oy < {{g.OutHeight}}L; oy++)
+                        for (ox = 0; ox < {{g.OutWidth}}L; ox++) {
+                            const int32_t idx = (ch * {{g.OutHeight}}L + oy) * {{g.OutWidth}}L + ox;
+                            {{(integer ? "int32_t z = 0;" : "double sum = 0.0;")}}
+                            for (ci = 0; ci < {{perGroupIn}}L; ci++)
+                                for (ky = 0; ky < {{k}}L; ky++) {
+                                    const int32_t y = oy * {{g.Stride}}L - {{g.Padding}}L + ky * {{g.Dilation}}L;
+                                    if (y < 0 || y >= {{height}}L)
+                                        continue;
+                                    for (kx = 0; kx < {{k}}L; kx++) {
+                                        const int32_t x = ox * {{g.Stride}}L - {{g.Padding}}L + kx * {{g.Dilation}}L;
+                                        int32_t at;
+                                        if (x < 0 || x >= {{width}}L)
+                                            continue;
+                                        at = ((first + ci) * {{height}}L + y) * {{width}}L + x;
+                                        {{accumulate}}
+                                    }
+                                }
+                            {{store}}
+                        }
+                }
+            }
+
+            """);
+    }
+
+    private void ValueMaxPool(string name, ValueMaxPoolLayer p, CValues input)
+    {
+        int channels = p.InputShape[0], height = p.InputShape[1], width = p.InputShape[2], pool = p.Pool;
+        int outHeight = height / pool, outWidth = width / pool;
+        UsesFloatWords = true;
+        text.Append(Begin(name, p.OutputSize, false));
+        text.Append($$"""
+                int32_t c, oy, ox, dy, dx;
+                for (c = 0; c < {{channels}}L; c++)
+                    for (oy = 0; oy < {{outHeight}}L; oy++)
+                        for (ox = 0; ox < {{outWidth}}L; ox++) {
+                            float best = {{Read(input, $"(c * {height}L + oy * {pool}L) * {width}L + ox * {pool}L", false)}};
+                            for (dy = 0; dy < {{pool}}L; dy++)
+                                for (dx = 0; dx < {{pool}}L; dx++) {
+                                    const float v = {{Read(input, $"(c * {height}L + oy * {pool}L + dy) * {width}L + ox * {pool}L + dx", false)}};
+                                    if (v > best)
+                                        best = v;
+                                }
+                            out[(c * {{outHeight}}L + oy) * {{outWidth}}L + ox] = qnn_word(best);
+                        }
+            }
+
+            """);
+    }
+}
