@@ -27,7 +27,11 @@ public sealed class EngineModel
         if (classNames is { Count: > 0 } && classNames.Count != size)
             throw new ArgumentException($"{classNames.Count} class names for a model of {size} classes");
         ClassNames = classNames is { Count: > 0 } ? classNames.ToArray() : null;
+        Lanes = LaneNetwork.TryCreate(input, layers);
     }
+
+    /// <summary>The samples-in-lanes plan batches take when every layer is a small dense one, else null.</summary>
+    internal LaneNetwork? Lanes { get; }
 
     /// <summary>The model's name.</summary>
     public string Name { get; }
@@ -100,6 +104,27 @@ public sealed class EngineModel
     private void ForEachBlock<T>(ReadOnlySpan<float> samples, int total, Workspace workspace, Span<T> results, BlockResult<T> take)
     {
         var size = Input.Size;
+        if (Lanes is not null)
+        {
+            // Small dense networks: a lanes pass per block; the plain path only where it declines.
+            var lanes = workspace.Lanes ??= Lanes.CreateScratch();
+            for (var start = 0; start < total; start += LaneNetwork.Block)
+            {
+                var count = Math.Min(LaneNetwork.Block, total - start);
+                if (Lanes.Run(samples.Slice(start * size, count * size), count, lanes))
+                    take(lanes.Logits, start, count, Classes, results);
+                else
+                    ForEachPlainBlock(samples.Slice(start * size, count * size), count, workspace, results, start, take);
+            }
+            return;
+        }
+        ForEachPlainBlock(samples, total, workspace, results, 0, take);
+    }
+
+    /// <summary>The plain path: each layer over a block of samples, the results from <paramref name="offset"/> on.</summary>
+    private void ForEachPlainBlock<T>(ReadOnlySpan<float> samples, int total, Workspace workspace, Span<T> results, int offset, BlockResult<T> take)
+    {
+        var size = Input.Size;
         workspace.EnsureBlockBuffers(this);
         var activations = workspace.BlockActivations!;
         for (var start = 0; start < total; start += Workspace.Block)
@@ -109,7 +134,7 @@ public sealed class EngineModel
                 Input.Encode(samples.Slice((start + s) * size, size), activations[0].AsSpan(s * size, size));
             for (var i = 0; i < Layers.Count; i++)
                 Layers[i].ForwardBlock(activations[i], activations[i + 1], count, workspace.BlockScratch![i]);
-            take(activations[Layers.Count], start, count, Classes, results);
+            take(activations[Layers.Count], offset + start, count, Classes, results);
         }
     }
 
