@@ -100,8 +100,8 @@ public class LaneNetworkTests
         var model = new EngineModel("Lanes", input, layers);
         if (model.Lanes is { } lanes)
         {
-            if (bits != 12) Assert.Equal(bits == 16, lanes.IsWide(0));   // 6·65535 needs int32 lanes, 13·255 not
-            Assert.False(lanes.IsWide(1));
+            if (bits != 12) Assert.Equal(bits == 16 ? LaneWidth.Ints : LaneWidth.Shorts, lanes.WidthOf(0));   // 6·65535 needs int32 lanes, 13·255 int16
+            if (hidden <= 63) Assert.Equal(LaneWidth.Bytes, lanes.WidthOf(1));   // ±1 inputs: |z| ≤ 2·(smaller set) + n ≤ 2n ≤ 126
         }
         AssertLanesEqualPlain(model, inputs);
     }
@@ -143,7 +143,7 @@ public class LaneNetworkTests
         };
         var model = new EngineModel("NBits", input, layers);
         if (model.Lanes is { } lanes)
-            Assert.False(lanes.IsWide(0));   // 7·255·7 fits int16 lanes
+            Assert.Equal(LaneWidth.Shorts, lanes.WidthOf(0));   // 7·255·7 fits int16 lanes
         AssertLanesEqualPlain(model, 3);
     }
 

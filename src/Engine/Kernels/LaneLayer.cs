@@ -5,8 +5,8 @@ namespace Qnn.Engine;
 /// integer weights W = w·m (the stored weight times its input's code multiplier) split into the
 /// inputs it adds, the inputs it subtracts and the inputs it multiplies, so that ±1 and ternary
 /// weights cost one vector addition per nonzero weight and n-bit weights one multiply-add. Where
-/// every weight of an output is ±1, z = 2·Σ_plus x − Σ x (or Σ x − 2·Σ_minus x) over the smaller
-/// of the two sets, with Σ x taken once per block for all outputs.
+/// every weight of an output is ±1 (and the inputs are more than a few), z = 2·Σ_plus x − Σ x (or
+/// Σ x − 2·Σ_minus x) over the smaller of the two sets, with Σ x taken once per block.
 /// </summary>
 internal sealed class LaneLayer
 {
@@ -53,7 +53,8 @@ internal sealed class LaneLayer
                 else if (w == -1) minus++;
                 AbsoluteSums[j] += Math.Abs((long)w);
             }
-            if (plus + minus == inputs && inputs > 0)
+            // All ±1, and the smaller set plus the doubling and Σ x costs fewer vector operations than n.
+            if (plus + minus == inputs && Math.Min(plus, minus) + 3 < inputs)
             {
                 // All ±1: add only the smaller set, z = ±2·Σ_set + ∓Σ x.
                 var overPlus = plus <= minus;
