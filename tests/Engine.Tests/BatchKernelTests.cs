@@ -81,6 +81,33 @@ public class BatchKernelTests
                 Assert.Equal(Enumerable.Range(0, inputs).Sum(i => codes[s * stride + i] * (int)signs[j * inputs + i]), z[s * padded + j]);
     }
 
+    [SkippableTheory]
+    [InlineData(1, 784, 2048, false)]
+    [InlineData(4, 784, 40, false)]
+    [InlineData(9, 13, 17, false)]      // remainder samples, inputs and outputs off every block size
+    [InlineData(33, 257, 33, false)]    // int16 partial sums flushed after 64 chunks, then a partial chunk
+    [InlineData(5, 1001, 31, true)]     // every code 255 and every weight +1: the int16 partial sums at their largest
+    public void Avx512_byte_dots_equal_integer_loops(int count, int inputs, int outputs, bool extreme)
+    {
+        Skip.IfNot(ByteDotAvx512.IsSupported, "no AVX-512BW on this CPU");
+        var random = new Random(count * 1000 + inputs);
+        var signs = extreme ? Enumerable.Repeat(1f, outputs * inputs).ToArray() : Signs(random, outputs * inputs);
+        if (extreme) signs[^1] = -1f;
+        var weights = ByteDotAvx512.Arrange(PackRows(signs, outputs, inputs), inputs, outputs);
+        var stride = ByteDotAvx512.Stride(inputs);
+        var codes = new byte[count * stride];
+        for (var s = 0; s < count; s++)
+            for (var i = 0; i < inputs; i++)
+                codes[s * stride + i] = extreme ? (byte)255 : (byte)random.Next(256);
+        var padded = ByteDotAvx512.PaddedOutputs(outputs);
+        var z = new int[count * padded];
+        ByteDotAvx512.Run(codes, count, weights, inputs, z);
+        for (var s = 0; s < count; s++)
+            for (var j = 0; j < outputs; j++)
+                Assert.Equal(Enumerable.Range(0, inputs).Sum(i => codes[s * stride + i] * (int)signs[j * inputs + i]), z[s * padded + j]);
+        if (extreme) Assert.Equal(255 * inputs, z[0]);
+    }
+
     [Theory]
     [InlineData(100, 300)]     // 300 outputs: counted by columns where the CPU allows
     [InlineData(1000, 1100)]   // more −1 than +1 inputs happens: both selections are used

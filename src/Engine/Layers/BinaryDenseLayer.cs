@@ -8,7 +8,8 @@ namespace Qnn.Engine;
 /// each output's dot product by XNOR–popcount (z = n - 2·popcount(x XOR w)): with AVX-512 and at
 /// least 256 outputs by the <see cref="ColumnCounter"/> (vertical, 512 outputs at a time), else
 /// row by row. On integer input codes of up to 8 bits it multiplies u8 codes by ±1 bytes (VNNI
-/// where the CPU has it, a block of samples per pass over the weights); wider codes of one width
+/// where the CPU has it, else AVX-512BW's vpmaddubsw in the same k-major layout, a block of samples
+/// per pass over the weights); wider codes of one width
 /// split into bit-planes: Σ ±c_i = Σ_b 2^b (2·popcount(plane_b AND w) - popcount(plane_b)); codes
 /// of different widths accumulate Σ ±code·multiplier in integers (the multipliers bring them to
 /// one denominator). Then its <see cref="LayerOutput"/>: folded thresholds or logits.
@@ -22,8 +23,9 @@ public sealed class BinaryDenseLayer : EngineLayer
     // ±1 inputs, vertical path: the weights transposed into columns and each row's count of +1s.
     private readonly ulong[]? columns;
     private readonly int[]? rowOnes;
-    // Byte codes: ±1 bytes, k-major for VNNI or row by row (byteStride each) otherwise.
+    // Byte codes: ±1 bytes, k-major for VNNI or AVX-512BW, or row by row (byteStride each) otherwise.
     private readonly sbyte[]? vnniWeights;
+    private readonly sbyte[]? avx512Weights;
     private readonly sbyte[]? byteWeights;
     private readonly int byteStride;
     // One sample's scratch regions (a block's are laid out per block).
@@ -60,6 +62,11 @@ public sealed class BinaryDenseLayer : EngineLayer
         {
             byteStride = ByteDotVnni.Stride(inputs);
             vnniWeights = ByteDotVnni.Arrange(packedWeights, inputs, output.Count);
+        }
+        else if (planes > 0 && ByteDotAvx512.IsSupported)
+        {
+            byteStride = ByteDotAvx512.Stride(inputs);
+            avx512Weights = ByteDotAvx512.Arrange(packedWeights, inputs, output.Count);
         }
         else if (planes > 0)
         {
@@ -103,6 +110,7 @@ public sealed class BinaryDenseLayer : EngineLayer
     public override long OtherOperations => codeMultipliers is null ? 0 : (long)InputSize * OutputSize;
 
     private int PaddedOutputs => vnniWeights is not null ? ByteDotVnni.PaddedOutputs(OutputSize)
+        : avx512Weights is not null ? ByteDotAvx512.PaddedOutputs(OutputSize)
         : columns is not null ? ColumnCounter.GroupsFor(OutputSize) * ColumnCounter.GroupWidth : OutputSize;
 
     /// <summary>The scratch regions for some samples: the packed ±1 input, the bit-planes of codes
@@ -165,6 +173,8 @@ public sealed class BinaryDenseLayer : EngineLayer
         var sums = one.Sums.In(scratch);
         if (vnniWeights is not null)
             ByteDotVnni.Run(codes, 1, vnniWeights, InputSize, sums);
+        else if (avx512Weights is not null)
+            ByteDotAvx512.Run(codes, 1, avx512Weights, InputSize, sums);
         else
             RowKernels.ByteDotRows(codes, byteWeights, byteStride, sums);
         Output.ApplyAll(sums.Slice(0, OutputSize), codeMultipliers![0], output);
@@ -227,6 +237,8 @@ public sealed class BinaryDenseLayer : EngineLayer
         var sums = block.Sums.In(scratch);
         if (vnniWeights is not null)
             ByteDotVnni.Run(codes, count, vnniWeights, InputSize, sums);
+        else if (avx512Weights is not null)
+            ByteDotAvx512.Run(codes, count, avx512Weights, InputSize, sums);
         else
             ByteDotsByRows(codes, count, sums);
         for (var s = 0; s < count; s++)
