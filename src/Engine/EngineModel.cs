@@ -33,6 +33,10 @@ public sealed class EngineModel
     /// <summary>The samples-in-lanes plan batches take when every layer is a small dense one, else null.</summary>
     internal LaneNetwork? Lanes { get; }
 
+    /// <summary>Whether batch predictions run the whole network with samples in the SIMD lanes
+    /// (every layer a small binary or integer dense one, on a CPU with 512-bit vectors).</summary>
+    public bool BatchesInLanes => Lanes is not null;
+
     /// <summary>The model's name.</summary>
     public string Name { get; }
     /// <summary>The input quantizer.</summary>
