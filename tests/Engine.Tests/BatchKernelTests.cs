@@ -130,6 +130,41 @@ public class BatchKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(100, 300)]      // one partial group
+    [InlineData(1001, 600)]     // odd inputs, a full and a partial group
+    [InlineData(2048, 1024)]
+    public void Sign_outputs_compared_on_bit_sliced_counts_equal_thresholds_on_dot_products(int inputs, int outputs)
+    {
+        var random = new Random(inputs * 7 + outputs);
+        var signs = Signs(random, outputs * inputs);
+        // Thresholds around where z lies (|z| ~ √n), every direction, and some far out of reach.
+        var thresholds = Enumerable.Range(0, outputs).Select(j => new SignThreshold(
+            j % 29 == 0 ? (j % 2 == 0 ? int.MaxValue / 2 : -int.MaxValue / 2) : random.Next(-3 * (int)Math.Sqrt(inputs), 3 * (int)Math.Sqrt(inputs) + 1),
+            (ThresholdDirection)(j % 11 == 10 ? 2 + j % 2 : j % 2))).ToArray();
+        var layer = new BinaryDenseLayer("fc", inputs, PackRows(signs, outputs, inputs), null, LayerOutput.Signs(thresholds));
+        Assert.Equal(ColumnCounter.IsSupported, layer.CountsByColumns);
+        var output = new float[outputs];
+        var scratch = new ulong[layer.ScratchWords];
+        var seen = new HashSet<float>();
+        // Both selections (more +1 or more −1 inputs), p even and odd, all +1 and all −1.
+        foreach (var plusShare in new[] { 0.0, 0.1, 0.45, 0.5, 0.55, 0.9, 1.0 })
+            for (var repeat = 0; repeat < 3; repeat++)
+            {
+                var x = Enumerable.Range(0, inputs).Select(_ => random.NextDouble() < plusShare ? 1f : -1f).ToArray();
+                if (repeat == 1) x[0] = -x[0];   // flips the parity of p
+                layer.Forward(x, output, scratch);
+                for (var j = 0; j < outputs; j++)
+                {
+                    var z = 0;
+                    for (var i = 0; i < inputs; i++) z += (int)(x[i] * signs[j * inputs + i]);
+                    Assert.Equal(thresholds[j].Fires(z) ? 1f : -1f, output[j]);
+                    seen.Add(output[j]);
+                }
+            }
+        Assert.Equal(2, seen.Count);
+    }
+
     [Fact]
     public void A_block_of_code_samples_equals_one_sample_at_a_time()
     {

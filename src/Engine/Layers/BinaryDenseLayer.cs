@@ -23,6 +23,8 @@ public sealed class BinaryDenseLayer : EngineLayer
     // ±1 inputs, vertical path: the weights transposed into columns and each row's count of +1s.
     private readonly ulong[]? columns;
     private readonly int[]? rowOnes;
+    // Sign outputs on the vertical path: thresholds compared on the bit-sliced counts.
+    private readonly SlicedThresholds? sliced;
     // Byte codes: ±1 bytes, k-major for VNNI or AVX-512BW, or row by row (byteStride each) otherwise.
     private readonly sbyte[]? vnniWeights;
     private readonly sbyte[]? avx512Weights;
@@ -55,6 +57,8 @@ public sealed class BinaryDenseLayer : EngineLayer
             for (var j = 0; j < output.Count; j++)
                 foreach (var word in packedWeights.AsSpan(j * words, words))
                     rowOnes[j] += BitOperations.PopCount(word);
+            if (output.Thresholds is not null)
+                sliced = SlicedThresholds.Create(output, rowOnes, inputs);
         }
         // One multiplier for every input: bit-planes apply (codes are below 2^MaxCodeBits, so that many planes at most).
         planes = codeMultipliers is { Length: > 0 } m && m.All(x => x == m[0]) ? InputStage.MaxCodeBits : 0;
@@ -160,6 +164,11 @@ public sealed class BinaryDenseLayer : EngineLayer
         var sums = one.Sums.In(scratch);
         var packed = one.Packed.In(scratch);
         BitPacking.PackSigns(input.Slice(0, InputSize), packed);
+        if (sliced is not null)
+        {
+            FireByColumns(packed, output, one.Selected.In(scratch));
+            return;
+        }
         if (columns is not null)
             CountByColumns(packed, sums, one.Selected.In(scratch));
         else
@@ -198,6 +207,25 @@ public sealed class BinaryDenseLayer : EngineLayer
                 z += ((row[i >> 6] >> (i & 63)) & 1) == 1 ? term : -term;
             }
             output[j] = Output.Apply(j, z);
+        }
+    }
+
+    /// <summary>Sign outputs by the column counter, compared on its bit-sliced counts (see
+    /// <see cref="SlicedThresholds"/>): the counts are never converted to integers.</summary>
+    private void FireByColumns(ReadOnlySpan<ulong> packed, Span<float> output, Span<int> indices)
+    {
+        var n = InputSize;
+        var plus = 0;
+        foreach (var word in packed) plus += BitOperations.PopCount(word);
+        var overPlus = plus <= n - plus;
+        var selected = indices.Slice(0, ColumnCounter.Select(packed, n, overPlus, indices));
+        Span<Vector512<ulong>> planes = stackalloc Vector512<ulong>[ColumnCounter.Planes];
+        for (var g = 0; g < ColumnCounter.GroupsFor(OutputSize); g++)
+        {
+            ColumnCounter.CountPlanes(columns.AsSpan(g * n * 8, n * 8), selected, planes);
+            sliced!.Fire(planes, g, overPlus, plus, out var fires);
+            var start = g * ColumnCounter.GroupWidth;
+            SlicedThresholds.Write(fires, output.Slice(start, Math.Min(ColumnCounter.GroupWidth, OutputSize - start)));
         }
     }
 
