@@ -23,9 +23,14 @@ internal sealed class LaneNetwork
     /// <summary>Samples per pass: four vectors of the narrowest lanes.</summary>
     public const int Block = 256;
 
-    /// <summary>Weights per layer up to which the lanes beat the per-sample kernels (measured
-    /// with EngineBench: a 784×2048 layer is far faster by byte dots or the column counter).</summary>
+    /// <summary>Weights per layer up to which a network runs in the lanes. The lanes cost about one
+    /// vector addition per weight and 16–64 samples, so a 128×128 layer is still a few hundred
+    /// instructions a sample; a 784×2048 layer is far cheaper by byte dots or the column counter.</summary>
     public const int MaxWeightsPerLayer = 16384;
+
+    /// <summary>Most inputs or outputs of a layer in the lanes (its lane buffers hold that many
+    /// rows of <see cref="Block"/> values).</summary>
+    public const int MaxWidth = 1024;
 
     private const int ByteLimit = 126;
     private const int ShortLimit = 16383;
@@ -97,7 +102,8 @@ internal sealed class LaneNetwork
         var layers = new LaneLayer[engineLayers.Count];
         for (var k = 0; k < layers.Length; k++)
         {
-            if ((long)engineLayers[k].InputSize * engineLayers[k].OutputSize > MaxWeightsPerLayer || LaneLayer.Of(engineLayers[k]) is not { } lane)
+            var (inputs, outputs) = (engineLayers[k].InputSize, engineLayers[k].OutputSize);
+            if ((long)inputs * outputs > MaxWeightsPerLayer || inputs > MaxWidth || outputs > MaxWidth || LaneLayer.Of(engineLayers[k]) is not { } lane)
                 return null;
             layers[k] = lane;
         }
@@ -452,16 +458,5 @@ internal sealed class LaneNetwork
             StoreRow(row, scratch.Inputs[k + 1], j);
         }
         return true;
-    }
-
-    internal IEnumerable<(string, Action)> Parts(float[] samples, LaneScratch scratch)
-    {
-        var count = samples.Length / features;
-        yield return ("encode", () => Encode(samples, count, scratch));
-        for (var k = 0; k < layers.Length; k++)
-        {
-            var kk = k;
-            yield return ($"layer{k} {widths[k]}", () => { _ = widths[kk] switch { LaneWidth.Bytes => Layer<sbyte>(kk, count, scratch), LaneWidth.Shorts => Layer<short>(kk, count, scratch), _ => Layer<int>(kk, count, scratch) }; });
-        }
     }
 }
