@@ -21,13 +21,13 @@ public sealed class BinaryDenseLayer : EngineLayer
     private readonly int words;
     private readonly int planes;
     // ±1 inputs, vertical path: the weights transposed into columns and each row's count of +1s.
-    private readonly ulong[]? columns;
+    private readonly AlignedArray<ulong>? columns;
     private readonly int[]? rowOnes;
     // Sign outputs on the vertical path: thresholds compared on the bit-sliced counts.
     private readonly SlicedThresholds? sliced;
     // Byte codes: ±1 bytes, k-major for VNNI or AVX-512BW, or row by row (byteStride each) otherwise.
-    private readonly sbyte[]? vnniWeights;
-    private readonly sbyte[]? avx512Weights;
+    private readonly AlignedArray<sbyte>? vnniWeights;
+    private readonly AlignedArray<sbyte>? avx512Weights;
     private readonly sbyte[]? byteWeights;
     private readonly int byteStride;
     // One sample's scratch regions (a block's are laid out per block).
@@ -52,7 +52,7 @@ public sealed class BinaryDenseLayer : EngineLayer
         Output = output;
         if (codeMultipliers is null && ColumnCounter.IsSupported && output.Count >= 256 && inputs <= ColumnCounter.MaxInputs)
         {
-            columns = ColumnCounter.Transpose(packedWeights, inputs, output.Count);
+            columns = new AlignedArray<ulong>(ColumnCounter.Transpose(packedWeights, inputs, output.Count));
             rowOnes = new int[output.Count];
             for (var j = 0; j < output.Count; j++)
                 foreach (var word in packedWeights.AsSpan(j * words, words))
@@ -65,12 +65,12 @@ public sealed class BinaryDenseLayer : EngineLayer
         if (planes > 0 && ByteDotVnni.IsSupported)
         {
             byteStride = ByteDotVnni.Stride(inputs);
-            vnniWeights = ByteDotVnni.Arrange(packedWeights, inputs, output.Count);
+            vnniWeights = new AlignedArray<sbyte>(ByteDotVnni.Arrange(packedWeights, inputs, output.Count));
         }
         else if (planes > 0 && ByteDotAvx512.IsSupported)
         {
             byteStride = ByteDotAvx512.Stride(inputs);
-            avx512Weights = ByteDotAvx512.Arrange(packedWeights, inputs, output.Count);
+            avx512Weights = new AlignedArray<sbyte>(ByteDotAvx512.Arrange(packedWeights, inputs, output.Count));
         }
         else if (planes > 0)
         {
@@ -186,9 +186,9 @@ public sealed class BinaryDenseLayer : EngineLayer
         var codes = one.Codes.In(scratch);
         var sums = one.Sums.In(scratch);
         if (vnniWeights is not null)
-            ByteDotVnni.Run(codes, 1, vnniWeights, InputSize, sums);
+            ByteDotVnni.Run(codes, 1, vnniWeights.Span, InputSize, sums);
         else if (avx512Weights is not null)
-            ByteDotAvx512.Run(codes, 1, avx512Weights, InputSize, sums);
+            ByteDotAvx512.Run(codes, 1, avx512Weights.Span, InputSize, sums);
         else
             RowKernels.ByteDotRows(codes, byteWeights, byteStride, sums);
         Output.ApplyAll(sums.Slice(0, OutputSize), codeMultipliers![0], output);
@@ -222,7 +222,7 @@ public sealed class BinaryDenseLayer : EngineLayer
         Span<Vector512<ulong>> planes = stackalloc Vector512<ulong>[ColumnCounter.Planes];
         for (var g = 0; g < ColumnCounter.GroupsFor(OutputSize); g++)
         {
-            ColumnCounter.CountPlanes(columns.AsSpan(g * n * 8, n * 8), selected, planes);
+            ColumnCounter.CountPlanes(columns!.Span.Slice(g * n * 8, n * 8), selected, planes);
             sliced!.Fire(planes, g, overPlus, plus, out var fires);
             var start = g * ColumnCounter.GroupWidth;
             SlicedThresholds.Write(fires, output.Slice(start, Math.Min(ColumnCounter.GroupWidth, OutputSize - start)));
@@ -242,7 +242,7 @@ public sealed class BinaryDenseLayer : EngineLayer
         var selected = indices.Slice(0, ColumnCounter.Select(packed, n, overPlus, indices));
         var (sign, offset) = (overPlus ? 4 : -4, n - 2 * plus);
         for (var g = 0; g < ColumnCounter.GroupsFor(OutputSize); g++)
-            ColumnCounter.Count(columns.AsSpan(g * n * 8, n * 8), selected, z.Slice(g * ColumnCounter.GroupWidth, ColumnCounter.GroupWidth));
+            ColumnCounter.Count(columns!.Span.Slice(g * n * 8, n * 8), selected, z.Slice(g * ColumnCounter.GroupWidth, ColumnCounter.GroupWidth));
         var j = 0;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -269,9 +269,9 @@ public sealed class BinaryDenseLayer : EngineLayer
         }
         var sums = block.Sums.In(scratch);
         if (vnniWeights is not null)
-            ByteDotVnni.Run(codes, count, vnniWeights, InputSize, sums);
+            ByteDotVnni.Run(codes, count, vnniWeights.Span, InputSize, sums);
         else if (avx512Weights is not null)
-            ByteDotAvx512.Run(codes, count, avx512Weights, InputSize, sums);
+            ByteDotAvx512.Run(codes, count, avx512Weights.Span, InputSize, sums);
         else
             ByteDotsByRows(codes, count, sums);
         for (var s = 0; s < count; s++)
