@@ -28,6 +28,7 @@ public sealed class EngineModel
             throw new ArgumentException($"{classNames.Count} class names for a model of {size} classes");
         ClassNames = classNames is { Count: > 0 } ? classNames.ToArray() : null;
         stages = Plan(layers);
+        Lanes = LaneNetwork.TryCreate(input, layers);
     }
 
     /// <summary>How a stage of the execution plan runs its layers.</summary>
@@ -105,6 +106,13 @@ public sealed class EngineModel
             second.Forward(Buffer(i + 1), Buffer(i + 2), scratch[i + 1]);
     }
 
+    /// <summary>The samples-in-lanes plan batches take when every layer is a small dense one, else null.</summary>
+    internal LaneNetwork? Lanes { get; }
+
+    /// <summary>Whether batch predictions run the whole network with samples in the SIMD lanes
+    /// (every layer a small binary or integer dense one, on a CPU with 512-bit vectors).</summary>
+    public bool BatchesInLanes => Lanes is not null;
+
     /// <summary>The model's name.</summary>
     public string Name { get; }
     /// <summary>The input quantizer.</summary>
@@ -181,6 +189,27 @@ public sealed class EngineModel
     private void ForEachBlock<T>(ReadOnlySpan<float> samples, int total, Workspace workspace, Span<T> results, BlockResult<T> take)
     {
         var size = Input.Size;
+        if (Lanes is not null)
+        {
+            // Small dense networks: a lanes pass per block; the plain path only where it declines.
+            var lanes = workspace.Lanes ??= Lanes.CreateScratch();
+            for (var start = 0; start < total; start += LaneNetwork.Block)
+            {
+                var count = Math.Min(LaneNetwork.Block, total - start);
+                if (Lanes.Run(samples.Slice(start * size, count * size), count, lanes))
+                    take(lanes.Logits, start, count, Classes, results);
+                else
+                    ForEachPlainBlock(samples.Slice(start * size, count * size), count, workspace, results, start, take);
+            }
+            return;
+        }
+        ForEachPlainBlock(samples, total, workspace, results, 0, take);
+    }
+
+    /// <summary>The plain path: each layer over a block of samples, the results from <paramref name="offset"/> on.</summary>
+    private void ForEachPlainBlock<T>(ReadOnlySpan<float> samples, int total, Workspace workspace, Span<T> results, int offset, BlockResult<T> take)
+    {
+        var size = Input.Size;
         workspace.EnsureBlockBuffers(this);
         var activations = workspace.BlockActivations!;
         for (var start = 0; start < total; start += Workspace.Block)
@@ -199,7 +228,7 @@ public sealed class EngineModel
                 for (var s = 0; s < count; s++)
                     RunFused(stage, activations, s, workspace.BlockScratch!);
             }
-            take(activations[Layers.Count], start, count, Classes, results);
+            take(activations[Layers.Count], offset + start, count, Classes, results);
         }
     }
 

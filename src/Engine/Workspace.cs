@@ -22,6 +22,9 @@ public sealed class Workspace
     internal const int Block = 32;
 
     internal float[][]? BlockActivations { get; private set; }
+
+    /// <summary>The lanes plan's buffers (see <see cref="LaneNetwork"/>), made on first use.</summary>
+    internal LaneScratch? Lanes { get; set; }
     internal ulong[][]? BlockScratch { get; private set; }
 
     /// <summary>Makes the block buffers on first use (a batch prediction), once per workspace.</summary>

@@ -81,6 +81,33 @@ public class BatchKernelTests
                 Assert.Equal(Enumerable.Range(0, inputs).Sum(i => codes[s * stride + i] * (int)signs[j * inputs + i]), z[s * padded + j]);
     }
 
+    [SkippableTheory]
+    [InlineData(1, 784, 2048, false)]
+    [InlineData(4, 784, 40, false)]
+    [InlineData(9, 13, 17, false)]      // remainder samples, inputs and outputs off every block size
+    [InlineData(33, 257, 33, false)]    // int16 partial sums flushed after 64 chunks, then a partial chunk
+    [InlineData(5, 1001, 31, true)]     // every code 255 and every weight +1: the int16 partial sums at their largest
+    public void Avx512_byte_dots_equal_integer_loops(int count, int inputs, int outputs, bool extreme)
+    {
+        Skip.IfNot(ByteDotAvx512.IsSupported, "no AVX-512BW on this CPU");
+        var random = new Random(count * 1000 + inputs);
+        var signs = extreme ? Enumerable.Repeat(1f, outputs * inputs).ToArray() : Signs(random, outputs * inputs);
+        if (extreme) signs[^1] = -1f;
+        var weights = ByteDotAvx512.Arrange(PackRows(signs, outputs, inputs), inputs, outputs);
+        var stride = ByteDotAvx512.Stride(inputs);
+        var codes = new byte[count * stride];
+        for (var s = 0; s < count; s++)
+            for (var i = 0; i < inputs; i++)
+                codes[s * stride + i] = extreme ? (byte)255 : (byte)random.Next(256);
+        var padded = ByteDotAvx512.PaddedOutputs(outputs);
+        var z = new int[count * padded];
+        ByteDotAvx512.Run(codes, count, weights, inputs, z);
+        for (var s = 0; s < count; s++)
+            for (var j = 0; j < outputs; j++)
+                Assert.Equal(Enumerable.Range(0, inputs).Sum(i => codes[s * stride + i] * (int)signs[j * inputs + i]), z[s * padded + j]);
+        if (extreme) Assert.Equal(255 * inputs, z[0]);
+    }
+
     [Theory]
     [InlineData(100, 300)]     // 300 outputs: counted by columns where the CPU allows
     [InlineData(1000, 1100)]   // more −1 than +1 inputs happens: both selections are used
@@ -101,6 +128,41 @@ public class BatchKernelTests
             for (var j = 0; j < outputs; j++)
                 Assert.Equal(Enumerable.Range(0, inputs).Sum(i => x[i] * signs[j * inputs + i]), output[j]);
         }
+    }
+
+    [Theory]
+    [InlineData(100, 300)]      // one partial group
+    [InlineData(1001, 600)]     // odd inputs, a full and a partial group
+    [InlineData(2048, 1024)]
+    public void Sign_outputs_compared_on_bit_sliced_counts_equal_thresholds_on_dot_products(int inputs, int outputs)
+    {
+        var random = new Random(inputs * 7 + outputs);
+        var signs = Signs(random, outputs * inputs);
+        // Thresholds around where z lies (|z| ~ √n), every direction, and some far out of reach.
+        var thresholds = Enumerable.Range(0, outputs).Select(j => new SignThreshold(
+            j % 29 == 0 ? (j % 2 == 0 ? int.MaxValue / 2 : -int.MaxValue / 2) : random.Next(-3 * (int)Math.Sqrt(inputs), 3 * (int)Math.Sqrt(inputs) + 1),
+            (ThresholdDirection)(j % 11 == 10 ? 2 + j % 2 : j % 2))).ToArray();
+        var layer = new BinaryDenseLayer("fc", inputs, PackRows(signs, outputs, inputs), null, LayerOutput.Signs(thresholds));
+        Assert.Equal(ColumnCounter.IsSupported, layer.CountsByColumns);
+        var output = new float[outputs];
+        var scratch = new ulong[layer.ScratchWords];
+        var seen = new HashSet<float>();
+        // Both selections (more +1 or more −1 inputs), p even and odd, all +1 and all −1.
+        foreach (var plusShare in new[] { 0.0, 0.1, 0.45, 0.5, 0.55, 0.9, 1.0 })
+            for (var repeat = 0; repeat < 3; repeat++)
+            {
+                var x = Enumerable.Range(0, inputs).Select(_ => random.NextDouble() < plusShare ? 1f : -1f).ToArray();
+                if (repeat == 1) x[0] = -x[0];   // flips the parity of p
+                layer.Forward(x, output, scratch);
+                for (var j = 0; j < outputs; j++)
+                {
+                    var z = 0;
+                    for (var i = 0; i < inputs; i++) z += (int)(x[i] * signs[j * inputs + i]);
+                    Assert.Equal(thresholds[j].Fires(z) ? 1f : -1f, output[j]);
+                    seen.Add(output[j]);
+                }
+            }
+        Assert.Equal(2, seen.Count);
     }
 
     [Fact]

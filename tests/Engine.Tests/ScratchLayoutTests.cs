@@ -65,9 +65,10 @@ public class ScratchLayoutTests
         var wide = new BinaryDenseLayer("fc", 100, new ulong[2 * 300], null, Logits(300));
         Assert.Equal(ColumnCounter.IsSupported ? 2 + 256 + 50 : 2 + 150, wide.ScratchWords);
         Assert.Equal(ColumnCounter.IsSupported, wide.CountsByColumns);
-        // Codes of one width: packed input and 24 bit-planes, sums, byte codes (a VNNI or a row stride).
+        // Codes of one width: packed input and 24 bit-planes, sums, byte codes (a VNNI, AVX-512BW or row stride).
         var codes = new BinaryDenseLayer("fc", 100, new ulong[2 * 10], Enumerable.Repeat(3, 100).ToArray(), Logits(10));
-        var (stride, padded) = ByteDotVnni.IsSupported ? (ByteDotVnni.Stride(100), ByteDotVnni.PaddedOutputs(10)) : (128, 10);
+        var (stride, padded) = ByteDotVnni.IsSupported ? (ByteDotVnni.Stride(100), ByteDotVnni.PaddedOutputs(10))
+            : ByteDotAvx512.IsSupported ? (ByteDotAvx512.Stride(100), ByteDotAvx512.PaddedOutputs(10)) : (128, 10);
         Assert.Equal(2 * 25 + (padded + 1) / 2 + (stride + 7) / 8, codes.ScratchWords);
         Assert.Equal(2 * 25 + (32 * padded + 1) / 2 + (32 * stride + 7) / 8, codes.BlockScratchWords(32));
     }

@@ -85,6 +85,17 @@ public static class ColumnCounter
         ToCounts(planes, counts.Slice(0, GroupWidth));
     }
 
+    /// <summary>The bit-sliced counts themselves, without converting them to integers: plane b
+    /// holds bit b of each of the group's 512 counts (<see cref="Planes"/> planes).</summary>
+    public static void CountPlanes(ReadOnlySpan<ulong> columns, ReadOnlySpan<int> selected, Span<Vector512<ulong>> planes)
+    {
+        if (!IsSupported)
+            throw new PlatformNotSupportedException("the column counter needs AVX-512F");
+        if (selected.Length > MaxInputs || planes.Length < Planes)
+            throw new ArgumentException($"{selected.Length} inputs selected (the counter holds {MaxInputs}), {planes.Length} planes given (needs {Planes})");
+        Accumulate(MemoryMarshal.Cast<ulong, Vector512<ulong>>(columns), selected, planes);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FullAdd(out Vector512<ulong> carry, out Vector512<ulong> sum, Vector512<ulong> a, Vector512<ulong> b, Vector512<ulong> c)
     {

@@ -8,7 +8,8 @@ namespace Qnn.Engine;
 /// each output's dot product by XNOR–popcount (z = n - 2·popcount(x XOR w)): with AVX-512 and at
 /// least 256 outputs by the <see cref="ColumnCounter"/> (vertical, 512 outputs at a time), else
 /// row by row. On integer input codes of up to 8 bits it multiplies u8 codes by ±1 bytes (VNNI
-/// where the CPU has it, a block of samples per pass over the weights); wider codes of one width
+/// where the CPU has it, else AVX-512BW's vpmaddubsw in the same k-major layout, a block of samples
+/// per pass over the weights); wider codes of one width
 /// split into bit-planes: Σ ±c_i = Σ_b 2^b (2·popcount(plane_b AND w) - popcount(plane_b)); codes
 /// of different widths accumulate Σ ±code·multiplier in integers (the multipliers bring them to
 /// one denominator). Then its <see cref="LayerOutput"/>: folded thresholds or logits.
@@ -20,10 +21,13 @@ public sealed class BinaryDenseLayer : EngineLayer
     private readonly int words;
     private readonly int planes;
     // ±1 inputs, vertical path: the weights transposed into columns and each row's count of +1s.
-    private readonly ulong[]? columns;
+    private readonly AlignedArray<ulong>? columns;
     private readonly int[]? rowOnes;
-    // Byte codes: ±1 bytes, k-major for VNNI or row by row (byteStride each) otherwise.
-    private readonly sbyte[]? vnniWeights;
+    // Sign outputs on the vertical path: thresholds compared on the bit-sliced counts.
+    private readonly SlicedThresholds? sliced;
+    // Byte codes: ±1 bytes, k-major for VNNI or AVX-512BW, or row by row (byteStride each) otherwise.
+    private readonly AlignedArray<sbyte>? vnniWeights;
+    private readonly AlignedArray<sbyte>? avx512Weights;
     private readonly sbyte[]? byteWeights;
     private readonly int byteStride;
     // One sample's scratch regions (a block's are laid out per block).
@@ -48,18 +52,25 @@ public sealed class BinaryDenseLayer : EngineLayer
         Output = output;
         if (codeMultipliers is null && ColumnCounter.IsSupported && output.Count >= 256 && inputs <= ColumnCounter.MaxInputs)
         {
-            columns = ColumnCounter.Transpose(packedWeights, inputs, output.Count);
+            columns = new AlignedArray<ulong>(ColumnCounter.Transpose(packedWeights, inputs, output.Count));
             rowOnes = new int[output.Count];
             for (var j = 0; j < output.Count; j++)
                 foreach (var word in packedWeights.AsSpan(j * words, words))
                     rowOnes[j] += BitOperations.PopCount(word);
+            if (output.Thresholds is not null)
+                sliced = SlicedThresholds.Create(output, rowOnes, inputs);
         }
         // One multiplier for every input: bit-planes apply (codes are below 2^MaxCodeBits, so that many planes at most).
         planes = codeMultipliers is { Length: > 0 } m && m.All(x => x == m[0]) ? InputStage.MaxCodeBits : 0;
         if (planes > 0 && ByteDotVnni.IsSupported)
         {
             byteStride = ByteDotVnni.Stride(inputs);
-            vnniWeights = ByteDotVnni.Arrange(packedWeights, inputs, output.Count);
+            vnniWeights = new AlignedArray<sbyte>(ByteDotVnni.Arrange(packedWeights, inputs, output.Count));
+        }
+        else if (planes > 0 && ByteDotAvx512.IsSupported)
+        {
+            byteStride = ByteDotAvx512.Stride(inputs);
+            avx512Weights = new AlignedArray<sbyte>(ByteDotAvx512.Arrange(packedWeights, inputs, output.Count));
         }
         else if (planes > 0)
         {
@@ -103,6 +114,7 @@ public sealed class BinaryDenseLayer : EngineLayer
     public override long OtherOperations => codeMultipliers is null ? 0 : (long)InputSize * OutputSize;
 
     private int PaddedOutputs => vnniWeights is not null ? ByteDotVnni.PaddedOutputs(OutputSize)
+        : avx512Weights is not null ? ByteDotAvx512.PaddedOutputs(OutputSize)
         : columns is not null ? ColumnCounter.GroupsFor(OutputSize) * ColumnCounter.GroupWidth : OutputSize;
 
     /// <summary>The scratch regions for some samples: the packed ±1 input, the bit-planes of codes
@@ -128,6 +140,11 @@ public sealed class BinaryDenseLayer : EngineLayer
     /// <inheritdoc />
     public override int BlockScratchWords(int count) => LayOut(count).Words;
 
+    /// <summary>Inputs up to which wide codes are summed input by input: a few inputs cost less
+    /// that way than a popcount per bit-plane and output (VertebralMlp's 6 16-bit codes: 4 µs by
+    /// planes, a tenth of that by integers).</summary>
+    private const int FewInputs = 64;
+
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
     {
@@ -135,7 +152,7 @@ public sealed class BinaryDenseLayer : EngineLayer
             ForwardSigns(input, output, scratch);
         else if (planes > 0 && ByteCodes.TryNarrow(input.Slice(0, InputSize), one.Codes.In(scratch)))
             ForwardBytes(output, scratch);
-        else if (planes > 0)
+        else if (planes > 0 && InputSize > FewInputs)
             ForwardPlanes(input, output, one.Planes.In(scratch));
         else
             ForwardMixedCodes(input, output);
@@ -147,6 +164,11 @@ public sealed class BinaryDenseLayer : EngineLayer
         var sums = one.Sums.In(scratch);
         var packed = one.Packed.In(scratch);
         BitPacking.PackSigns(input.Slice(0, InputSize), packed);
+        if (sliced is not null)
+        {
+            FireByColumns(packed, output, one.Selected.In(scratch));
+            return;
+        }
         if (columns is not null)
             CountByColumns(packed, sums, one.Selected.In(scratch));
         else
@@ -164,7 +186,9 @@ public sealed class BinaryDenseLayer : EngineLayer
         var codes = one.Codes.In(scratch);
         var sums = one.Sums.In(scratch);
         if (vnniWeights is not null)
-            ByteDotVnni.Run(codes, 1, vnniWeights, InputSize, sums);
+            ByteDotVnni.Run(codes, 1, vnniWeights.Span, InputSize, sums);
+        else if (avx512Weights is not null)
+            ByteDotAvx512.Run(codes, 1, avx512Weights.Span, InputSize, sums);
         else
             RowKernels.ByteDotRows(codes, byteWeights, byteStride, sums);
         Output.ApplyAll(sums.Slice(0, OutputSize), codeMultipliers![0], output);
@@ -186,6 +210,25 @@ public sealed class BinaryDenseLayer : EngineLayer
         }
     }
 
+    /// <summary>Sign outputs by the column counter, compared on its bit-sliced counts (see
+    /// <see cref="SlicedThresholds"/>): the counts are never converted to integers.</summary>
+    private void FireByColumns(ReadOnlySpan<ulong> packed, Span<float> output, Span<int> indices)
+    {
+        var n = InputSize;
+        var plus = 0;
+        foreach (var word in packed) plus += BitOperations.PopCount(word);
+        var overPlus = plus <= n - plus;
+        var selected = indices.Slice(0, ColumnCounter.Select(packed, n, overPlus, indices));
+        Span<Vector512<ulong>> planes = stackalloc Vector512<ulong>[ColumnCounter.Planes];
+        for (var g = 0; g < ColumnCounter.GroupsFor(OutputSize); g++)
+        {
+            ColumnCounter.CountPlanes(columns!.Span.Slice(g * n * 8, n * 8), selected, planes);
+            sliced!.Fire(planes, g, overPlus, plus, out var fires);
+            var start = g * ColumnCounter.GroupWidth;
+            SlicedThresholds.Write(fires, output.Slice(start, Math.Min(ColumnCounter.GroupWidth, OutputSize - start)));
+        }
+    }
+
     /// <summary>z for every output by the column counter: it sums the weight bits of the inputs
     /// that are +1 (or of those that are −1, whichever are fewer), and z follows from that sum S,
     /// the row's count of +1 weights W and the number of +1 inputs p:
@@ -199,7 +242,7 @@ public sealed class BinaryDenseLayer : EngineLayer
         var selected = indices.Slice(0, ColumnCounter.Select(packed, n, overPlus, indices));
         var (sign, offset) = (overPlus ? 4 : -4, n - 2 * plus);
         for (var g = 0; g < ColumnCounter.GroupsFor(OutputSize); g++)
-            ColumnCounter.Count(columns.AsSpan(g * n * 8, n * 8), selected, z.Slice(g * ColumnCounter.GroupWidth, ColumnCounter.GroupWidth));
+            ColumnCounter.Count(columns!.Span.Slice(g * n * 8, n * 8), selected, z.Slice(g * ColumnCounter.GroupWidth, ColumnCounter.GroupWidth));
         var j = 0;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -226,7 +269,9 @@ public sealed class BinaryDenseLayer : EngineLayer
         }
         var sums = block.Sums.In(scratch);
         if (vnniWeights is not null)
-            ByteDotVnni.Run(codes, count, vnniWeights, InputSize, sums);
+            ByteDotVnni.Run(codes, count, vnniWeights.Span, InputSize, sums);
+        else if (avx512Weights is not null)
+            ByteDotAvx512.Run(codes, count, avx512Weights.Span, InputSize, sums);
         else
             ByteDotsByRows(codes, count, sums);
         for (var s = 0; s < count; s++)
