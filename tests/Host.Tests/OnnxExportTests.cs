@@ -113,6 +113,51 @@ public class OnnxExportTests
     [InlineData("""{ "name": "Floats", "kind": "mlp", "activation": "Relu", "input": { "features": 6, "bits": 32 }, "layers": [ { "dense": 16, "weights": "None" }, { "dense": 16, "weights": "None", "activation": "NBits", "activationBits": 5 }, { "dense": 3, "weights": "None" } ] }""")]
     public void Specs_with_every_layer_kind_in_onnx_runtime(string json) => AssertSpec(json);
 
+    private static float[] TieSamples() => Enumerable.Range(0, 15 * 6).Select(i => (float)((i * 7 + i / 6) % 15) + 0.5f).ToArray();
+
+    private static void AssertTies(string json, Action<QuantizedNetwork> prepare)
+    {
+        OnnxTools.RequirePython();
+        torch.manual_seed(11);
+        using var network = Qnn.Spec.build(Qnn.Spec.ofJson(json).ResultValue);
+        using (torch.no_grad())
+        {
+            // A calibrated range [0, 15] at 4 bits: L = 15, and x + 0.5 lands halfway between codes.
+            ((ICalibratedLayer)network.Layers.Head.Item2).Calibrate(torch.tensor(new float[] { 0, 15, 3, 7, 1, 2 }).reshape(1, 6));
+            prepare(network);
+            network.eval();
+            var test = torch.tensor(TieSamples()).reshape(15, 6);
+            var path = Path.Combine(Temp(), "ties.onnx");
+            File.WriteAllBytes(path, Qnn.Export.Onnx.OnnxExporter.Bytes(Qnn.Export.Onnx.OnnxExporter.Export(network)));
+            Assert.Equal(15, OnnxRuntimeCheck.AssertAgrees(path, network, test));
+        }
+    }
+
+    /// <summary>ONNX's Sign maps 0 to 0, the core's sign to +1: BatchNorm channels of γ = β = 0
+    /// output exact zeros, which must become +1.</summary>
+    [SkippableFact]
+    public void Sign_of_zero_is_plus_one() =>
+        AssertTies("""{ "name": "Zeros", "kind": "mlp", "activation": "Binarize", "input": { "features": 6, "bits": 4 }, "layers": [ { "dense": 16, "weights": "Binary" }, { "dense": 3, "weights": "Binary" } ] }""", network =>
+        {
+            var norm = network.named_children().Select(c => c.module).OfType<TorchSharp.Modules.NormBase>().First();
+            norm.weight![..6].zero_();
+            norm.bias![..6].zero_();
+        });
+
+    /// <summary>Codes exactly halfway between two levels round half to even, as libtorch rounds
+    /// (a single float layer, so every code shows in the logits).</summary>
+    [SkippableFact]
+    public void Input_codes_round_half_to_even() =>
+        AssertTies("""{ "name": "Ties", "kind": "mlp", "input": { "features": 6, "bits": 4 }, "layers": [ { "dense": 3, "weights": "None" } ] }""", network =>
+        {
+            // The core's codes of these samples include halves rounded down (to even) and up.
+            using var quantized = network.Layers.Head.Item2.call(torch.tensor(TieSamples()).reshape(15, 6));
+            var codes = quantized.mul(15f).round().data<float>().ToArray();
+            var exact = TieSamples();
+            Assert.Contains(codes.Select((c, i) => c - exact[i]), d => d == -0.5f);
+            Assert.Contains(codes.Select((c, i) => c - exact[i]), d => d == 0.5f);
+        });
+
     [Fact]
     public void A_missing_model_is_a_data_error()
     {
