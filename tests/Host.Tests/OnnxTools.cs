@@ -18,6 +18,22 @@ public static class OnnxTools
             print(value.name, ",".join(d.dim_param or str(d.dim_value) for d in value.type.tensor_type.shape.dim))
         """;
 
+    /// <summary>The checker alone (no shape inference: it knows nothing of QONNX's operators, whose
+    /// domain it accepts as a custom one).</summary>
+    private const string CheckOnlyScript = """
+        import sys, onnx
+        onnx.checker.check_model(onnx.load(sys.argv[1]))
+        print("ok")
+        """;
+
+    /// <summary>Runs onnx.checker on a graph with custom-domain (QONNX) operators.</summary>
+    public static void CheckCustom(string path)
+    {
+        var python = RequirePython();
+        Assert.True(TryRun(python, out var output, "-c", CheckOnlyScript, path), $"the ONNX checker refused {path}: {output}");
+        Assert.Equal("ok", output.Trim());
+    }
+
     /// <summary>A python3 that imports onnx (Debian's /usr/bin/python3 first: a pyenv shim on
     /// PATH may not see Debian's packages), or a skip (a failure in CI).</summary>
     public static string RequirePython()

@@ -14,4 +14,7 @@ internal static class OnnxAttributes
         attribute.Ints.AddRange(values);
         return attribute;
     }
+
+    public static AttributeProto String(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) };
 }

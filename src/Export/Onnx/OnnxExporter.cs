@@ -25,12 +25,14 @@ public static class OnnxExporter
     public const string InputName = "input", OutputName = "logits";
 
     /// <summary>Exports a network built by <c>Spec.build</c> (or loaded from a saved model).</summary>
-    public static ModelProto Export(QuantizedNetwork network, IReadOnlyList<string>? classNames = null) => Export(network, network.Spec, classNames);
+    public static ModelProto Export(QuantizedNetwork network, IReadOnlyList<string>? classNames = null, OnnxDialect dialect = OnnxDialect.Standard) =>
+        Export(network, network.Spec, classNames, dialect);
 
     /// <summary>Exports any network whose modules are named as <paramref name="spec"/>'s stages
     /// (e.g. a generated model); <paramref name="classNames"/>, when given, travel in the model's
-    /// metadata (<c>qnn.class_names</c>, one per line).</summary>
-    public static ModelProto Export(torch.nn.Module<torch.Tensor, torch.Tensor> network, ModelSpec spec, IReadOnlyList<string>? classNames = null)
+    /// metadata (<c>qnn.class_names</c>, one per line). <paramref name="dialect"/> QONNX writes the
+    /// quantizers as QONNX's Quant and BipolarQuant.</summary>
+    public static ModelProto Export(torch.nn.Module<torch.Tensor, torch.Tensor> network, ModelSpec spec, IReadOnlyList<string>? classNames = null, OnnxDialect dialect = OnnxDialect.Standard)
     {
         var modules = network.named_children().ToDictionary(c => c.name, c => c.module);
         T ModuleOf<T>(Stage stage) where T : class =>
@@ -47,11 +49,11 @@ public static class OnnxExporter
         {
             value = stage.Kind switch
             {
-                StageKind.Input => OnnxInputQuantizer.Emit(graph, ModuleOf<InputQuantizer>(stage), value),
-                StageKind.Conv => OnnxLayers.Conv(graph, stage.Name, ModuleOf<QuantConv2d>(stage), value),
-                StageKind.Dense => OnnxLayers.Dense(graph, stage.Name, ModuleOf<QuantLinear>(stage), value),
+                StageKind.Input => OnnxInputQuantizer.Emit(graph, ModuleOf<InputQuantizer>(stage), value, dialect),
+                StageKind.Conv => OnnxLayers.Conv(graph, stage.Name, ((LayerSpec.Conv)spec.Layers[stage.Layer]).Item, ModuleOf<QuantConv2d>(stage), value, dialect),
+                StageKind.Dense => OnnxLayers.Dense(graph, stage.Name, ((LayerSpec.Dense)spec.Layers[stage.Layer]).Item, ModuleOf<QuantLinear>(stage), value, dialect),
                 StageKind.BatchNorm => OnnxLayers.BatchNorm(graph, stage.Name, ModuleOf<TorchSharp.Modules.NormBase>(stage), value, channels: stage.Shape.Length > 1),
-                StageKind.Activation => Activation(graph, spec, stage, value),
+                StageKind.Activation => Activation(graph, spec, stage, value, dialect),
                 StageKind.MaxPool => OnnxLayers.MaxPool(graph, stage.Name, ((LayerSpec.Conv)spec.Layers[stage.Layer]).Item.Pool, value),
                 StageKind.Flatten => OnnxLayers.Flatten(graph, stage.Name, value),
                 // Dropout is the identity in evaluation.
@@ -71,6 +73,8 @@ public static class OnnxExporter
             Graph = graph.Proto,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        if (dialect == OnnxDialect.Qonnx)
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = QonnxNodes.Domain, Version = QonnxNodes.Version });
         if (classNames is { Count: > 0 })
         {
             if (classNames.Count != stages[^1].Shape[0])
@@ -83,10 +87,10 @@ public static class OnnxExporter
     /// <summary>The model's bytes, as written to a .onnx file.</summary>
     public static byte[] Bytes(ModelProto model) => model.ToByteArray();
 
-    private static string Activation(OnnxGraph graph, ModelSpec spec, Stage stage, string value)
+    private static string Activation(OnnxGraph graph, ModelSpec spec, Stage stage, string value, OnnxDialect dialect)
     {
         var (activation, bits) = Shapes.activation(spec, stage.Layer).ToValueTuple();
-        return OnnxActivations.Emit(graph, stage.Name, spec, activation, bits is null ? null : bits.Value, value);
+        return OnnxActivations.Emit(graph, stage.Name, spec, activation, bits is null ? null : bits.Value, value, dialect);
     }
 
     /// <summary>A float tensor of <paramref name="shape"/> behind a dynamic batch dimension.</summary>

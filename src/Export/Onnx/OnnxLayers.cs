@@ -5,18 +5,18 @@ namespace Qnn.Export.Onnx;
 internal static class OnnxLayers
 {
     /// <summary>QuantLinear: y = x·Q(W)ᵀ (+ b), a Gemm with transB.</summary>
-    public static string Dense(OnnxGraph graph, string stage, QuantLinear linear, string input)
+    public static string Dense(OnnxGraph graph, string stage, DenseSpec spec, QuantLinear linear, string input, OnnxDialect dialect)
     {
-        var weight = OnnxWeights.Emit(graph, stage, linear.WeightQuantizer, linear.IntegerWeights, linear.Weight);
+        var weight = OnnxWeights.Emit(graph, stage, spec.Weights, linear.WeightQuantizer, linear.IntegerWeights, linear.Weight, dialect);
         var bias = OnnxWeights.Bias(graph, stage, linear);
         var inputs = bias is null ? new[] { input, weight } : new[] { input, weight, bias };
         return graph.Node("Gemm", stage, inputs, OnnxAttributes.Int("transB", 1));
     }
 
     /// <summary>QuantConv2d: a square kernel with its stride, symmetric padding, dilation and groups.</summary>
-    public static string Conv(OnnxGraph graph, string stage, QuantConv2d conv, string input)
+    public static string Conv(OnnxGraph graph, string stage, ConvSpec spec, QuantConv2d conv, string input, OnnxDialect dialect)
     {
-        var weight = OnnxWeights.Emit(graph, stage, conv.WeightQuantizer, conv.IntegerWeights, conv.Weight);
+        var weight = OnnxWeights.Emit(graph, stage, spec.Weights, conv.WeightQuantizer, conv.IntegerWeights, conv.Weight, dialect);
         var bias = OnnxWeights.Bias(graph, stage, conv);
         var inputs = bias is null ? new[] { input, weight } : new[] { input, weight, bias };
         return graph.Node("Conv", stage, inputs,
