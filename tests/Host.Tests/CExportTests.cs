@@ -234,7 +234,7 @@ public class CExportTests
     [InlineData("--format", "c", "--prefix", "2fast", "not a valid C identifier")]
     [InlineData("--format", "c", "--prefix", "int", "not a valid C identifier")]
     [InlineData("--format", "qnnx", "--prefix", "net", "--prefix names C source; it needs --format c")]
-    [InlineData("--format", "h", "--prefix", "net", "--format is one of qnnx, c, got 'h'")]
+    [InlineData("--format", "h", "--prefix", "net", "--format is one of qnnx, c, onnx, qonnx, got 'h'")]
     public void Bad_c_flags_are_usage_errors(string formatFlag, string format, string prefixFlag, string prefix, string message)
     {
         var folder = Temp();

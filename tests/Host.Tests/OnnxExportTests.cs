@@ -1,0 +1,216 @@
+using Qnn.Host.Data;
+using Qnn.Host.Persistence;
+using TorchSharp;
+using Xunit;
+
+namespace Qnn.Host.Tests;
+
+/// <summary>`qnn export --format onnx`: the exported graph, run by ONNX Runtime on every test
+/// sample in one batch, gives TorchSharp's classes and logits (network.eval()) for every catalog
+/// model trained briefly, and for specs with every layer kind the DSL declares; the graph is
+/// well formed (<see cref="OnnxStructure"/>); the command's errors.</summary>
+public class OnnxExportTests
+{
+    private static string Temp() => Directory.CreateTempSubdirectory("qnn-onnx-").FullName;
+
+    private static LoadedData Load(string dataSet, string? dataDir) =>
+        new DataSets(new DataOptions(Offline: true),
+            new DataLocator(dataDir, new Dictionary<string, string?> { ["HOME"] = Path.GetTempPath() }),
+            () => throw new InvalidOperationException("no downloads in tests")).Load(dataSet);
+
+    /// <summary>Trains with the CLI, exports to ONNX with the CLI, and compares ONNX Runtime with
+    /// the saved network on every test sample.</summary>
+    private static void AssertCatalogModel(string dataDir, string dataSet, params string[] trainFlags)
+    {
+        var folder = Temp();
+        var saved = Path.Combine(folder, "model.qnn");
+        var onnx = Path.Combine(folder, "model.onnx");
+        var train = Cli.Run(dataDir, new[] { "train", "--dataset", dataSet, "--save", saved }.Concat(trainFlags).ToArray());
+        Assert.True(train.ExitCode == 0, train.Error);
+        var export = Cli.Run(dataDir, "export", "--load", saved, "--format", "onnx", "--out", onnx);
+        Assert.True(export.ExitCode == 0, export.Error);
+        Assert.Contains("as ONNX (opset 17, IR version 8)", export.Output);
+        Assert.Empty(Directory.GetFiles(folder, ".model.onnx.tmp-*"));
+
+        var (network, info) = SavedModel.Load(saved);
+        using (network)
+        {
+            var model = OnnxStructure.AssertWellFormed(onnx, network.Spec);
+            Assert.Equal(string.Join("\n", info.ClassNames), Assert.Single(model.MetadataProps).Value);
+            var (_, test) = Qnn.Host.Commands.ModelData.Fit(network.Spec, network.Spec.Name, Load(dataSet, dataDir));
+            var compared = OnnxRuntimeCheck.AssertAgrees(onnx, network, test.Features);
+            Assert.True(compared >= 60, $"only {compared} test samples");
+        }
+    }
+
+    [SkippableTheory]
+    [InlineData("VertebralMlp")]
+    [InlineData("FloatMlp")]
+    [InlineData("TernaryMlp")]
+    [InlineData("NBitsMlp")]
+    public void Vertebral_catalog_models_in_onnx_runtime(string model)
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        OnnxTools.RequirePython();
+        AssertCatalogModel(data, "vertebral", "--model", model, "--epochs", "8");
+    }
+
+    [SkippableTheory]
+    [InlineData("MiniMnistCnn")]
+    [InlineData("BinaryLeNet5")]
+    public void Image_catalog_models_in_onnx_runtime(string model)
+    {
+        var data = Cli.RequireData("mnist/train-images-idx3-ubyte.gz");
+        OnnxTools.RequirePython();
+        AssertCatalogModel(data, "mini-mnist", "--model", model, "--epochs", "1", "--batch-size", "128");
+    }
+
+    /// <summary>Builds the spec, calibrates its input on random samples and gives its BatchNorms
+    /// real statistics (forwards in training mode) and non-trivial affine parameters; exports it
+    /// in process and compares ONNX Runtime with TorchSharp on other random samples, some outside
+    /// the calibrated range (clipped), all in one batch, then one sample alone.</summary>
+    private static void AssertSpec(string json)
+    {
+        OnnxTools.RequirePython();
+        var spec = Qnn.Spec.ofJson(json) is { IsOk: true } ok ? ok.ResultValue : throw new InvalidOperationException(json);
+        torch.manual_seed(7);
+        using var network = Qnn.Spec.build(spec);
+        var shape = Qnn.Spec.stages(spec)[0].Shape.Select(n => (long)n).ToArray();
+        using (torch.no_grad())
+        {
+            var offsets = torch.randn(shape) * 3;
+            torch.Tensor Samples(int count, double spread) => torch.randn(new[] { (long)count }.Concat(shape).ToArray()) * spread + offsets;
+            ((ICalibratedLayer)network.Layers.Head.Item2).Calibrate(Samples(256, 1.0));
+            foreach (var (_, module) in network.named_children())
+            {
+                if (module is TorchSharp.Modules.NormBase norm)
+                {
+                    norm.weight!.uniform_(0.25, 1.75);
+                    norm.bias!.normal_(0, 0.3);
+                }
+            }
+            network.train();
+            for (var step = 0; step < 10; step++)
+                network.call(Samples(64, 1.0));
+            network.eval();
+            var test = Samples(300, 1.3);
+            var path = Path.Combine(Temp(), "spec.onnx");
+            File.WriteAllBytes(path, Qnn.Export.Onnx.OnnxExporter.Bytes(Qnn.Export.Onnx.OnnxExporter.Export(network)));
+            OnnxStructure.AssertWellFormed(path, spec);
+            Assert.Equal(300, OnnxRuntimeCheck.AssertAgrees(path, network, test));
+            Assert.Equal(1, OnnxRuntimeCheck.AssertAgrees(path, network, test[..1]));
+        }
+    }
+
+    [SkippableTheory]
+    // Strided, grouped and dilated convolutions; scaled binary, ternary and n-bit conv weights; sign activations.
+    [InlineData("""{ "name": "Convs", "kind": "cnn", "activation": "BinarizeReste", "input": { "channels": 4, "height": 11, "width": 11, "bits": 8 }, "layers": [ { "conv": 8, "kernel": 3, "stride": 2, "padding": 1, "groups": 2, "weights": "Binary", "scaled": true }, { "conv": 8, "kernel": 3, "padding": 2, "dilation": 2, "groups": 4, "pool": 2, "weights": "Ternary" }, { "conv": 6, "kernel": 2, "weights": "NBits", "bits": 5, "activation": "BinarizeApprox" }, { "dense": 12, "weights": "NBits", "bits": 3 }, { "dense": 4, "weights": "Binary" } ] }""")]
+    // DoReFa, ReLU, ternary and identity activations; float and n-bit conv weights; 12-bit weights (INT32 integers).
+    [InlineData("""{ "name": "Activations", "kind": "cnn", "activation": "Ternarize", "ternaryThreshold": 0.4, "input": { "channels": 1, "height": 12, "width": 12, "bits": 4 }, "layers": [ { "conv": 6, "kernel": 3, "weights": "NBits", "bits": 4, "activation": "NBits", "activationBits": 2 }, { "conv": 6, "kernel": 3, "pool": 2, "weights": "None", "activation": "Relu" }, { "dense": 16, "weights": "Ternary" }, { "dense": 8, "weights": "NBits", "bits": 12, "activation": "None" }, { "dense": 3, "weights": "None" } ] }""")]
+    // Per-feature widths, one beyond 24 bits (not rounded), a dropout stage, SwishSign.
+    [InlineData("""{ "name": "Features", "kind": "mlp", "activation": "BinarizeSwish", "dropout": 0.2, "input": { "features": 6, "featureBits": [8, 4, 30, 16, 2, 24] }, "layers": [ { "dense": 24, "weights": "Ternary" }, { "dense": 24, "weights": "Binary", "scaled": true }, { "dense": 3, "weights": "NBits", "bits": 8 } ] }""")]
+    // Float input (32 bits: only normalized) into float layers with ReLU, and DoReFa at 5 bits.
+    [InlineData("""{ "name": "Floats", "kind": "mlp", "activation": "Relu", "input": { "features": 6, "bits": 32 }, "layers": [ { "dense": 16, "weights": "None" }, { "dense": 16, "weights": "None", "activation": "NBits", "activationBits": 5 }, { "dense": 3, "weights": "None" } ] }""")]
+    public void Specs_with_every_layer_kind_in_onnx_runtime(string json) => AssertSpec(json);
+
+    private static float[] TieSamples() => Enumerable.Range(0, 15 * 6).Select(i => (float)((i * 7 + i / 6) % 15) + 0.5f).ToArray();
+
+    private static void AssertTies(string json, Action<QuantizedNetwork> prepare)
+    {
+        OnnxTools.RequirePython();
+        torch.manual_seed(11);
+        using var network = Qnn.Spec.build(Qnn.Spec.ofJson(json).ResultValue);
+        using (torch.no_grad())
+        {
+            // A calibrated range [0, 15] at 4 bits: L = 15, and x + 0.5 lands halfway between codes.
+            ((ICalibratedLayer)network.Layers.Head.Item2).Calibrate(torch.tensor(new float[] { 0, 15, 3, 7, 1, 2 }).reshape(1, 6));
+            prepare(network);
+            network.eval();
+            var test = torch.tensor(TieSamples()).reshape(15, 6);
+            var path = Path.Combine(Temp(), "ties.onnx");
+            File.WriteAllBytes(path, Qnn.Export.Onnx.OnnxExporter.Bytes(Qnn.Export.Onnx.OnnxExporter.Export(network)));
+            Assert.Equal(15, OnnxRuntimeCheck.AssertAgrees(path, network, test));
+        }
+    }
+
+    /// <summary>ONNX's Sign maps 0 to 0, the core's sign to +1: BatchNorm channels of γ = β = 0
+    /// output exact zeros, which must become +1.</summary>
+    [SkippableFact]
+    public void Sign_of_zero_is_plus_one() =>
+        AssertTies("""{ "name": "Zeros", "kind": "mlp", "activation": "Binarize", "input": { "features": 6, "bits": 4 }, "layers": [ { "dense": 16, "weights": "Binary" }, { "dense": 3, "weights": "Binary" } ] }""", network =>
+        {
+            var norm = network.named_children().Select(c => c.module).OfType<TorchSharp.Modules.NormBase>().First();
+            norm.weight![..6].zero_();
+            norm.bias![..6].zero_();
+        });
+
+    /// <summary>Codes exactly halfway between two levels round half to even, as libtorch rounds
+    /// (a single float layer, so every code shows in the logits).</summary>
+    [SkippableFact]
+    public void Input_codes_round_half_to_even() =>
+        AssertTies("""{ "name": "Ties", "kind": "mlp", "input": { "features": 6, "bits": 4 }, "layers": [ { "dense": 3, "weights": "None" } ] }""", network =>
+        {
+            // The core's codes of these samples include halves rounded down (to even) and up.
+            using var quantized = network.Layers.Head.Item2.call(torch.tensor(TieSamples()).reshape(15, 6));
+            var codes = quantized.mul(15f).round().data<float>().ToArray();
+            var exact = TieSamples();
+            Assert.Contains(codes.Select((c, i) => c - exact[i]), d => d == -0.5f);
+            Assert.Contains(codes.Select((c, i) => c - exact[i]), d => d == 0.5f);
+        });
+
+    [Fact]
+    public void A_missing_model_is_a_data_error()
+    {
+        var folder = Temp();
+        var result = Cli.Run(null, "export", "--load", Path.Combine(folder, "none.qnn"), "--format", "onnx", "--out", Path.Combine(folder, "m.onnx"));
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("none.qnn: no such file", result.Error);
+        Assert.False(File.Exists(Path.Combine(folder, "m.onnx")));
+    }
+
+    [Fact]
+    public void An_engine_file_is_refused_with_what_to_give_instead()
+    {
+        var folder = Temp();
+        var engine = Path.Combine(folder, "m.qnnx");
+        File.WriteAllBytes(engine, "QNNX\u0001\u0000\u0000\u0000"u8.ToArray());
+        var result = Cli.Run(null, "export", "--load", engine, "--format", "onnx", "--out", Path.Combine(folder, "m.onnx"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is an engine file (.qnnx); --format onnx takes a model saved by `qnn train --save` (.qnn)", result.Error);
+        Assert.False(File.Exists(Path.Combine(folder, "m.onnx")));
+    }
+
+    [Fact]
+    public void A_file_that_is_no_saved_model_is_a_data_error()
+    {
+        var folder = Temp();
+        var junk = Path.Combine(folder, "m.qnn");
+        File.WriteAllText(junk, "not a model");
+        var result = Cli.Run(null, "export", "--load", junk, "--format", "onnx", "--out", Path.Combine(folder, "m.onnx"));
+        Assert.Equal(3, result.ExitCode);
+        Assert.StartsWith("qnn: data error: ", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+        Assert.False(File.Exists(Path.Combine(folder, "m.onnx")));
+    }
+
+    [Theory]
+    [InlineData("dir", "is a directory; give a file name")]
+    [InlineData("same", "would overwrite --load")]
+    [InlineData("prefix", "--prefix names C source; it needs --format c")]
+    public void Bad_onnx_outputs_are_usage_errors(string kind, string message)
+    {
+        var folder = Temp();
+        var load = Path.Combine(folder, "m.qnn");
+        File.WriteAllText(load, "x");
+        var args = kind switch
+        {
+            "dir" => new[] { "export", "--load", load, "--format", "onnx", "--out", folder },
+            "same" => new[] { "export", "--load", load, "--format", "onnx", "--out", load },
+            _ => new[] { "export", "--load", load, "--format", "onnx", "--out", Path.Combine(folder, "m.onnx"), "--prefix", "net" },
+        };
+        var result = Cli.Run(null, args);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error);
+        Assert.Equal("x", File.ReadAllText(load));
+    }
+}
