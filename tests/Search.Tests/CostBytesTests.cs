@@ -26,10 +26,11 @@ public sealed class CostBytesTests
     }
 
     [Fact]
-    public void NBitsMlpOneBytePerWeight()
+    public void NBitsMlpWeightsPackedToTheirWidth()
     {
-        // 41; fc1: 6 + 4 + 1 + 5·4 + (1 + 4 + 4 + 16·8) + 2 + 4 + 80 = 254; fc2: 6 + 5 + (9 + 32) + 2 + 4 + 64 = 122.
-        Assert.Equal(45 + 254 + 122, BytesCost.Of(CostSpecs.Valid(CostSpecs.NBitsDoReFa)));
+        // 41; fc1: 6 + 4 + 1 + 5·4 + (1 + 4 + 4 + 16·8) + 2 + 4 + 80·4/8 = 214;
+        // fc2: 6 + 5 + (9 + 32) + 2 + 4 + 64·6/8 = 106.
+        Assert.Equal(45 + 214 + 106, BytesCost.Of(CostSpecs.Valid(CostSpecs.NBitsDoReFa)));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace Qnn.Search.Costs;
 
 /// <summary>
 /// The bytes of the engine's .qnnx file for the spec, computed from the spec alone, following
-/// the writer's layout (src/Engine/Format/QnnxWriter.cs, version 4):
+/// the writer's layout (src/Engine/Format/QnnxWriter.cs, version 5):
 /// <list type="bullet">
 /// <item>file: magic 4 + version 2 + reserved 2 + name (2 + UTF-8) + input + layer count 4 +
 /// layers + class-names count 4 (a spec knows no class names: none are counted) + end marker 4 +
@@ -14,8 +14,9 @@ namespace Qnn.Search.Costs;
 /// <item>every layer: kind 1 + name (2 + UTF-8: fc1, conv1, pool1…);</item>
 /// <item>binary, ternary and n-bit dense: input size 4 + multiplier flag 1 + (first layer, on the
 /// input's codes) 4 per input + output + weights: binary 4 + ⌈fanIn/64⌉·8 per output row (1 bit
-/// a weight, packed 64 to a u64); ternary 2 (coding, bits) + two such planes; n-bit 2 + 4 + 1 byte
-/// a weight (wider than 8 bits, which the engine does not store, 4 bytes a weight);</item>
+/// a weight, packed 64 to a u64); ternary 2 (coding, bits) + two such planes; n-bit up to 8 bits
+/// 2 + 4 + the weights packed to their width, ⌈count·bits/8⌉ (wider ones, which the engine keeps
+/// in its general dense layer, counted at 4 bytes a weight);</item>
 /// <item>float dense: 4 + 4 + 1 + 4 per weight + 8 per output (α, β);</item>
 /// <item>output: a hidden layer with a sign activation stores one threshold per output, 1 + 4 +
 /// 5 per output (float32 threshold + direction byte); the output layer stores logits, 1 + 4 + 4
@@ -24,11 +25,12 @@ namespace Qnn.Search.Costs;
 /// per output channel;</item>
 /// <item>max pool (a block with pool &gt; 1): 4·3 + 4.</item>
 /// </list>
-/// Approximations, for what the engine does not export today (a search may still rank them): a
+/// Approximations, for the layers the engine runs in its general dense and conv layers (format
+/// version 5), whose exact layout this model does not follow (a search still ranks them): a
 /// hidden layer whose activation is not a sign (none, ReLU, ternarize, DoReFa) is counted with a
 /// logits-style output (1 + 4 + 4 + 8 per output); conv weights other than binary as b bit-planes
 /// (ternary 2, n-bit b) of the binary packing, float conv weights 4 bytes each; inputs wider than
-/// 24 bits (which the engine refuses) as if they were codes.
+/// 24 bits as if they were codes.
 /// </summary>
 public static class BytesCost
 {
@@ -104,7 +106,8 @@ public static class BytesCost
         {
             WeightQuant.Binary => header + 4 + Row(fanIn) * units,
             WeightQuant.Ternary => header + 2 + 2 * (4 + Row(fanIn) * units),
-            _ => header + 2 + 4 + fanIn * units * (d.Weights.Bits?.Value <= 8 ? 1 : 4),
+            _ when d.Weights.Bits?.Value is { } bits && bits <= 8 => header + 2 + 4 + (fanIn * units * bits + 7) / 8,
+            _ => header + 2 + 4 + fanIn * units * 4,
         };
     }
 
