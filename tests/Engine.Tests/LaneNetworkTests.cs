@@ -166,6 +166,110 @@ public class LaneNetworkTests
         AssertLanesEqualPlain(new EngineModel("Fallback", input, layers), 17);
     }
 
+    /// <summary>A levels output of <paramref name="values"/>.Length − 1 thresholds per output within
+    /// ±<paramref name="spread"/>: rising (γ &gt; 0) for most outputs, falling for every fifth, and
+    /// an always- and a never-firing threshold on every seventh.</summary>
+    private static LayerOutput LevelsOut(Random random, int count, int spread, float[] values)
+    {
+        var steps = values.Length - 1;
+        var boundaries = new SignThreshold[count * steps];
+        for (var j = 0; j < count; j++)
+        {
+            var cuts = Enumerable.Range(0, steps).Select(_ => random.Next(-spread, spread + 1)).Order().ToArray();
+            for (var s = 0; s < steps; s++)
+                boundaries[j * steps + s] = j % 7 == 6 && s < 2 ? new SignThreshold(0, s == 0 ? ThresholdDirection.Always : ThresholdDirection.Never)
+                    : j % 5 == 4 ? new SignThreshold(cuts[steps - 1 - s], ThresholdDirection.AtMost)
+                    : new SignThreshold(cuts[s], ThresholdDirection.AtLeast);
+        }
+        return LayerOutput.Levels(boundaries, steps, values);
+    }
+
+    private static LayerWeights IntegerWeights(Random random, int count, int bits, double zeroShare = 0) =>
+        LayerWeights.Integer(bits, Integers(random, count, bits, zeroShare).Select(q => (int)q).ToArray());
+
+    private static readonly float[] Ternary = { -1f, 0f, 1f };
+    private static readonly float[] TwoBitCodes = { 0f, 1f, 2f, 3f };
+
+    [Theory]
+    [InlineData(6, 32, 3)]      // TernaryMlp's shape: 16-bit codes (int32 lanes), then ternary values in int8 lanes
+    [InlineData(11, 37, 5)]     // odd sizes
+    public void General_layers_with_ternary_levels(int inputs, int hidden, int classes)
+    {
+        var random = new Random(inputs * 7 + hidden);
+        var input = new InputStage(new[] { inputs }, new[] { -2f }, new[] { 5f }, new[] { 16 });
+        var layers = new EngineLayer[]
+        {
+            new GeneralDenseLayer("fc1", inputs, IntegerWeights(random, hidden * inputs, 2, 0.3), true, null, null, LevelsOut(random, hidden, 65535 * inputs / 6, Ternary)),
+            new GeneralDenseLayer("fc2", hidden, IntegerWeights(random, hidden * hidden, 2, 0.3), true, null, null, LevelsOut(random, hidden, hidden / 4, Ternary)),
+            new GeneralDenseLayer("fc3", hidden, IntegerWeights(random, classes * hidden, 2, 0.3), true, null, null, Logits(random, classes, 1f)),
+        };
+        var model = new EngineModel("TernaryLevels", input, layers);
+        if (model.Lanes is { } lanes)
+        {
+            Assert.Equal(LaneWidth.Ints, lanes.WidthOf(0));
+            Assert.Equal(LaneWidth.Bytes, lanes.WidthOf(1));   // ternary × ternary over ≤ 37 inputs
+        }
+        AssertLanesEqualPlain(model, inputs);
+    }
+
+    [Theory]
+    [InlineData(6, 32, 3)]      // NBitsMlp's shape: per-feature 8/16-bit codes, 4-bit weights, 2-bit DoReFa codes, 8-bit last layer
+    [InlineData(9, 41, 4)]
+    public void General_layers_with_two_bit_codes(int inputs, int hidden, int classes)
+    {
+        var random = new Random(inputs * 11 + hidden);
+        var bits = Enumerable.Range(0, inputs).Select(f => f < inputs - 2 ? 8 : 16).ToArray();
+        var multipliers = bits.Select(b => b == 16 ? 1 : 257).ToArray();
+        var input = new InputStage(new[] { inputs }, Enumerable.Range(0, inputs).Select(f => -f * 0.5f).ToArray(), Enumerable.Range(0, inputs).Select(f => 1f + f).ToArray(), bits);
+        var layers = new EngineLayer[]
+        {
+            new GeneralDenseLayer("fc1", inputs, IntegerWeights(random, hidden * inputs, 4), true, multipliers, null, LevelsOut(random, hidden, 65535 * inputs / 2, TwoBitCodes)),
+            new GeneralDenseLayer("fc2", hidden, IntegerWeights(random, hidden * hidden, 4), true, null, null, LevelsOut(random, hidden, hidden * 2, TwoBitCodes)),
+            new GeneralDenseLayer("fc3", hidden, IntegerWeights(random, classes * hidden, 8), true, null, null, Logits(random, classes, 1f / 3)),
+        };
+        var model = new EngineModel("CodeLevels", input, layers);
+        if (model.Lanes is { } lanes)
+        {
+            Assert.Equal(LaneWidth.Ints, lanes.WidthOf(0));
+            Assert.Equal(LaneWidth.Shorts, lanes.WidthOf(1));   // codes ≤ 3 × 4-bit weights: multiplied, int16
+        }
+        AssertLanesEqualPlain(model, inputs);
+    }
+
+    [Fact]
+    public void Levels_of_any_values_into_integer_and_sign_layers()
+    {
+        var random = new Random(29);
+        const int inputs = 5, hidden = 23, classes = 3;
+        var input = new InputStage(new[] { inputs }, new[] { 0f }, new[] { 1f }, new[] { 8 });
+        var (w2, w3) = (Integers(random, hidden * hidden, 2, zeroShare: 0.2), Integers(random, classes * hidden, 2, zeroShare: 0.2));
+        var (n3, p3) = TernaryPlanes(w3, hidden, classes);
+        var (n1, p1) = TernaryPlanes(Integers(random, hidden * inputs, 2, zeroShare: 0.2), inputs, hidden);
+        var layers = new EngineLayer[]
+        {
+            // Ternary activations from the ternary kernel, then levels that are no progression
+            // (chosen count by count, read as integer parts), then levels read as signs.
+            IntegerDenseLayer.Ternary("fc1", inputs, n1, p1, Enumerable.Repeat(1, inputs).ToArray(), LevelsOut(random, hidden, 255 * inputs / 3, Ternary)),
+            new GeneralDenseLayer("fc2", hidden, LayerWeights.Integer(2, w2.Select(q => (int)q).ToArray()), true, null, null, LevelsOut(random, hidden, hidden / 3, new[] { -2f, 0.5f, 3.75f, -7f })),
+            new GeneralDenseLayer("fc3", hidden, LayerWeights.Integer(3, Integers(random, hidden * hidden, 3).Select(q => (int)q).ToArray()), true, null, null, LevelsOut(random, hidden, 20, new[] { -0.5f, 2f })),
+            IntegerDenseLayer.Ternary("fc4", hidden, n3, p3, null, Logits(random, classes, 1f)),
+        };
+        AssertLanesEqualPlain(new EngineModel("AnyLevels", input, layers), 29);
+    }
+
+    [Fact]
+    public void Real_sums_keep_the_per_sample_kernels()
+    {
+        var random = new Random(5);
+        var input = new InputStage(new[] { 4 }, new[] { 0f }, new[] { 1f }, new[] { 8 });
+        var model = new EngineModel("Real", input, new EngineLayer[]
+        {
+            new GeneralDenseLayer("fc1", 4, IntegerWeights(random, 8 * 4, 4), false, null, new[] { 255f, 255f, 255f, 255f }, Logits(random, 8, 1f)),
+            new GeneralDenseLayer("fc2", 8, IntegerWeights(random, 3 * 8, 4), true, null, null, Logits(random, 3, 1f)),
+        });
+        Assert.Null(model.Lanes);
+    }
+
     [Fact]
     public void Large_layers_keep_the_per_sample_kernels()
     {

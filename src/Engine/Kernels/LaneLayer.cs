@@ -78,8 +78,9 @@ internal sealed class LaneLayer
         (Added, Subtracted, Multiplied, MultipliedWeight) = (added.ToArray(), subtracted.ToArray(), multiplied.ToArray(), multipliedWeight.ToArray());
     }
 
-    /// <summary>The lanes form of a binary or integer dense layer, or null for any other layer, or
-    /// for a weight times its multiplier beyond int32.</summary>
+    /// <summary>The lanes form of a binary, integer or general dense layer with exact integer sums,
+    /// or null for any other layer (real sums included), or for a weight times its multiplier
+    /// beyond int32.</summary>
     public static LaneLayer? Of(EngineLayer layer)
     {
         switch (layer)
@@ -101,6 +102,14 @@ internal sealed class LaneLayer
                 // Ternary weights on ±1 inputs are counted on packed signs; everything else on integers.
                 var signs = integer.Coding == IntegerWeights.Ternary && integer.CodeMultipliers is null;
                 return Make(integer.Name, integer.InputSize, weights, integer.CodeMultipliers, signs, integer.Output);
+            }
+            case GeneralDenseLayer { IntegerSums: true, Weights.Integers: { } integers } general:
+            {
+                // Inputs read as integers truncated toward zero, as the plain layer's (long) conversion.
+                var weights = new long[integers.Length];
+                for (var k = 0; k < weights.Length; k++)
+                    weights[k] = integers[k];
+                return Make(general.Name, general.InputSize, weights, general.Multipliers, signInputs: false, general.Output);
             }
             default:
                 return null;

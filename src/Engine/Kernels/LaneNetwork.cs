@@ -14,9 +14,10 @@ namespace Qnn.Engine;
 /// only the logits are written out per sample. Each layer runs in the narrowest integer lanes
 /// that hold every value it can reach (<see cref="LaneWidth"/>); all arithmetic is exact integer
 /// arithmetic on the same values the plain layers compute, so the results are identical.
-/// Sign thresholds compare in the lanes, logits are the same float32 operations as
-/// <see cref="LayerOutput.Apply"/> in the lanes, and any other output form goes through
-/// <see cref="LayerOutput.Apply"/> lane by lane (exact, slower).
+/// Sign thresholds compare in the lanes, level outputs (ternary activations, DoReFa codes) count
+/// their firing thresholds in the lanes and pick the level's value there, logits are the same
+/// float32 operations as <see cref="LayerOutput.Apply"/> in the lanes, and any other output form
+/// goes through <see cref="LayerOutput.Apply"/> lane by lane (exact, slower).
 /// </summary>
 internal sealed class LaneNetwork
 {
@@ -44,17 +45,20 @@ internal sealed class LaneNetwork
     // Sign outputs: the firing range per output, clamped to the layer's reachable z (null otherwise).
     private readonly int[]?[] low;
     private readonly int[]?[] high;
+    // Level outputs into the next layer: per output its Steps firing ranges (clamped like the sign
+    // ones), and the level values as the next layer reads them (null otherwise).
+    private readonly LevelLanes?[] levels;
     // Logits outputs evaluated in the lanes (the affine form), per layer.
     private readonly bool[] affine;
     // Inputs that come from Apply's fallback must stay within this bound (0: no check needed).
     private readonly long[] inputCap;
     // The input quantizer per feature: low, high, width, levels.
-    private readonly float[] lows, highs, spans, levels;
+    private readonly float[] lows, highs, spans, codeLevels;
     private readonly int features;
 
-    private LaneNetwork(InputStage input, LaneLayer[] layers, LaneWidth[] widths, int[]?[] low, int[]?[] high, bool[] affine, long[] inputCap)
+    private LaneNetwork(InputStage input, LaneLayer[] layers, LaneWidth[] widths, int[]?[] low, int[]?[] high, LevelLanes?[] levels, bool[] affine, long[] inputCap)
     {
-        (this.layers, this.widths, this.low, this.high, this.affine, this.inputCap) = (layers, widths, low, high, affine, inputCap);
+        (this.layers, this.widths, this.low, this.high, this.levels, this.affine, this.inputCap) = (layers, widths, low, high, levels, affine, inputCap);
         programs = layers.Select((layer, k) => Program(layer, Block / LanesOf(widths[k]))).ToArray();
         features = input.Size;
         int Range(int f) => input.Low.Length == 1 ? 0 : f;
@@ -62,7 +66,7 @@ internal sealed class LaneNetwork
         highs = Enumerable.Range(0, features).Select(f => input.High[Range(f)]).ToArray();
         // The same float32 expressions as InputStage, so every code is the same.
         spans = Enumerable.Range(0, features).Select(f => MathF.Max(input.High[Range(f)] - input.Low[Range(f)], 1e-30f)).ToArray();
-        levels = Enumerable.Range(0, features).Select(f => input.LevelsOf(f)).ToArray();
+        codeLevels = Enumerable.Range(0, features).Select(f => input.LevelsOf(f)).ToArray();
         Classes = layers[^1].Outputs;
     }
 
@@ -93,8 +97,9 @@ internal sealed class LaneNetwork
         return program.ToArray();
     }
 
-    /// <summary>The lanes plan of a network made only of small binary and integer dense layers on
-    /// a CPU with 512-bit vectors; null where the per-sample kernels apply instead.</summary>
+    /// <summary>The lanes plan of a network made only of small binary, integer and integer-sum
+    /// general dense layers on a CPU with 512-bit vectors; null where the per-sample kernels apply
+    /// instead.</summary>
     public static LaneNetwork? TryCreate(InputStage input, IReadOnlyList<EngineLayer> engineLayers)
     {
         if (!Vector512.IsHardwareAccelerated || engineLayers.Count == 0)
@@ -108,6 +113,7 @@ internal sealed class LaneNetwork
             layers[k] = lane;
         }
         var (widths, low, high, affine, cap) = (new LaneWidth[layers.Length], new int[]?[layers.Length], new int[]?[layers.Length], new bool[layers.Length], new long[layers.Length]);
+        var levels = new LevelLanes?[layers.Length];
         // The largest |x| of the first layer's inputs: codes (NaN reads as 0), or signs.
         long[] bound = layers[0].SignInputs ? Enumerable.Repeat(1L, input.Size).ToArray()
             : Enumerable.Range(0, input.Size).Select(f => (long)input.LevelsOf(f)).ToArray();
@@ -140,10 +146,10 @@ internal sealed class LaneNetwork
             }
             widths[k] = reach <= ByteLimit && layer.Multiplied.Length == 0 ? LaneWidth.Bytes : reach <= ShortLimit ? LaneWidth.Shorts : LaneWidth.Ints;
             var output = layer.Output;
+            // Beyond the reachable z every threshold acts the same, so it fits the lanes.
+            var limit = (int)Math.Min(reach + 1, int.MaxValue / 2 + 1);
             if (output.Thresholds is { } thresholds)
             {
-                // Beyond the reachable z every threshold acts the same, so it fits the lanes.
-                var limit = (int)Math.Min(reach + 1, int.MaxValue / 2 + 1);
                 (low[k], high[k]) = (new int[layer.Outputs], new int[layer.Outputs]);
                 for (var j = 0; j < layer.Outputs; j++)
                 {
@@ -151,6 +157,11 @@ internal sealed class LaneNetwork
                     (low[k]![j], high[k]![j]) = (Math.Clamp(lo, -limit, limit), Math.Clamp(hi, -limit, limit));
                 }
                 bound = Enumerable.Repeat(1L, layer.Outputs).ToArray();
+            }
+            else if (k + 1 < layers.Length && LevelLanes.Of(output, layers[k + 1].SignInputs, limit) is { } level)
+            {
+                levels[k] = level;
+                bound = Enumerable.Repeat(level.Largest, layer.Outputs).ToArray();
             }
             else
             {
@@ -162,7 +173,7 @@ internal sealed class LaneNetwork
             if (k + 1 < layers.Length && layers[k + 1].SignInputs && bound.Length == 0)
                 bound = Enumerable.Repeat(1L, layer.Outputs).ToArray();
         }
-        return new LaneNetwork(input, layers, widths, low, high, affine, cap);
+        return new LaneNetwork(input, layers, widths, low, high, levels, affine, cap);
     }
 
     /// <summary>Whether the output is the logits form z·Scale·α + β (probed on z of both signs and
@@ -243,7 +254,7 @@ internal sealed class LaneNetwork
         var codes = scratch.Row;
         for (var f = 0; f < features; f++)
         {
-            var (lo, hi, width, top) = (Vector512.Create(lows[f]), Vector512.Create(highs[f]), Vector512.Create(spans[f]), Vector512.Create(levels[f]));
+            var (lo, hi, width, top) = (Vector512.Create(lows[f]), Vector512.Create(highs[f]), Vector512.Create(spans[f]), Vector512.Create(codeLevels[f]));
             for (var s = 0; s < Block; s += 16)
             {
                 var x = Vector512.Create(rows.AsSpan(f * Block + s, 16));
@@ -417,6 +428,29 @@ internal sealed class LaneNetwork
                     var z = Vector512.Create(wide.Slice(s, 16));
                     Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(z, l) & Vector512.LessThanOrEqual(z, h), one, minusOne).CopyTo(row.AsSpan(s, 16));
                 }
+                StoreRow(row, scratch.Inputs[k + 1], j);
+            }
+            return true;
+        }
+        if (levels[k] is { } level && !last)
+        {
+            if (widths[k + 1] == widths[k])
+            {
+                // Level values straight into the next layer's lanes.
+                var next = (T[])scratch.Inputs[k + 1];
+                for (var j = 0; j < layer.Outputs; j++)
+                    level.Apply<T>(j, sums.AsSpan(j * Block, Block), next.AsSpan(j * Block, Block));
+                return true;
+            }
+            // Counted in int32, then narrowed or widened to the next layer's lanes.
+            for (var j = 0; j < layer.Outputs; j++)
+            {
+                ReadOnlySpan<int> wide = row;
+                if (typeof(T) == typeof(int))
+                    wide = MemoryMarshal.Cast<T, int>(sums.AsSpan(j * Block, Block));
+                else
+                    Widen<T>(sums.AsSpan(j * Block, Block), row);
+                level.Apply<int>(j, wide, row);
                 StoreRow(row, scratch.Inputs[k + 1], j);
             }
             return true;

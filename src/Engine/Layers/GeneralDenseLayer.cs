@@ -13,6 +13,13 @@ public sealed class GeneralDenseLayer : EngineLayer
 {
     private readonly int[]? multipliers;
     private readonly float[]? divisors;
+    // Integer sums: each weight times its input's multiplier, row by row (null where one exceeds
+    // int32), and the largest Σ_i |W_ji| of a row, which bounds |z| by it times the largest |x|.
+    private readonly int[]? folded;
+    private readonly long widestRow;
+
+    /// <summary>Inputs up to which a sample's integer inputs are held on the stack.</summary>
+    private const int StackInputs = 1024;
 
     /// <param name="name">The layer's name.</param>
     /// <param name="inputs">Inputs per sample.</param>
@@ -40,6 +47,24 @@ public sealed class GeneralDenseLayer : EngineLayer
         this.multipliers = multipliers;
         this.divisors = divisors;
         Output = output;
+        if (integerSums && inputs <= StackInputs)
+        {
+            var q = weights.Integers!;
+            var w = new int[q.Length];
+            for (var k = 0; k < q.Length && w is not null; k++)
+            {
+                var product = (long)q[k] * (multipliers?[k % inputs] ?? 1);
+                if (Math.Abs(product) > int.MaxValue) w = null;
+                else w[k] = (int)product;
+            }
+            folded = w;
+            for (var j = 0; j < output.Count && w is not null; j++)
+            {
+                var row = 0L;
+                foreach (var v in w.AsSpan(j * inputs, inputs)) row += Math.Abs((long)v);
+                widestRow = Math.Max(widestRow, row);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -70,6 +95,8 @@ public sealed class GeneralDenseLayer : EngineLayer
         var n = InputSize;
         if (IntegerSums)
         {
+            if (folded is not null && SumInt32(input, output))
+                return;
             var q = Weights.Integers!;
             for (var j = 0; j < OutputSize; j++)
             {
@@ -87,5 +114,41 @@ public sealed class GeneralDenseLayer : EngineLayer
                 sum += (double)Weights[j * n + i] * (divisors is null ? input[i] : input[i] / divisors[i]);
             output[j] = Output.ApplyReal(j, (float)sum);
         }
+    }
+
+    /// <summary>The integer sums in int32 vectors, for inputs whose integer parts are small enough
+    /// that no sum can leave int32 (|x| ≤ 2^24, so every float input is exactly its integer part
+    /// or a fraction truncated as (long) truncates); false, computing nothing, otherwise.</summary>
+    private bool SumInt32(ReadOnlySpan<float> input, Span<float> output)
+    {
+        var n = InputSize;
+        Span<int> x = stackalloc int[n];
+        long largest = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var v = input[i];
+            // NaN fails this too: the long path converts it as the plain layer always has.
+            if (!(Math.Abs(v) <= 1 << 24))
+                return false;
+            x[i] = (int)v;
+            largest = Math.Max(largest, Math.Abs((long)x[i]));
+        }
+        if (largest * widestRow > int.MaxValue)
+            return false;
+        var w = folded!;
+        var width = System.Numerics.Vector<int>.Count;
+        for (var j = 0; j < OutputSize; j++)
+        {
+            var row = w.AsSpan(j * n, n);
+            var sum = System.Numerics.Vector<int>.Zero;
+            var i = 0;
+            for (; i + width <= n; i += width)
+                sum += new System.Numerics.Vector<int>(x.Slice(i, width)) * new System.Numerics.Vector<int>(row.Slice(i, width));
+            var z = System.Numerics.Vector.Sum(sum);
+            for (; i < n; i++)
+                z += x[i] * row[i];
+            output[j] = Output.Apply(j, z);
+        }
+        return true;
     }
 }
