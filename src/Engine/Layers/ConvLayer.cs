@@ -152,9 +152,11 @@ public sealed class ConvLayer : EngineLayer
         sliceRows = layout.Add<uint>(slicedConv?.RowWords ?? 0);
         sliceOutput = layout.Add<uint>(slicedConv?.OutputWords ?? 0);
         slicePooled = layout.Add<uint>(slicedConv is null && !codeRows ? 0 : OutChannels * OutHeight);
-        laneRows = layout.Add<uint>(laneConv?.LaneWords ?? 0, 64);
-        laneShifted = layout.Add<uint>(laneConv?.ShiftedWords ?? 0, 64);
-        laneOutput = layout.Add<uint>(laneConv?.OutputWords ?? 0, 64);
+        // At whole-vector offsets within the scratch where they exist.
+        var laneAlignment = laneConv is null ? sizeof(ulong) : 64;
+        laneRows = layout.Add<uint>(laneConv?.LaneWords ?? 0, laneAlignment);
+        laneShifted = layout.Add<uint>(laneConv?.ShiftedWords ?? 0, laneAlignment);
+        laneOutput = layout.Add<uint>(laneConv?.OutputWords ?? 0, laneAlignment);
         laneTaken = layout.Add<uint>(laneConv is null ? 0 : OutChannels * OutHeight);
         lanePooled = layout.Add<uint>(laneConv is null ? 0 : OutChannels * OutHeight);
         scratchWords = layout.Words;
