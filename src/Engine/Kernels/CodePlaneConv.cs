@@ -191,18 +191,38 @@ internal sealed class CodePlaneConv
                 var (lowest, highest) = ShortRange(c);
                 var (low, high) = (Vector512.Create(lowest), Vector512.Create(highest));
                 var into = rows.Slice(c * outHeight, outHeight);
-                for (var oy = 0; oy < outHeight; oy++)
+                // Two rows at a time: one pass over the taps, two independent sums.
+                var oy = 0;
+                for (; oy + 2 <= outHeight; oy += 2)
+                {
+                    ref var at = ref Unsafe.Add(ref source, oy * paddedWidth);
+                    ref var below = ref Unsafe.Add(ref at, paddedWidth);
+                    var (sum, next) = (Vector512<short>.Zero, Vector512<short>.Zero);
+                    foreach (var offset in few)
+                    {
+                        sum += Vector512.LoadUnsafe(ref at, (nuint)offset);
+                        next += Vector512.LoadUnsafe(ref below, (nuint)offset);
+                    }
+                    into[oy] = Fires(sum, totals[oy], fewerPlus, low, high) & widthMask;
+                    into[oy + 1] = Fires(next, totals[oy + 1], fewerPlus, low, high) & widthMask;
+                }
+                for (; oy < outHeight; oy++)
                 {
                     ref var at = ref Unsafe.Add(ref source, oy * paddedWidth);
                     var sum = Vector512<short>.Zero;
                     foreach (var offset in few) sum += Vector512.LoadUnsafe(ref at, (nuint)offset);
-                    var total = totals[oy];
-                    var z = fewerPlus ? sum - (total - sum) : total - sum - sum;
-                    var fires = Vector512.GreaterThanOrEqual(z, low) & Vector512.LessThanOrEqual(z, high);
-                    into[oy] = (uint)fires.ExtractMostSignificantBits() & widthMask;
+                    into[oy] = Fires(sum, totals[oy], fewerPlus, low, high) & widthMask;
                 }
             }
         }
+    }
+
+    /// <summary>Where z = ±(sum of the fewer taps) ∓ (the rest) lies in [low, high], one bit a lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Fires(Vector512<short> sum, Vector512<short> total, bool fewerPlus, Vector512<short> low, Vector512<short> high)
+    {
+        var z = fewerPlus ? sum - (total - sum) : total - sum - sum;
+        return (uint)(Vector512.GreaterThanOrEqual(z, low) & Vector512.LessThanOrEqual(z, high)).ExtractMostSignificantBits();
     }
 
     /// <summary>Floats of the padded copy, with slack for the last run of 16 reading past a row's end.</summary>
