@@ -20,9 +20,11 @@ internal sealed class SampleLaneConv
 {
     private const int Lanes = 16;
     private const int MaxPlanes = 16;
-    private readonly int channels, height, width, kernel, dilation, outChannels, outHeight, outWidth, windowBits, planes;
+    private readonly int channels, height, width, kernel, dilation, outChannels, outHeight, outWidth, windowBits, paddedTaps, planes;
     private readonly int fieldBits, perWord, maxSamples, planeStride, outputStride;
-    /// <summary>Per output channel and tap ([ci, ky, kx] of its group): the tap's rows in the shifted planes.</summary>
+    /// <summary>Per output channel and tap ([ci, ky, kx] of its group): the tap's rows in the shifted
+    /// planes; then up to a multiple of 16 taps on the zero plane (adding nothing), so that the counter
+    /// runs whole rounds of 16 without a tail.</summary>
     private readonly int[] tapOffsets;
     /// <summary>Per output channel: whether it fires when Q &lt; U (else when Q ≥ U).</summary>
     private readonly bool[] below;
@@ -63,7 +65,8 @@ internal sealed class SampleLaneConv
         windowBits = perGroupIn * taps;
         planes = 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)windowBits + 1);
         var words = BitPacking.WordsFor(windowBits);
-        tapOffsets = new int[outChannels * windowBits];
+        paddedTaps = (windowBits + 15) / 16 * 16;
+        tapOffsets = new int[outChannels * paddedTaps];
         below = new bool[outChannels];
         bounds = new Vector512<uint>[outChannels * planes];
         var thresholds = output.Thresholds!;
@@ -73,8 +76,10 @@ internal sealed class SampleLaneConv
             {
                 var (ci, ky, kx) = (c / perGroupOut * perGroupIn + k / taps, k % taps / kernel, k % kernel);
                 var minus = ((packedWeights[c * words + (k >> 6)] >> (k & 63)) & 1) == 0;
-                tapOffsets[c * windowBits + k] = (((ci * kernel + kx) * 2) + (minus ? 1 : 0)) * planeStride + ky * dilation;
+                tapOffsets[c * paddedTaps + k] = (((ci * kernel + kx) * 2) + (minus ? 1 : 0)) * planeStride + ky * dilation;
             }
+            for (var k = windowBits; k < paddedTaps; k++)
+                tapOffsets[c * paddedTaps + k] = channels * kernel * 2 * planeStride;
             // Every tap is inside: z = 2Q - windowBits.
             var threshold = thresholds[c];
             below[c] = threshold.Direction is ThresholdDirection.AtMost or ThresholdDirection.Never;
@@ -96,7 +101,7 @@ internal sealed class SampleLaneConv
     /// <summary>Words of the input rows (<see cref="Place"/>).</summary>
     public int LaneWords => channels * planeStride;
     /// <summary>Words of the shifted and inverted planes.</summary>
-    public int ShiftedWords => channels * kernel * 2 * planeStride;
+    public int ShiftedWords => (channels * kernel * 2 + 1) * planeStride;
     /// <summary>Words of the output rows.</summary>
     public int OutputWords => outChannels * outputStride;
     /// <summary>The most samples one <see cref="Run"/> takes.</summary>
@@ -158,6 +163,7 @@ internal sealed class SampleLaneConv
                     planesOut[to + perPlane + v] = ~words;
                 }
             }
+        planesOut.Slice(channels * kernel * 2 * perPlane, rowsNeeded / Lanes).Clear();
         Span<Vector512<uint>> counter = stackalloc Vector512<uint>[MaxPlanes];
         ref var first = ref MemoryMarshal.GetReference(shifted);
         for (var j = 0; j < vectors; j++)
@@ -165,7 +171,7 @@ internal sealed class SampleLaneConv
             ref var at = ref Unsafe.Add(ref first, j * Lanes);
             for (var c = 0; c < outChannels; c++)
             {
-                Count(ref at, tapOffsets.AsSpan(c * windowBits, windowBits), counter);
+                Count(ref at, tapOffsets.AsSpan(c * paddedTaps, paddedTaps), planes, counter);
                 BitSlicedConv.Compare(counter, bounds.AsSpan(c * planes, planes), below[c]).StoreUnsafe(ref MemoryMarshal.GetReference(output), (nuint)(c * outputStride + j * Lanes));
             }
         }
@@ -188,14 +194,12 @@ internal sealed class SampleLaneConv
 
     /// <summary>The bit planes of Q (agreements over the taps) into <paramref name="counter"/>: a
     /// Harley–Seal counter as <see cref="BitSlicedConv"/>'s, every tap one load.</summary>
-    private static void Count(ref uint at, ReadOnlySpan<int> offsets, Span<Vector512<uint>> counter)
+    private static void Count(ref uint at, ReadOnlySpan<int> offsets, int planes, Span<Vector512<uint>> counter)
     {
         counter.Clear();
         Vector512<uint> ones = default, twos = default, fours = default, eights = default;
         ref var offset = ref MemoryMarshal.GetReference(offsets);
-        var total = offsets.Length;
-        var k = 0;
-        for (; k + 16 <= total; k += 16)
+        for (var k = 0; k < offsets.Length; k += 16)
         {
             ref var o = ref Unsafe.Add(ref offset, k);
             BitSlicedConv.FullAdd(out var twosA, out ones, ones, Load(ref at, o), Load(ref at, Unsafe.Add(ref o, 1)));
@@ -213,7 +217,8 @@ internal sealed class SampleLaneConv
             BitSlicedConv.FullAdd(out foursB, out twos, twos, twosA, twosB);
             BitSlicedConv.FullAdd(out var eightsB, out fours, fours, foursA, foursB);
             BitSlicedConv.FullAdd(out var carry, out eights, eights, eightsA, eightsB);
-            for (var b = 4; b < MaxPlanes && carry != Vector512<uint>.Zero; b++)
+            // Q < 2^planes: the ripple stops there, a fixed number of steps (no data-dependent branch).
+            for (var b = 4; b < planes; b++)
             {
                 var next = counter[b] & carry;
                 counter[b] ^= carry;
@@ -221,16 +226,6 @@ internal sealed class SampleLaneConv
             }
         }
         (counter[0], counter[1], counter[2], counter[3]) = (ones, twos, fours, eights);
-        for (; k < total; k++)
-        {
-            var carry = Load(ref at, Unsafe.Add(ref offset, k));
-            for (var b = 0; b < MaxPlanes && carry != Vector512<uint>.Zero; b++)
-            {
-                var next = counter[b] & carry;
-                counter[b] ^= carry;
-                carry = next;
-            }
-        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -7,7 +7,9 @@ namespace Qnn.Engine;
 /// A 2-D convolution with binary weights (square kernel, stride, padding, dilation, groups) on
 /// [channels, height, width] values, output channel-major. Fast paths, each tested against the
 /// reference below: on ±1 inputs at stride 1 with rows of at most 32 and sign outputs, a column
-/// counter over output positions (<see cref="BitSlicedConv"/>), where it takes fewer instructions
+/// counter over output positions (<see cref="BitSlicedConv"/>; without padding also over a block of
+/// samples sharing the vectors, <see cref="SampleLaneConv"/>, run by the execution plan after a
+/// pooled code convolution, see <see cref="ForwardLanes"/>), where it takes fewer instructions
 /// than packed windows against 8 output channels at a time (<see cref="PackedWindowConv"/>, ±1
 /// inputs of at most 32 channels a group); both give sign outputs as bits, which a following max
 /// pooling ORs (<see cref="ForwardPooled"/>). On integer input codes at stride 1, shifted-plane sums
