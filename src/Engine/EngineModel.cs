@@ -40,6 +40,9 @@ public sealed class EngineModel
         ConvPool,
         /// <summary>A convolution on codes handing its output bits to a convolution on ±1 (and its pooling).</summary>
         RowsInto,
+        /// <summary>A convolution on codes whose output bits are max-pooled and handed to a
+        /// convolution on ±1 that runs a block of samples together in shared vectors (and its pooling).</summary>
+        PooledIntoLanes,
     }
 
     /// <summary>Layers <paramref name="First"/>… (<paramref name="Count"/> of them) run as one stage;
@@ -62,7 +65,14 @@ public sealed class EngineModel
         var plan = new List<Stage>();
         for (var i = 0; i < layers.Count;)
         {
-            if (layers[i] is ConvLayer { EmitsRows: true } first && i + 1 < layers.Count
+            if (i + 2 < layers.Count && layers[i] is ConvLayer { EmitsRows: true } coded && layers[i + 1] is MaxPoolLayer between
+                && Feeds(coded, between.InputShape) && layers[i + 2] is ConvLayer { TakesLanes: true } lanes
+                && lanes.InputShape.SequenceEqual(new[] { coded.OutChannels, coded.OutHeight / between.Pool, coded.OutWidth / between.Pool }))
+            {
+                var pool = i + 3 < layers.Count && layers[i + 3] is MaxPoolLayer after && Feeds(lanes, after.InputShape) ? after.Pool : 0;
+                plan.Add(new Stage(i, pool > 0 ? 4 : 3, StageKind.PooledIntoLanes, pool));
+            }
+            else if (layers[i] is ConvLayer { EmitsRows: true } first && i + 1 < layers.Count
                 && layers[i + 1] is ConvLayer { TakesRows: true } second && Feeds(first, second.InputShape))
             {
                 var pool = PoolAfter(i + 1);
@@ -113,6 +123,30 @@ public sealed class EngineModel
     /// (every layer a small binary or integer dense one, on a CPU with 512-bit vectors).</summary>
     public bool BatchesInLanes => Lanes is not null;
 
+    /// <summary>The first <paramref name="count"/> samples of the buffers (at most
+    /// <see cref="Workspace.Block"/>) through a <see cref="StageKind.PooledIntoLanes"/> stage together.</summary>
+    private void RunLanes(Stage stage, float[][] activations, int count, ulong[][] scratch)
+    {
+        var i = stage.First;
+        var (first, pool, second) = ((ConvLayer)Layers[i], (MaxPoolLayer)Layers[i + 1], (ConvLayer)Layers[i + 2]);
+        var pooledRows = first.OutHeight / pool.Pool;
+        second.ClearLanes(scratch[i + 2]);
+        for (var s = 0; s < count; s++)
+        {
+            var input = activations[i].AsSpan(s * SizeOf(i), SizeOf(i));
+            if (first.ForwardPooledRows(input, pool.Pool, scratch[i], out var rows))
+            {
+                second.PlaceLanes(rows, pooledRows, s, scratch[i + 2]);
+                continue;
+            }
+            // Codes too large for the int16 sums: the first layer's float path, then its pooled signs.
+            var pooled = activations[i + 2].AsSpan(s * SizeOf(i + 2), SizeOf(i + 2));
+            first.ForwardPooled(input, pooled, pool.Pool, scratch[i]);
+            second.PlaceLanes(pooled, s, scratch[i + 2]);
+        }
+        second.ForwardLanes(count, activations[i + stage.Count], stage.Pool, scratch[i + 2]);
+    }
+
     /// <summary>The model's name.</summary>
     public string Name { get; }
     /// <summary>The input quantizer.</summary>
@@ -139,6 +173,8 @@ public sealed class EngineModel
         {
             if (stage.Kind == StageKind.Layer)
                 Layers[stage.First].Forward(activations[stage.First], activations[stage.First + 1], workspace.Scratch[stage.First]);
+            else if (stage.Kind == StageKind.PooledIntoLanes)
+                RunLanes(stage, activations, 1, workspace.Scratch);
             else
                 RunFused(stage, activations, 0, workspace.Scratch);
         }
@@ -223,6 +259,11 @@ public sealed class EngineModel
                 if (stage.Kind == StageKind.Layer)
                 {
                     Layers[i].ForwardBlock(activations[i], activations[i + 1], count, workspace.BlockScratch![i]);
+                    continue;
+                }
+                if (stage.Kind == StageKind.PooledIntoLanes)
+                {
+                    RunLanes(stage, activations, count, workspace.BlockScratch!);
                     continue;
                 }
                 for (var s = 0; s < count; s++)

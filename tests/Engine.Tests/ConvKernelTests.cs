@@ -334,4 +334,105 @@ public class ConvKernelTests
         if (channels == 15)
             Assert.Contains(Enumerable.Range(0, batch), s => samples.AsSpan(s * input.Size, input.Size).ToArray().Max() * 135 >= short.MaxValue);
     }
+    [Theory]
+    [InlineData(6, 14, 14, 16, 5, 1, 1, 32)]     // BinaryLeNet5's conv2, a full block
+    [InlineData(6, 14, 14, 16, 5, 1, 1, 1)]
+    [InlineData(3, 9, 13, 7, 3, 1, 1, 31)]      // odd sizes, rows straddling vectors
+    [InlineData(4, 11, 20, 5, 3, 1, 1, 17)]     // rows over 16: one sample a word
+    [InlineData(4, 12, 15, 6, 3, 2, 2, 9)]      // dilated, groups
+    [InlineData(32, 5, 7, 3, 2, 1, 1, 3)]       // 128 taps: the counter past its carry-save planes
+    public void Samples_in_lanes_equal_the_reference_per_sample(int channels, int height, int width, int outChannels, int kernel, int dilation, int groups, int samples)
+    {
+        var random = new Random(channels * 100 + height * 10 + samples);
+        var layer = Layer(random, channels, height, width, outChannels, kernel, 1, 0, dilation, groups, codes: false, signs: true);
+        var lanes = new SampleLaneConv(layer.InputShape, outChannels, kernel, dilation, groups, layer.PackedWeights, layer.Output, 32);
+        var rows = Enumerable.Repeat(uint.MaxValue, lanes.LaneWords).ToArray();
+        var (shifted, output) = (Enumerable.Repeat(uint.MaxValue, lanes.ShiftedWords).ToArray(), new uint[lanes.OutputWords]);
+        lanes.Clear(rows);
+        var inputs = Enumerable.Range(0, samples).Select(_ => Input(random, layer)).ToArray();
+        for (var s = 0; s < samples; s++)
+        {
+            if (s % 2 == 0)
+            {
+                lanes.PlaceSigns(inputs[s], s, rows);
+                continue;
+            }
+            // As row bits, with set bits past the width that must be ignored.
+            var bits = new uint[channels * height];
+            for (var k = 0; k < bits.Length; k++)
+            {
+                bits[k] = width == 32 ? 0 : uint.MaxValue << width;
+                for (var x = 0; x < width; x++)
+                    if (inputs[s][k * width + x] >= 0) bits[k] |= 1u << x;
+            }
+            lanes.Place(bits, height, s, rows);
+        }
+        lanes.Run(rows, samples, shifted, output);
+        var taken = new uint[outChannels * layer.OutHeight];
+        var plus = 0;
+        for (var s = 0; s < samples; s++)
+        {
+            var expected = Run(layer, inputs[s], ConvPath.Reference);
+            lanes.Take(output, s, taken);
+            var actual = new float[layer.OutputSize];
+            for (var k = 0; k < actual.Length; k++)
+                actual[k] = ((taken[k / layer.OutWidth] >> (k % layer.OutWidth)) & 1) != 0 ? 1f : -1f;
+            Assert.Equal(expected, actual);
+            plus += expected.Count(v => v > 0);
+        }
+        Assert.InRange(plus, 1, samples * layer.OutputSize - 1);
+    }
+
+    [Theory]
+    [InlineData(1, 28, 28, 5, 2)]     // BinaryLeNet5's shape
+    [InlineData(31, 28, 28, 5, 2)]
+    [InlineData(33, 15, 17, 3, 2)]
+    [InlineData(257, 17, 19, 3, 1)]
+    [InlineData(33, 20, 22, 3, 0)]    // no pooling after the second convolution
+    public void A_code_convolution_pooled_into_lanes_equals_the_layers_run_by_the_reference(int batch, int height, int width, int kernel, int pool2)
+    {
+        var random = new Random(batch * 7 + height);
+        var input = new InputStage(new[] { 1, height, width }, new[] { 0f }, new[] { 255f }, new[] { 8 });
+        var conv1 = Layer(random, 1, height, width, 6, kernel, 1, kernel / 2, 1, 1, codes: true, signs: true);
+        var pool1 = new MaxPoolLayer("pool1", new[] { 6, height, width }, 2);
+        var (h, w) = (height / 2, width / 2);
+        var conv2 = Layer(random, 6, h, w, 16, kernel, 1, 0, 1, 1, codes: false, signs: true);
+        var layers = new List<EngineLayer> { conv1, pool1, conv2 };
+        var features = conv2.OutputSize;
+        if (pool2 > 0)
+        {
+            layers.Add(new MaxPoolLayer("pool2", new[] { 16, conv2.OutHeight, conv2.OutWidth }, pool2));
+            features = 16 * (conv2.OutHeight / pool2) * (conv2.OutWidth / pool2);
+        }
+        var dense = new BinaryDenseLayer("fc3", features, Enumerable.Range(0, 3 * BitPacking.WordsFor(features)).Select(_ => (ulong)random.NextInt64()).ToArray(), null,
+            LayerOutput.Logits(new[] { 0.5f, -0.25f, 1f }, new[] { 0.1f, 0.2f, -0.3f }, 1f));
+        layers.Add(dense);
+        var model = new EngineModel("Lanes", input, layers);
+        Assert.Equal(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, conv1.EmitsRows && conv2.TakesLanes);
+        var samples = Enumerable.Range(0, batch * input.Size).Select(_ => (float)random.Next(256)).ToArray();
+        var logits = new float[batch * model.Classes];
+        var workspace = model.CreateWorkspace();
+        model.Logits(samples, logits, workspace);
+        var distinct = new HashSet<string>();
+        for (var s = 0; s < batch; s++)
+        {
+            var codes = new float[input.Size];
+            input.Encode(samples.AsSpan(s * input.Size, input.Size), codes);
+            var pooled = new float[pool1.OutputSize];
+            pool1.Forward(Run(conv1, codes, ConvPath.Reference), pooled, vectors: false);
+            var values = Run(conv2, pooled, ConvPath.Reference);
+            if (pool2 > 0)
+            {
+                var next = new float[features];
+                ((MaxPoolLayer)layers[3]).Forward(values, next, vectors: false);
+                values = next;
+            }
+            distinct.Add(string.Join(",", values));
+            var expected = new float[model.Classes];
+            dense.Forward(values, expected, new ulong[dense.ScratchWords]);
+            Assert.Equal(expected, logits.AsSpan(s * model.Classes, model.Classes).ToArray());
+            Assert.Equal(expected, model.Logits(samples.AsSpan(s * input.Size, input.Size), workspace).ToArray());
+        }
+        Assert.True(distinct.Count > batch * 3 / 4, $"{distinct.Count} distinct of {batch}");
+    }
 }

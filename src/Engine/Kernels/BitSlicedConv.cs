@@ -223,7 +223,7 @@ internal sealed class BitSlicedConv
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FullAdd(out Vector512<uint> carry, out Vector512<uint> sum, Vector512<uint> a, Vector512<uint> b, Vector512<uint> c)
+    internal static void FullAdd(out Vector512<uint> carry, out Vector512<uint> sum, Vector512<uint> a, Vector512<uint> b, Vector512<uint> c)
     {
         if (Avx512F.IsSupported)
         {
@@ -237,7 +237,7 @@ internal sealed class BitSlicedConv
     }
 
     /// <summary>Fires where Q ≥ U (or Q &lt; U): the borrow of Q - U, plane by plane from the lowest.</summary>
-    private static Vector512<uint> Compare(ReadOnlySpan<Vector512<uint>> q, ReadOnlySpan<Vector512<uint>> bound, bool below)
+    internal static Vector512<uint> Compare(ReadOnlySpan<Vector512<uint>> q, ReadOnlySpan<Vector512<uint>> bound, bool below)
     {
         // Q ≤ windowBits < 2^planes: its planes above the bound's are zero.
         var borrow = Vector512<uint>.Zero;

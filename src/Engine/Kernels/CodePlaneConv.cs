@@ -16,7 +16,7 @@ namespace Qnn.Engine;
 internal sealed class CodePlaneConv
 {
     private readonly int channels, height, width, padding, outChannels, outHeight, outWidth;
-    private readonly int paddedHeight, paddedWidth, windowBits;
+    private readonly int paddedHeight, paddedWidth, windowBits, kernel, dilation, perGroupIn;
     /// <summary>Per output channel, windowBits offsets into the padded input: the +1 taps' first.</summary>
     private readonly int[] offsets;
     private readonly int[] positives;
@@ -42,7 +42,8 @@ internal sealed class CodePlaneConv
         var reach = (kernel - 1) * dilation;
         outHeight = Math.Max(0, paddedHeight - reach);
         outWidth = Math.Max(0, paddedWidth - reach);
-        var perGroupIn = channels / groups;
+        (this.kernel, this.dilation) = (kernel, dilation);
+        perGroupIn = channels / groups;
         var perGroupOut = outChannels / groups;
         groupOutputs = perGroupOut;
         var taps = kernel * kernel;
@@ -146,29 +147,82 @@ internal sealed class CodePlaneConv
     private void VectorRows(ReadOnlySpan<short> padded, Span<uint> rows, uint widthMask)
     {
         ref var source = ref MemoryMarshal.GetReference(padded);
+        // The sum S of every tap is shared vertically: each padded row's sum over the group's
+        // channels and kernel columns once, then S of an output row adds k of those.
+        Span<Vector512<short>> rowSums = paddedHeight <= 256 ? stackalloc Vector512<short>[paddedHeight] : default;
+        Span<Vector512<short>> totals = outHeight <= 256 ? stackalloc Vector512<short>[outHeight] : new Vector512<short>[outHeight];
+        var plane = paddedHeight * paddedWidth;
         for (var first = 0; first < outChannels; first += groupOutputs)
         {
             var all = offsets.AsSpan(first * windowBits, windowBits);
+            if (!rowSums.IsEmpty)
+            {
+                ref var groupStart = ref Unsafe.Add(ref source, first / groupOutputs * perGroupIn * plane);
+                for (var y = 0; y < paddedHeight; y++)
+                {
+                    var sum = Vector512<short>.Zero;
+                    for (var ci = 0; ci < perGroupIn; ci++)
+                        for (var kx = 0; kx < kernel; kx++)
+                            sum += Vector512.LoadUnsafe(ref groupStart, (nuint)(ci * plane + y * paddedWidth + kx * dilation));
+                    rowSums[y] = sum;
+                }
+            }
+            // Each output row's S, then channel by channel (its taps and bounds held) row by row.
             for (var oy = 0; oy < outHeight; oy++)
             {
-                ref var at = ref Unsafe.Add(ref source, oy * paddedWidth);
                 var total = Vector512<short>.Zero;
-                foreach (var offset in all) total += Vector512.LoadUnsafe(ref at, (nuint)offset);
-                for (var c = first; c < first + groupOutputs; c++)
+                if (rowSums.IsEmpty)
                 {
-                    var list = offsets.AsSpan(c * windowBits, windowBits);
-                    var plus = positives[c];
-                    var fewerPlus = plus <= windowBits - plus;
-                    var few = fewerPlus ? list.Slice(0, plus) : list.Slice(plus);
+                    ref var at = ref Unsafe.Add(ref source, oy * paddedWidth);
+                    foreach (var offset in all) total += Vector512.LoadUnsafe(ref at, (nuint)offset);
+                }
+                else
+                {
+                    for (var ky = 0; ky < kernel; ky++) total += rowSums[oy + ky * dilation];
+                }
+                totals[oy] = total;
+            }
+            for (var c = first; c < first + groupOutputs; c++)
+            {
+                var list = offsets.AsSpan(c * windowBits, windowBits);
+                var plus = positives[c];
+                var fewerPlus = plus <= windowBits - plus;
+                var few = fewerPlus ? list.Slice(0, plus) : list.Slice(plus);
+                var (lowest, highest) = ShortRange(c);
+                var (low, high) = (Vector512.Create(lowest), Vector512.Create(highest));
+                var into = rows.Slice(c * outHeight, outHeight);
+                // Two rows at a time: one pass over the taps, two independent sums.
+                var oy = 0;
+                for (; oy + 2 <= outHeight; oy += 2)
+                {
+                    ref var at = ref Unsafe.Add(ref source, oy * paddedWidth);
+                    ref var below = ref Unsafe.Add(ref at, paddedWidth);
+                    var (sum, next) = (Vector512<short>.Zero, Vector512<short>.Zero);
+                    foreach (var offset in few)
+                    {
+                        sum += Vector512.LoadUnsafe(ref at, (nuint)offset);
+                        next += Vector512.LoadUnsafe(ref below, (nuint)offset);
+                    }
+                    into[oy] = Fires(sum, totals[oy], fewerPlus, low, high) & widthMask;
+                    into[oy + 1] = Fires(next, totals[oy + 1], fewerPlus, low, high) & widthMask;
+                }
+                for (; oy < outHeight; oy++)
+                {
+                    ref var at = ref Unsafe.Add(ref source, oy * paddedWidth);
                     var sum = Vector512<short>.Zero;
                     foreach (var offset in few) sum += Vector512.LoadUnsafe(ref at, (nuint)offset);
-                    var z = fewerPlus ? sum - (total - sum) : total - sum - sum;
-                    var (lowest, highest) = ShortRange(c);
-                    var fires = Vector512.GreaterThanOrEqual(z, Vector512.Create(lowest)) & Vector512.LessThanOrEqual(z, Vector512.Create(highest));
-                    rows[c * outHeight + oy] = (uint)fires.ExtractMostSignificantBits() & widthMask;
+                    into[oy] = Fires(sum, totals[oy], fewerPlus, low, high) & widthMask;
                 }
             }
         }
+    }
+
+    /// <summary>Where z = ±(sum of the fewer taps) ∓ (the rest) lies in [low, high], one bit a lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Fires(Vector512<short> sum, Vector512<short> total, bool fewerPlus, Vector512<short> low, Vector512<short> high)
+    {
+        var z = fewerPlus ? sum - (total - sum) : total - sum - sum;
+        return (uint)(Vector512.GreaterThanOrEqual(z, low) & Vector512.LessThanOrEqual(z, high)).ExtractMostSignificantBits();
     }
 
     /// <summary>Floats of the padded copy, with slack for the last run of 16 reading past a row's end.</summary>

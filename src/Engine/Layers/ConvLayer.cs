@@ -7,7 +7,9 @@ namespace Qnn.Engine;
 /// A 2-D convolution with binary weights (square kernel, stride, padding, dilation, groups) on
 /// [channels, height, width] values, output channel-major. Fast paths, each tested against the
 /// reference below: on ±1 inputs at stride 1 with rows of at most 32 and sign outputs, a column
-/// counter over output positions (<see cref="BitSlicedConv"/>), where it takes fewer instructions
+/// counter over output positions (<see cref="BitSlicedConv"/>; without padding also over a block of
+/// samples sharing the vectors, <see cref="SampleLaneConv"/>, run by the execution plan after a
+/// pooled code convolution, see <see cref="ForwardLanes"/>), where it takes fewer instructions
 /// than packed windows against 8 output channels at a time (<see cref="PackedWindowConv"/>, ±1
 /// inputs of at most 32 channels a group); both give sign outputs as bits, which a following max
 /// pooling ORs (<see cref="ForwardPooled"/>). On integer input codes at stride 1, shifted-plane sums
@@ -35,6 +37,9 @@ public sealed class ConvLayer : EngineLayer
     /// output positions; run instead of the packed windows where it takes fewer instructions.</summary>
     private readonly BitSlicedConv? slicedConv;
     private readonly bool preferSliced;
+    /// <summary>±1 inputs at stride 1 without padding, rows of at most 32, sign outputs: the column
+    /// counter over a block of samples sharing the vectors (run by an execution plan's stage).</summary>
+    private readonly SampleLaneConv? laneConv;
     /// <summary>Input codes at stride 1: shifted-plane sums in registers.</summary>
     private readonly CodePlaneConv? codePlanes;
     // Scratch: one packed window and its validity mask (the per-position path), then the fast
@@ -56,6 +61,11 @@ public sealed class ConvLayer : EngineLayer
     private readonly ScratchRegion<uint> sliceRows;
     private readonly ScratchRegion<uint> sliceOutput;
     private readonly ScratchRegion<uint> slicePooled;
+    private readonly ScratchRegion<uint> laneRows;
+    private readonly ScratchRegion<uint> laneShifted;
+    private readonly ScratchRegion<uint> laneOutput;
+    private readonly ScratchRegion<uint> laneTaken;
+    private readonly ScratchRegion<uint> lanePooled;
     private readonly int scratchWords;
 
     /// <param name="name">The layer's name (conv1…).</param>
@@ -122,6 +132,8 @@ public sealed class ConvLayer : EngineLayer
             long windows = windowConv is null ? long.MaxValue : (long)OutHeight * OutWidth * groups * ((outChannels / groups + 7) / 8) * windowWords * 9;
             preferSliced = sliced < windows;
         }
+        if (SampleLaneConv.Covers(inputShape, kernel, stride, padding, dilation, groups, codeInputs, output))
+            laneConv = new SampleLaneConv(inputShape, outChannels, kernel, dilation, groups, packedWeights, output, Workspace.Block);
         if (codeInputs && stride == 1)
             codePlanes = new CodePlaneConv(inputShape, outChannels, kernel, padding, dilation, groups, codeWeights, output);
         var byWindows = windowConv is not null;
@@ -142,6 +154,13 @@ public sealed class ConvLayer : EngineLayer
         sliceRows = layout.Add<uint>(slicedConv?.RowWords ?? 0);
         sliceOutput = layout.Add<uint>(slicedConv?.OutputWords ?? 0);
         slicePooled = layout.Add<uint>(slicedConv is null && !codeRows ? 0 : OutChannels * OutHeight);
+        // At whole-vector offsets within the scratch where they exist.
+        var laneAlignment = laneConv is null ? sizeof(ulong) : 64;
+        laneRows = layout.Add<uint>(laneConv?.LaneWords ?? 0, laneAlignment);
+        laneShifted = layout.Add<uint>(laneConv?.ShiftedWords ?? 0, laneAlignment);
+        laneOutput = layout.Add<uint>(laneConv?.OutputWords ?? 0, laneAlignment);
+        laneTaken = layout.Add<uint>(laneConv is null ? 0 : OutChannels * OutHeight);
+        lanePooled = layout.Add<uint>(laneConv is null ? 0 : OutChannels * OutHeight);
         scratchWords = layout.Words;
     }
 
@@ -270,6 +289,58 @@ public sealed class ConvLayer : EngineLayer
         var rows = slicePooled.In(scratch);
         RowBits.Pool(sliceOutput.In(scratch), OutChannels, slicedConv.OutputRowStride, OutHeight, OutWidth, pool, rows, vectors: true);
         RowBits.Expand(rows, OutChannels, OutHeight / pool, OutHeight / pool, OutWidth / pool, output, vectors: true);
+    }
+
+    /// <summary>This layer's sign outputs max-pooled as row bits (channel c's row y at
+    /// c·(<see cref="OutHeight"/>/<paramref name="pool"/>) + y, a view into the scratch), or false
+    /// where <see cref="ForwardRows"/> is (needs <see cref="EmitsRows"/>).</summary>
+    internal bool ForwardPooledRows(ReadOnlySpan<float> input, int pool, Span<ulong> scratch, out ReadOnlySpan<uint> pooled)
+    {
+        pooled = default;
+        if (!ForwardRows(input, scratch, out var rows))
+            return false;
+        var into = slicePooled.In(scratch).Slice(0, OutChannels * (OutHeight / pool));
+        RowBits.Pool(rows, OutChannels, OutHeight, OutHeight, OutWidth, pool, into, vectors: true);
+        pooled = into;
+        return true;
+    }
+
+    /// <summary>Whether this layer runs a block of samples together, placed in shared vectors
+    /// (<see cref="ClearLanes"/>, <see cref="PlaceLanes(ReadOnlySpan{uint}, int, int, Span{ulong})"/>, <see cref="ForwardLanes"/>).</summary>
+    internal bool TakesLanes => laneConv is not null && Vector512.IsHardwareAccelerated;
+
+    /// <summary>Starts a block of samples for <see cref="ForwardLanes"/>.</summary>
+    internal void ClearLanes(Span<ulong> scratch) => laneConv!.Clear(laneRows.In(scratch));
+
+    /// <summary>Sample <paramref name="sample"/> of the block as input row bits (channel ci's row y at ci·<paramref name="rowStride"/> + y).</summary>
+    internal void PlaceLanes(ReadOnlySpan<uint> rows, int rowStride, int sample, Span<ulong> scratch) =>
+        laneConv!.Place(rows, rowStride, sample, laneRows.In(scratch));
+
+    /// <summary>Sample <paramref name="sample"/> of the block as ±1 input values.</summary>
+    internal void PlaceLanes(ReadOnlySpan<float> values, int sample, Span<ulong> scratch) =>
+        laneConv!.PlaceSigns(values, sample, laneRows.In(scratch));
+
+    /// <summary>The block's first <paramref name="samples"/> placed samples through this layer,
+    /// max-pooled by <paramref name="pool"/> when it is above 0, as floats one sample after another.</summary>
+    internal void ForwardLanes(int samples, Span<float> outputs, int pool, Span<ulong> scratch)
+    {
+        var output = laneOutput.In(scratch);
+        laneConv!.Run(laneRows.In(scratch), samples, laneShifted.In(scratch), output);
+        var taken = laneTaken.In(scratch);
+        var pooled = lanePooled.In(scratch);
+        var (height, width) = pool > 0 ? (OutHeight / pool, OutWidth / pool) : (OutHeight, OutWidth);
+        var size = OutChannels * height * width;
+        for (var s = 0; s < samples; s++)
+        {
+            laneConv.Take(output, s, taken);
+            var rows = taken;
+            if (pool > 0)
+            {
+                RowBits.Pool(taken, OutChannels, OutHeight, OutHeight, OutWidth, pool, pooled, vectors: true);
+                rows = pooled;
+            }
+            RowBits.Expand(rows, OutChannels, height, height, width, outputs.Slice(s * size, size), vectors: true);
+        }
     }
 
     /// <summary>Whether a path runs the column counter where it covers the layer: always for
