@@ -168,12 +168,7 @@ internal sealed partial class CLayerWriter
         int channels = p.InputShape[0], height = p.InputShape[1], width = p.InputShape[2], pool = p.Pool;
         int outHeight = height / pool, outWidth = width / pool;
         UsesFloatWords = true;
-        text.Append(Begin(name, p.OutputSize, false));
-        text.Append($$"""
-                int32_t c, oy, ox, dy, dx;
-                for (c = 0; c < {{channels}}L; c++)
-                    for (oy = 0; oy < {{outHeight}}L; oy++)
-                        for (ox = 0; ox < {{outWidth}}L; ox++) {
+        PoolingLoops(name, p.OutputSize, channels, outHeight, outWidth, $$"""
                             float best = {{Read(input, $"(c * {height}L + oy * {pool}L) * {width}L + ox * {pool}L", false)}};
                             for (dy = 0; dy < {{pool}}L; dy++)
                                 for (dx = 0; dx < {{pool}}L; dx++) {
@@ -182,9 +177,6 @@ internal sealed partial class CLayerWriter
                                         best = v;
                                 }
                             out[(c * {{outHeight}}L + oy) * {{outWidth}}L + ox] = qnn_word(best);
-                        }
-            }
-
             """);
     }
 }

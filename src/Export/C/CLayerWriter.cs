@@ -238,18 +238,28 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
     {
         int channels = p.InputShape[0], height = p.InputShape[1], width = p.InputShape[2], pool = p.Pool;
         int outHeight = height / pool, outWidth = width / pool;
-        text.Append(Begin(name, p.OutputSize, false));
-        text.Append($$"""
-                int32_t c, oy, ox, dy, dx;
-                for (c = 0; c < {{channels}}L; c++)
-                    for (oy = 0; oy < {{outHeight}}L; oy++)
-                        for (ox = 0; ox < {{outWidth}}L; ox++) {
+        PoolingLoops(name, p.OutputSize, channels, outHeight, outWidth, $$"""
                             int any = 0;
                             for (dy = 0; dy < {{pool}}L && !any; dy++)
                                 for (dx = 0; dx < {{pool}}L && !any; dx++)
                                     any = QNN_BIT(in, (c * {{height}}L + oy * {{pool}}L + dy) * {{width}}L + ox * {{pool}}L + dx);
                             if (any)
                                 QNN_SET(out, (c * {{outHeight}}L + oy) * {{outWidth}}L + ox);
+            """);
+    }
+
+    /// <summary>A max-pooling function: <paramref name="body"/> (indented as the loop's body) runs
+    /// for each channel <c>c</c> and output position (<c>oy</c>, <c>ox</c>); <c>dy</c> and
+    /// <c>dx</c> are declared for the window.</summary>
+    private void PoolingLoops(string name, int outputs, int channels, int outHeight, int outWidth, string body)
+    {
+        text.Append(Begin(name, outputs, false));
+        text.Append($$"""
+                int32_t c, oy, ox, dy, dx;
+                for (c = 0; c < {{channels}}L; c++)
+                    for (oy = 0; oy < {{outHeight}}L; oy++)
+                        for (ox = 0; ox < {{outWidth}}L; ox++) {
+            {{body}}
                         }
             }
 
