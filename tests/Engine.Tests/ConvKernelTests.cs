@@ -48,6 +48,40 @@ public class ConvKernelTests
         return output;
     }
 
+    /// <summary>Runs the reference path, checks that each of <paramref name="paths"/> gives the
+    /// same outputs, and returns them.</summary>
+    private static float[] AssertPathsEqualTheReference(ConvLayer layer, float[] input, params ConvPath[] paths)
+    {
+        var expected = Run(layer, input, ConvPath.Reference);
+        foreach (var path in paths)
+            Assert.Equal(expected, Run(layer, input, path));
+        return expected;
+    }
+
+    /// <summary>Pools the reference path's outputs, checks that each of <paramref name="paths"/>
+    /// convolving and pooling at once gives the same, and returns them.</summary>
+    private static float[] AssertPoolingEqualsTheReference(ConvLayer layer, float[] input, int pool, params ConvPath[] paths)
+    {
+        var pooling = new MaxPoolLayer("pool", new[] { layer.OutChannels, layer.OutHeight, layer.OutWidth }, pool);
+        var expected = new float[pooling.OutputSize];
+        pooling.Forward(Run(layer, input, ConvPath.Reference), expected, vectors: false);
+        foreach (var path in paths)
+        {
+            var pooled = new float[pooling.OutputSize];
+            // Dirty scratch, as in Run.
+            layer.ForwardPooled(input, pooled, pool, Enumerable.Repeat(ulong.MaxValue, layer.ScratchWords).ToArray(), path);
+            Assert.Equal(expected, pooled);
+        }
+        return expected;
+    }
+
+    /// <summary>Sign outputs that are not all one value: both +1 and −1 occur.</summary>
+    private static void AssertBothSigns(float[] outputs)
+    {
+        Assert.Contains(1f, outputs);
+        Assert.Contains(-1f, outputs);
+    }
+
     [Theory]
     [InlineData(16, 28, 28, 32, 3, 1, 1, 1, 1)]   // MiniMnistCnn's conv2
     [InlineData(6, 14, 14, 16, 5, 1, 0, 1, 1)]    // BinaryLeNet5's conv2
@@ -68,16 +102,9 @@ public class ConvKernelTests
             Assert.True(layer.PoolsBits == signs);
             for (var sample = 0; sample < 3; sample++)
             {
-                var input = Input(random, layer);
-                var expected = Run(layer, input, ConvPath.Reference);
-                Assert.Equal(expected, Run(layer, input, ConvPath.Fast));
-                Assert.Equal(expected, Run(layer, input, ConvPath.Scalar));
-                Assert.Equal(expected, Run(layer, input, ConvPath.Sliced));
+                var expected = AssertPathsEqualTheReference(layer, Input(random, layer), ConvPath.Fast, ConvPath.Scalar, ConvPath.Sliced);
                 if (signs)
-                {
-                    Assert.Contains(1f, expected);
-                    Assert.Contains(-1f, expected);
-                }
+                    AssertBothSigns(expected);
             }
         }
     }
@@ -100,22 +127,9 @@ public class ConvKernelTests
         for (var sample = 0; sample < 3; sample++)
         {
             var input = Input(random, layer);
-            var expected = Run(layer, input, ConvPath.Reference);
-            Assert.Equal(expected, Run(layer, input, ConvPath.Sliced));
-            Assert.Equal(expected, Run(layer, input, ConvPath.Fast));
-            Assert.Contains(1f, expected);
-            Assert.Contains(-1f, expected);
-            if (!layer.PoolsBits)
-                continue;
-            var pooling = new MaxPoolLayer("pool", new[] { outChannels, layer.OutHeight, layer.OutWidth }, 2);
-            var pooled = new float[pooling.OutputSize];
-            pooling.Forward(expected, pooled, vectors: false);
-            foreach (var path in new[] { ConvPath.Sliced, ConvPath.Scalar })
-            {
-                var fused = new float[pooling.OutputSize];
-                layer.ForwardPooled(input, fused, 2, Enumerable.Repeat(ulong.MaxValue, layer.ScratchWords).ToArray(), path);
-                Assert.Equal(pooled, fused);
-            }
+            AssertBothSigns(AssertPathsEqualTheReference(layer, input, ConvPath.Sliced, ConvPath.Fast));
+            if (layer.PoolsBits)
+                AssertPoolingEqualsTheReference(layer, input, 2, ConvPath.Sliced, ConvPath.Scalar);
         }
     }
 
@@ -145,21 +159,8 @@ public class ConvKernelTests
     {
         var random = new Random(channels + outChannels + pool);
         var layer = Layer(random, channels, height, width, outChannels, kernel, 1, padding, 1, groups, codes: false, signs: true);
-        var pooling = new MaxPoolLayer("pool", new[] { outChannels, layer.OutHeight, layer.OutWidth }, pool);
         for (var sample = 0; sample < 3; sample++)
-        {
-            var input = Input(random, layer);
-            var expected = new float[pooling.OutputSize];
-            pooling.Forward(Run(layer, input, ConvPath.Reference), expected, vectors: false);
-            foreach (var path in new[] { ConvPath.Fast, ConvPath.Scalar, ConvPath.Sliced })
-            {
-                var pooled = new float[pooling.OutputSize];
-                layer.ForwardPooled(input, pooled, pool, Enumerable.Repeat(ulong.MaxValue, layer.ScratchWords).ToArray(), path);
-                Assert.Equal(expected, pooled);
-            }
-            Assert.Contains(1f, expected);
-            Assert.Contains(-1f, expected);
-        }
+            AssertBothSigns(AssertPoolingEqualsTheReference(layer, Input(random, layer), pool, ConvPath.Fast, ConvPath.Scalar, ConvPath.Sliced));
     }
 
     [Theory]
@@ -181,15 +182,9 @@ public class ConvKernelTests
             var layer = Layer(random, channels, height, width, outChannels, kernel, 1, padding, dilation, groups, codes: true, signs);
             for (var sample = 0; sample < 3; sample++)
             {
-                var input = Input(random, layer, codeLimit);
-                var expected = Run(layer, input, ConvPath.Reference);
-                Assert.Equal(expected, Run(layer, input, ConvPath.Fast));
-                Assert.Equal(expected, Run(layer, input, ConvPath.Scalar));
+                var expected = AssertPathsEqualTheReference(layer, Input(random, layer, codeLimit), ConvPath.Fast, ConvPath.Scalar);
                 if (signs)
-                {
-                    Assert.Contains(1f, expected);
-                    Assert.Contains(-1f, expected);
-                }
+                    AssertBothSigns(expected);
             }
         }
     }
@@ -205,21 +200,8 @@ public class ConvKernelTests
         var random = new Random(channels + width + pool + codeLimit);
         var layer = Layer(random, channels, height, width, outChannels, kernel, 1, padding, 1, 1, codes: true, signs: true);
         Assert.True(layer.PoolsBits);
-        var pooling = new MaxPoolLayer("pool", new[] { outChannels, layer.OutHeight, layer.OutWidth }, pool);
         for (var sample = 0; sample < 3; sample++)
-        {
-            var input = Input(random, layer, codeLimit);
-            var expected = new float[pooling.OutputSize];
-            pooling.Forward(Run(layer, input, ConvPath.Reference), expected, vectors: false);
-            foreach (var path in new[] { ConvPath.Fast, ConvPath.Scalar })
-            {
-                var pooled = new float[pooling.OutputSize];
-                layer.ForwardPooled(input, pooled, pool, Enumerable.Repeat(ulong.MaxValue, layer.ScratchWords).ToArray(), path);
-                Assert.Equal(expected, pooled);
-            }
-            Assert.Contains(1f, expected);
-            Assert.Contains(-1f, expected);
-        }
+            AssertBothSigns(AssertPoolingEqualsTheReference(layer, Input(random, layer, codeLimit), pool, ConvPath.Fast, ConvPath.Scalar));
     }
 
     [Theory]
@@ -238,8 +220,7 @@ public class ConvKernelTests
         layer.Forward(input, expected, vectors: false);
         layer.Forward(input, actual, Span<ulong>.Empty);
         Assert.Equal(expected, actual);
-        Assert.Contains(1f, expected);
-        Assert.Contains(-1f, expected);
+        AssertBothSigns(expected);
     }
 
     [Theory]

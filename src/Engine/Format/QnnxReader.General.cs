@@ -62,13 +62,8 @@ internal sealed partial class QnnxReader
 
     private ValueMaxPoolLayer ReadValueMaxPool(string name)
     {
-        var shape = new[] { Int("channels", 1, QnnxLimits.MaxLayerValues), Int("height", 1, QnnxLimits.MaxLayerValues), Int("width", 1, QnnxLimits.MaxLayerValues) };
-        Receives(ShapeValues("input shape", shape));
-        var pool = Int("pool", 1, QnnxLimits.MaxStride);
-        if (pool > shape[1] || pool > shape[2])
-            throw Fail($"pool {pool} exceeds the {shape[1]}×{shape[2]} input: no output");
         // The maximum of values keeps what flows (levels stay levels, reals reals).
-        AddValues((long)shape[0] * (shape[1] / pool) * (shape[2] / pool));
+        var (shape, pool) = ReadPooling();
         return new ValueMaxPoolLayer(name, shape, pool);
     }
 
@@ -132,19 +127,7 @@ internal sealed partial class QnnxReader
         var total = (long)count * steps;
         if (total > QnnxLimits.MaxLayerWeights)
             throw Fail($"{total} level thresholds exceed {QnnxLimits.MaxLayerWeights}");
-        Fits(total, 5, "level thresholds");
-        var boundaries = new SignThreshold[total];
-        for (var i = 0; i < total; i++)
-        {
-            var threshold = r.ReadInt32();
-            if (threshold is < -QnnxLimits.MaxThreshold or > QnnxLimits.MaxThreshold)
-                throw Fail($"level threshold {i} is {threshold}, beyond ±{QnnxLimits.MaxThreshold}");
-            var direction = r.ReadByte();
-            if (direction > (byte)ThresholdDirection.Never)
-                throw Fail($"level threshold {i} has unknown direction {direction}");
-            boundaries[i] = new SignThreshold(threshold, (ThresholdDirection)direction);
-        }
-        return LayerOutput.Levels(boundaries, steps, values);
+        return LayerOutput.Levels(ReadThresholds(total, "level threshold"), steps, values);
     }
 
     /// <summary>Output kind 4: i32 count, f32 scale, u8 activation, f32 parameter, f32 alpha[count], f32 beta[count].</summary>

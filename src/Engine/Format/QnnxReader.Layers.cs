@@ -180,14 +180,22 @@ internal sealed partial class QnnxReader
 
     private MaxPoolLayer ReadMaxPool(string name)
     {
+        var (shape, pool) = ReadPooling();
+        flowing = Flow.Signs;
+        return new MaxPoolLayer(name, shape, pool);
+    }
+
+    /// <summary>What both max-pooling kinds share: the input shape and the pool, checked, the
+    /// output values counted.</summary>
+    private (int[] Shape, int Pool) ReadPooling()
+    {
         var shape = new[] { Int("channels", 1, QnnxLimits.MaxLayerValues), Int("height", 1, QnnxLimits.MaxLayerValues), Int("width", 1, QnnxLimits.MaxLayerValues) };
         Receives(ShapeValues("input shape", shape));
         var pool = Int("pool", 1, QnnxLimits.MaxStride);
         if (pool > shape[1] || pool > shape[2])
             throw Fail($"pool {pool} exceeds the {shape[1]}×{shape[2]} input: no output");
         AddValues((long)shape[0] * (shape[1] / pool) * (shape[2] / pool));
-        flowing = Flow.Signs;
-        return new MaxPoolLayer(name, shape, pool);
+        return (shape, pool);
     }
 
     private FloatDenseLayer ReadFloatDense(string name)
@@ -220,19 +228,7 @@ internal sealed partial class QnnxReader
         if (kind == 1)
         {
             var count = Int("threshold count", 1, QnnxLimits.MaxLayerValues);
-            Fits(count, 5, "thresholds");
-            var thresholds = new SignThreshold[count];
-            for (var i = 0; i < count; i++)
-            {
-                var threshold = r.ReadInt32();
-                if (threshold is < -QnnxLimits.MaxThreshold or > QnnxLimits.MaxThreshold)
-                    throw Fail($"threshold {i} is {threshold}, beyond ±{QnnxLimits.MaxThreshold}");
-                var direction = r.ReadByte();
-                if (direction > (byte)ThresholdDirection.Never)
-                    throw Fail($"threshold {i} has unknown direction {direction}");
-                thresholds[i] = new SignThreshold(threshold, (ThresholdDirection)direction);
-            }
-            return LayerOutput.Signs(thresholds);
+            return LayerOutput.Signs(ReadThresholds(count, "threshold"));
         }
         if (kind == 2)
         {
@@ -269,6 +265,25 @@ internal sealed partial class QnnxReader
         totalValues += values;
         if (totalValues > QnnxLimits.MaxModelValues)
             throw Fail($"the model's activations reach {totalValues} values, past {QnnxLimits.MaxModelValues}");
+    }
+
+    /// <summary><paramref name="count"/> (i32 threshold, u8 direction) pairs, each within range;
+    /// <paramref name="what"/> names one in the messages ("threshold", "level threshold").</summary>
+    private SignThreshold[] ReadThresholds(long count, string what)
+    {
+        Fits(count, 5, $"{what}s");
+        var thresholds = new SignThreshold[count];
+        for (var i = 0; i < count; i++)
+        {
+            var threshold = r.ReadInt32();
+            if (threshold is < -QnnxLimits.MaxThreshold or > QnnxLimits.MaxThreshold)
+                throw Fail($"{what} {i} is {threshold}, beyond ±{QnnxLimits.MaxThreshold}");
+            var direction = r.ReadByte();
+            if (direction > (byte)ThresholdDirection.Never)
+                throw Fail($"{what} {i} has unknown direction {direction}");
+            thresholds[i] = new SignThreshold(threshold, (ThresholdDirection)direction);
+        }
+        return thresholds;
     }
 
     private void Weights(long count)

@@ -67,22 +67,16 @@ internal static class QnnxWriter
                 WriteWords(w, dense.PackedWeights);
                 break;
             case ConvLayer conv:
-                WriteKind(w, LayerKind.Conv, conv);
-                foreach (var v in new[] { conv.InputShape[0], conv.InputShape[1], conv.InputShape[2], conv.OutChannels, conv.Kernel, conv.Stride, conv.Padding, conv.Dilation, conv.Groups })
-                    w.Write(v);
+                WriteConvHeader(w, LayerKind.Conv, conv, conv.InputShape, conv.OutChannels, conv.Kernel, conv.Stride, conv.Padding, conv.Dilation, conv.Groups);
                 w.Write(conv.CodeInputs ? (byte)1 : (byte)0);
                 WriteOutput(w, conv.Output);
                 WriteWords(w, conv.PackedWeights);
                 break;
             case MaxPoolLayer pool:
-                WriteKind(w, LayerKind.MaxPool, pool);
-                foreach (var v in pool.InputShape) w.Write(v);
-                w.Write(pool.Pool);
+                WritePooling(w, LayerKind.MaxPool, pool, pool.InputShape, pool.Pool);
                 break;
             case FloatDenseLayer dense:
-                WriteKind(w, LayerKind.FloatDense, dense);
-                w.Write(dense.InputSize);
-                w.Write(dense.OutputSize);
+                WriteSizes(w, LayerKind.FloatDense, dense);
                 w.Write(dense.Signs ? (byte)1 : (byte)0);
                 foreach (var v in dense.Weights) w.Write(v);
                 foreach (var v in dense.Alpha) w.Write(v);
@@ -112,15 +106,10 @@ internal static class QnnxWriter
                 }
                 break;
             case GeneralDenseLayer dense:
-                WriteKind(w, LayerKind.GeneralDense, dense);
-                w.Write(dense.InputSize);
-                w.Write(dense.OutputSize);
+                WriteSizes(w, LayerKind.GeneralDense, dense);
                 w.Write(dense.IntegerSums ? (byte)0 : (byte)1);
                 if (dense.IntegerSums)
-                {
-                    w.Write(dense.Multipliers is null ? (byte)0 : (byte)1);
-                    foreach (var m in dense.Multipliers ?? Array.Empty<int>()) w.Write(m);
-                }
+                    WriteMultipliers(w, dense.Multipliers);
                 else
                 {
                     w.Write(dense.Divisors is null ? (byte)0 : (byte)1);
@@ -130,18 +119,14 @@ internal static class QnnxWriter
                 WriteWeights(w, dense.Weights);
                 break;
             case GeneralConvLayer conv:
-                WriteKind(w, LayerKind.GeneralConv, conv);
-                foreach (var v in new[] { conv.InputShape[0], conv.InputShape[1], conv.InputShape[2], conv.OutChannels, conv.Kernel, conv.Stride, conv.Padding, conv.Dilation, conv.Groups })
-                    w.Write(v);
+                WriteConvHeader(w, LayerKind.GeneralConv, conv, conv.InputShape, conv.OutChannels, conv.Kernel, conv.Stride, conv.Padding, conv.Dilation, conv.Groups);
                 w.Write(conv.IntegerSums ? (byte)0 : (byte)1);
                 w.Write(conv.Divisor);
                 WriteOutput(w, conv.Output);
                 WriteWeights(w, conv.Weights);
                 break;
             case ValueMaxPoolLayer pool:
-                WriteKind(w, LayerKind.ValueMaxPool, pool);
-                foreach (var v in pool.InputShape) w.Write(v);
-                w.Write(pool.Pool);
+                WritePooling(w, LayerKind.ValueMaxPool, pool, pool.InputShape, pool.Pool);
                 break;
             default:
                 throw new NotSupportedException($"{layer.GetType().Name} has no file form");
@@ -155,14 +140,44 @@ internal static class QnnxWriter
         WriteString(w, layer.Name, "a layer name");
     }
 
+    /// <summary>What float and general dense layers open with: kind, name, inputs, outputs.</summary>
+    private static void WriteSizes(BinaryWriter w, LayerKind kind, EngineLayer layer)
+    {
+        WriteKind(w, kind, layer);
+        w.Write(layer.InputSize);
+        w.Write(layer.OutputSize);
+    }
+
     /// <summary>What binary and integer dense layers share: kind, name, inputs, code multipliers, output.</summary>
     private static void WriteDenseHeader(BinaryWriter w, LayerKind kind, EngineLayer layer, int[]? multipliers, LayerOutput output)
     {
         WriteKind(w, kind, layer);
         w.Write(layer.InputSize);
+        WriteMultipliers(w, multipliers);
+        WriteOutput(w, output);
+    }
+
+    /// <summary>A u8 flag (0 none, 1 some), then the i32 multipliers if any.</summary>
+    private static void WriteMultipliers(BinaryWriter w, int[]? multipliers)
+    {
         w.Write(multipliers is null ? (byte)0 : (byte)1);
         foreach (var m in multipliers ?? Array.Empty<int>()) w.Write(m);
-        WriteOutput(w, output);
+    }
+
+    /// <summary>What both convolution kinds open with: kind, name, then the nine geometry fields.</summary>
+    private static void WriteConvHeader(BinaryWriter w, LayerKind kind, EngineLayer layer, int[] inputShape, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    {
+        WriteKind(w, kind, layer);
+        foreach (var v in new[] { inputShape[0], inputShape[1], inputShape[2], outChannels, kernel, stride, padding, dilation, groups })
+            w.Write(v);
+    }
+
+    /// <summary>All of both max-pooling kinds: kind, name, input shape, pool.</summary>
+    private static void WritePooling(BinaryWriter w, LayerKind kind, EngineLayer layer, int[] inputShape, int pool)
+    {
+        WriteKind(w, kind, layer);
+        foreach (var v in inputShape) w.Write(v);
+        w.Write(pool);
     }
 
     /// <summary>u8 bits, then f32 values (bits 0) or the integers packed to their width.</summary>
@@ -183,11 +198,7 @@ internal static class QnnxWriter
             w.Write(output.Count);
             w.Write((byte)output.Steps);
             foreach (var v in output.LevelValues!) w.Write(v);
-            foreach (var t in output.LevelBoundaries!)
-            {
-                w.Write(t.Threshold);
-                w.Write((byte)t.Direction);
-            }
+            WriteThresholds(w, output.LevelBoundaries!);
             return;
         }
         if (output.Form == OutputForm.Activated)
@@ -205,11 +216,7 @@ internal static class QnnxWriter
         {
             w.Write((byte)1);
             w.Write(thresholds.Length);
-            foreach (var t in thresholds)
-            {
-                w.Write(t.Threshold);
-                w.Write((byte)t.Direction);
-            }
+            WriteThresholds(w, thresholds);
             return;
         }
         w.Write((byte)2);
@@ -217,6 +224,16 @@ internal static class QnnxWriter
         w.Write(output.Scale);
         foreach (var a in output.Alpha) w.Write(a);
         foreach (var b in output.Beta!) w.Write(b);
+    }
+
+    /// <summary>Each threshold as (i32 threshold, u8 direction), no count.</summary>
+    private static void WriteThresholds(BinaryWriter w, SignThreshold[] thresholds)
+    {
+        foreach (var t in thresholds)
+        {
+            w.Write(t.Threshold);
+            w.Write((byte)t.Direction);
+        }
     }
 
     private static void WriteWords(BinaryWriter w, ReadOnlySpan<ulong> words)

@@ -39,6 +39,16 @@ internal sealed partial class CLayerWriter
         return type;
     }
 
+    /// <summary>The weights' table <c>NAME_q</c>: integers for integer sums, floats for real
+    /// sums; returns its C element type.</summary>
+    private string WeightTable(string name, LayerWeights weights, bool integer)
+    {
+        if (integer)
+            return IntegerWeights(name, weights);
+        Floats($"{name}_q", Enumerable.Range(0, weights.Count).Select(i => weights[i]));
+        return "float";
+    }
+
     /// <summary>The tables of any output block; returns the statement that stores output
     /// <c>idx</c> of channel <c>ch</c> from <c>z</c> (integer sums) or <c>sum</c> (real sums).</summary>
     private string GeneralOutput(string name, LayerOutput output, bool integer)
@@ -91,27 +101,23 @@ internal sealed partial class CLayerWriter
     {
         var n = g.InputSize;
         var integer = g.IntegerSums;
-        var type = integer ? IntegerWeights(name, g.Weights) : "float";
-        if (!integer)
-            Floats($"{name}_q", Enumerable.Range(0, g.Weights.Count).Select(i => g.Weights[i]));
-        if (g.Multipliers is { } multipliers)
-            Ints($"{name}_m", multipliers);
+        var type = WeightTable(name, g.Weights, integer);
+        Multipliers(name, g.Multipliers);
         if (g.Divisors is { } divisors)
             Floats($"{name}_d", divisors);
         var store = GeneralOutput(name, g.Output, integer);
-        text.Append(Begin(name, g.OutputSize, false));
-        text.Append($"    int32_t j, i;\n    for (j = 0; j < {g.OutputSize}L; j++) {{\n        const {type} *row = {name}_q + j * {n}L;\n        const int32_t ch = j, idx = j;\n");
+        string sum;
         if (integer)
         {
             var term = Read(input, "i", true) + (g.Multipliers is null ? "" : $" * {name}_m[i]");
-            text.Append($"        int32_t z = 0;\n        for (i = 0; i < {n}L; i++)\n            z += {term} * (int32_t)row[i];\n");
+            sum = $"        int32_t z = 0;\n        for (i = 0; i < {n}L; i++)\n            z += {term} * (int32_t)row[i];\n";
         }
         else
         {
             var x = g.Divisors is null ? Read(input, "i", false) : $"{Read(input, "i", false)} / {name}_d[i]";
-            text.Append($"        double sum = 0.0;\n        for (i = 0; i < {n}L; i++)\n            sum += (double)row[i] * (double)({x});\n");
+            sum = $"        double sum = 0.0;\n        for (i = 0; i < {n}L; i++)\n            sum += (double)row[i] * (double)({x});\n";
         }
-        text.Append($"        {store}\n    }}\n}}\n");
+        DenseRows(name, g.OutputSize, "j, i", $"        const {type} *row = {name}_q + j * {n}L;\n", sum, store);
     }
 
     private void GeneralConv(string name, GeneralConvLayer g, CValues input)
@@ -120,9 +126,7 @@ internal sealed partial class CLayerWriter
         var perGroupIn = g.InputShape[0] / g.Groups;
         var perGroupOut = g.OutChannels / g.Groups;
         var integer = g.IntegerSums;
-        var type = integer ? IntegerWeights(name, g.Weights) : "float";
-        if (!integer)
-            Floats($"{name}_q", Enumerable.Range(0, g.Weights.Count).Select(i => g.Weights[i]));
+        var type = WeightTable(name, g.Weights, integer);
         var store = GeneralOutput(name, g.Output, integer);
         text.Append(Begin(name, g.OutputSize, false));
         var accumulate = integer
@@ -164,12 +168,7 @@ internal sealed partial class CLayerWriter
         int channels = p.InputShape[0], height = p.InputShape[1], width = p.InputShape[2], pool = p.Pool;
         int outHeight = height / pool, outWidth = width / pool;
         UsesFloatWords = true;
-        text.Append(Begin(name, p.OutputSize, false));
-        text.Append($$"""
-                int32_t c, oy, ox, dy, dx;
-                for (c = 0; c < {{channels}}L; c++)
-                    for (oy = 0; oy < {{outHeight}}L; oy++)
-                        for (ox = 0; ox < {{outWidth}}L; ox++) {
+        PoolingLoops(name, p.OutputSize, channels, outHeight, outWidth, $$"""
                             float best = {{Read(input, $"(c * {height}L + oy * {pool}L) * {width}L + ox * {pool}L", false)}};
                             for (dy = 0; dy < {{pool}}L; dy++)
                                 for (dx = 0; dx < {{pool}}L; dx++) {
@@ -178,9 +177,6 @@ internal sealed partial class CLayerWriter
                                         best = v;
                                 }
                             out[(c * {{outHeight}}L + oy) * {{outWidth}}L + ox] = qnn_word(best);
-                        }
-            }
-
             """);
     }
 }

@@ -69,6 +69,24 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
         return $"logits[idx] = (float)z * {CLiterals.Float(output.Scale)} * {name}_alpha[ch] + {name}_beta[ch];";
     }
 
+    /// <summary>The code multipliers' table <c>NAME_m</c>, where the layer has them.</summary>
+    private void Multipliers(string name, int[]? multipliers)
+    {
+        if (multipliers is not null)
+            Ints($"{name}_m", multipliers);
+    }
+
+    /// <summary>A dense layer's function: for each output <c>j</c> (also its channel and index),
+    /// the <paramref name="row"/> declaration, the <paramref name="sum"/> statements, then the
+    /// output block's <paramref name="store"/>. The output tables must already be written.</summary>
+    private void DenseRows(string name, int outputs, string locals, string row, string sum, string store)
+    {
+        text.Append(Begin(name, outputs, false));
+        text.Append($"    int32_t {locals};\n    for (j = 0; j < {outputs}L; j++) {{\n{row}        const int32_t ch = j, idx = j;\n");
+        text.Append(sum);
+        text.Append($"        {store}\n    }}\n}}\n");
+    }
+
     private static string Unused(bool usesOut, bool usesLogits, bool usesWork) =>
         (usesOut ? "" : "    (void)out;\n") + (usesLogits ? "" : "    (void)logits;\n") + (usesWork ? "" : "    (void)work;\n");
 
@@ -85,19 +103,13 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
         var n = d.InputSize;
         var rowWords = CLayerPlan.PackedWords(n);
         Words($"{name}_w", d.PackedWeights);
-        if (d.CodeMultipliers is { } multipliers)
-            Ints($"{name}_m", multipliers);
+        Multipliers(name, d.CodeMultipliers);
         var store = GeneralOutput(name, d.Output, true);
-        text.Append(Begin(name, d.OutputSize, false));
-        text.Append($"    int32_t j, i, z;\n    for (j = 0; j < {d.OutputSize}L; j++) {{\n        const uint32_t *row = {name}_w + j * {rowWords}L;\n        const int32_t ch = j, idx = j;\n");
-        if (d.CodeMultipliers is null)
-        {
-            UsesPopCount = true;
-            text.Append($"        int32_t differing = 0;\n        for (i = 0; i < {rowWords}L; i++)\n            differing += qnn_popcount(in[i] ^ row[i]);\n        z = {n}L - 2 * differing;\n");
-        }
-        else
-            text.Append($"        z = 0;\n        for (i = 0; i < {n}L; i++) {{\n            int32_t term = (int32_t)in[i] * {name}_m[i];\n            z += QNN_BIT(row, i) ? term : -term;\n        }}\n");
-        text.Append($"        {store}\n    }}\n}}\n");
+        UsesPopCount |= d.CodeMultipliers is null;
+        var sum = d.CodeMultipliers is null
+            ? $"        int32_t differing = 0;\n        for (i = 0; i < {rowWords}L; i++)\n            differing += qnn_popcount(in[i] ^ row[i]);\n        z = {n}L - 2 * differing;\n"
+            : $"        z = 0;\n        for (i = 0; i < {n}L; i++) {{\n            int32_t term = (int32_t)in[i] * {name}_m[i];\n            z += QNN_BIT(row, i) ? term : -term;\n        }}\n";
+        DenseRows(name, d.OutputSize, "j, i, z", $"        const uint32_t *row = {name}_w + j * {rowWords}L;\n", sum, store);
     }
 
     private void IntegerDense(string name, IntegerDenseLayer d)
@@ -117,22 +129,14 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
             var weights = d.Weights.ToArray();
             text.Append($"static const int8_t {name}_q[{weights.Length}] = {{\n{CLiterals.List(weights, q => q.ToString(System.Globalization.CultureInfo.InvariantCulture), 16)}\n}};\n");
         }
-        if (d.CodeMultipliers is { } multipliers)
-            Ints($"{name}_m", multipliers);
+        Multipliers(name, d.CodeMultipliers);
         var store = GeneralOutput(name, d.Output, true);
-        text.Append(Begin(name, d.OutputSize, false));
-        text.Append($"    int32_t j, i, z;\n    for (j = 0; j < {d.OutputSize}L; j++) {{\n        const int32_t ch = j, idx = j;\n");
-        if (ternaryOnSigns)
-        {
-            UsesPopCount = true;
-            text.Append($"        const uint32_t *nz = {name}_nz + j * {rowWords}L, *pos = {name}_pos + j * {rowWords}L;\n        int32_t disagree = 0;\n        for (i = 0; i < {rowWords}L; i++)\n            disagree += qnn_popcount(nz[i] & (in[i] ^ pos[i]));\n        z = {name}_count[j] - 2 * disagree;\n");
-        }
-        else
-        {
-            var value = d.CodeMultipliers is null ? "(QNN_BIT(in, i) ? 1 : -1)" : $"(int32_t)in[i] * {name}_m[i]";
-            text.Append($"        const int8_t *row = {name}_q + j * {n}L;\n        z = 0;\n        for (i = 0; i < {n}L; i++)\n            z += {value} * (int32_t)row[i];\n");
-        }
-        text.Append($"        {store}\n    }}\n}}\n");
+        UsesPopCount |= ternaryOnSigns;
+        var value = d.CodeMultipliers is null ? "(QNN_BIT(in, i) ? 1 : -1)" : $"(int32_t)in[i] * {name}_m[i]";
+        var sum = ternaryOnSigns
+            ? $"        const uint32_t *nz = {name}_nz + j * {rowWords}L, *pos = {name}_pos + j * {rowWords}L;\n        int32_t disagree = 0;\n        for (i = 0; i < {rowWords}L; i++)\n            disagree += qnn_popcount(nz[i] & (in[i] ^ pos[i]));\n        z = {name}_count[j] - 2 * disagree;\n"
+            : $"        const int8_t *row = {name}_q + j * {n}L;\n        z = 0;\n        for (i = 0; i < {n}L; i++)\n            z += {value} * (int32_t)row[i];\n";
+        DenseRows(name, d.OutputSize, "j, i, z", "", sum, store);
     }
 
     private void FloatDense(string name, FloatDenseLayer f, CValues input)
@@ -234,18 +238,28 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
     {
         int channels = p.InputShape[0], height = p.InputShape[1], width = p.InputShape[2], pool = p.Pool;
         int outHeight = height / pool, outWidth = width / pool;
-        text.Append(Begin(name, p.OutputSize, false));
-        text.Append($$"""
-                int32_t c, oy, ox, dy, dx;
-                for (c = 0; c < {{channels}}L; c++)
-                    for (oy = 0; oy < {{outHeight}}L; oy++)
-                        for (ox = 0; ox < {{outWidth}}L; ox++) {
+        PoolingLoops(name, p.OutputSize, channels, outHeight, outWidth, $$"""
                             int any = 0;
                             for (dy = 0; dy < {{pool}}L && !any; dy++)
                                 for (dx = 0; dx < {{pool}}L && !any; dx++)
                                     any = QNN_BIT(in, (c * {{height}}L + oy * {{pool}}L + dy) * {{width}}L + ox * {{pool}}L + dx);
                             if (any)
                                 QNN_SET(out, (c * {{outHeight}}L + oy) * {{outWidth}}L + ox);
+            """);
+    }
+
+    /// <summary>A max-pooling function: <paramref name="body"/> (indented as the loop's body) runs
+    /// for each channel <c>c</c> and output position (<c>oy</c>, <c>ox</c>); <c>dy</c> and
+    /// <c>dx</c> are declared for the window.</summary>
+    private void PoolingLoops(string name, int outputs, int channels, int outHeight, int outWidth, string body)
+    {
+        text.Append(Begin(name, outputs, false));
+        text.Append($$"""
+                int32_t c, oy, ox, dy, dx;
+                for (c = 0; c < {{channels}}L; c++)
+                    for (oy = 0; oy < {{outHeight}}L; oy++)
+                        for (ox = 0; ox < {{outWidth}}L; ox++) {
+            {{body}}
                         }
             }
 
