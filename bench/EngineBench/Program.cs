@@ -29,15 +29,17 @@ var random = new Random(1);
 var a = Aligned(Enumerable.Range(0, 32).Select(_ => (ulong)random.NextInt64()).ToArray());
 var hot = Aligned(Enumerable.Range(0, 64 * 32).Select(_ => (ulong)random.NextInt64()).ToArray());
 // A copy whose data starts on a 64-byte boundary (pinned, so it stays there): 512-bit loads that
-// straddle cache lines halve the rate or worse on this EPYC, and a plain array lands anywhere.
-static unsafe ulong[] Aligned(ulong[] values)
+// straddle cache lines halve the rate or worse on this EPYC, and a plain array lands anywhere. The
+// copy sits at an offset into a slightly larger pinned array (retrying allocations until one
+// happened to land aligned never ended for a 512 KiB array).
+static unsafe ReadOnlyMemory<ulong> Aligned(ulong[] values)
 {
-    for (var tries = 0; ; tries++)
+    var storage = GC.AllocateArray<ulong>(values.Length + 8, pinned: true);
+    fixed (ulong* p = storage)
     {
-        var copy = GC.AllocateArray<ulong>(values.Length, pinned: true);
-        fixed (ulong* p = copy)
-            if ((long)p % 64 == 0) { values.CopyTo(copy, 0); return copy; }
-        _ = GC.AllocateArray<ulong>(tries % 7 + 1, pinned: true);
+        var offset = (int)((64 - (long)p % 64) % 64) / sizeof(ulong);
+        values.CopyTo(storage, offset);
+        return storage.AsMemory(offset, values.Length);
     }
 }
 var hotCounts = new int[64];
@@ -71,7 +73,7 @@ void MeasurePeaks()
     for (var round = 0; round < 5; round++)
     {
         foreach (var path in Enum.GetValues<PopCountPath>().Where(PopCountKernel.IsSupported))
-            popcountPeaks[path] = Math.Max(popcountPeaks.GetValueOrDefault(path), Rate(() => { RowKernels.XorPopCountRows(a, hot, hotCounts, path); return 64 * 2048; }, budget / 5));
+            popcountPeaks[path] = Math.Max(popcountPeaks.GetValueOrDefault(path), Rate(() => { RowKernels.XorPopCountRows(a.Span, hot.Span, hotCounts, path); return 64 * 2048; }, budget / 5));
         bytePeak = Math.Max(bytePeak, Rate(ByteDots, budget / 5));
     }
 }
@@ -179,18 +181,18 @@ var weights = Aligned(Enumerable.Range(0, 2048 * 32).Select(_ => (ulong)random.N
 var signs = Enumerable.Range(0, 2048).Select(_ => random.Next(2) == 0 ? -1f : 1f).ToArray();
 var packedSigns = Aligned(BitPacking.PackSigns(signs));
 var counts = new int[2048];
-var byRows = Rate(() => { RowKernels.XorPopCountRows(packedSigns, weights, counts, PopCountKernel.Best); return 2048 * 2048; });
+var byRows = Rate(() => { RowKernels.XorPopCountRows(packedSigns.Span, weights.Span, counts, PopCountKernel.Best); return 2048 * 2048; });
 var line = $"2048×2048 binary layer: row kernel {byRows / 1e9:F0} G bit-ops/s ({byRows / best:P0} of peak)";
 if (ColumnCounter.IsSupported)
 {
-    var columns = Aligned(ColumnCounter.Transpose(weights, 2048, 2048));
+    var columns = Aligned(ColumnCounter.Transpose(weights.Span, 2048, 2048));
     var selected = new int[2048];
-    selected = selected.AsSpan(0, ColumnCounter.Select(packedSigns, 2048, true, selected)).ToArray();
-    var byColumns = Rate(() => { for (var g = 0; g < 4; g++) ColumnCounter.Count(columns.AsSpan(g * 2048 * 8, 2048 * 8), selected, counts.AsSpan(g * 512, 512)); return 2048 * 2048; });
+    selected = selected.AsSpan(0, ColumnCounter.Select(packedSigns.Span, 2048, true, selected)).ToArray();
+    var byColumns = Rate(() => { for (var g = 0; g < 4; g++) ColumnCounter.Count(columns.Span.Slice(g * 2048 * 8, 2048 * 8), selected, counts.AsSpan(g * 512, 512)); return 2048 * 2048; });
     line += $"; column counter {byColumns / 1e9:F0} G ({byColumns / best:P0})";
 }
 var thresholds = Enumerable.Range(0, 2048).Select(_ => new SignThreshold(random.Next(-40, 40), ThresholdDirection.AtLeast)).ToArray();
-var layer = new BinaryDenseLayer("fc", 2048, weights, null, LayerOutput.Signs(thresholds));
+var layer = new BinaryDenseLayer("fc", 2048, weights.ToArray(), null, LayerOutput.Signs(thresholds));
 var (output, scratch) = (new float[2048], new ulong[layer.ScratchWords]);
 var byLayer = Rate(() => { layer.Forward(signs, output, scratch); return 2048 * 2048; });
 Console.WriteLine($"{line}; whole hidden layer {byLayer / 1e9:F0} G ({byLayer / best:P0})");

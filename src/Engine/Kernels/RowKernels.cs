@@ -18,6 +18,20 @@ public static class RowKernels
         var words = x.Length;
         if (rows.Length != words * counts.Length)
             throw new ArgumentException($"{counts.Length} rows of {words} words need {words * counts.Length} words, got {rows.Length}");
+        if (words < 8)
+        {
+            // Rows shorter than one 512-bit vector (BinaryLeNet5's fc3 has 7 words, fc4 2): the
+            // hardware popcount word by word beats a vector path's per-row dispatch and tail.
+            for (var j = 0; j < counts.Length; j++)
+            {
+                var row = rows.Slice(j * words, words);
+                var count = 0;
+                for (var i = 0; i < words; i++)
+                    count += BitOperations.PopCount(x[i] ^ row[i]);
+                counts[j] = count;
+            }
+            return;
+        }
         if (path == PopCountPath.Avx512 && Avx512BW.IsSupported && words % 8 == 0)
         {
             var vx = MemoryMarshal.Cast<ulong, Vector512<ulong>>(x);
