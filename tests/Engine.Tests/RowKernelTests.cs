@@ -10,6 +10,8 @@ public class RowKernelTests
     [InlineData(128)]     // past the 16-step byte-lane flush
     [InlineData(264)]
     [InlineData(13)]      // not a multiple of 8 words: the per-row path
+    [InlineData(7)]       // shorter than a 512-bit vector: word by word
+    [InlineData(1)]
     public void Whole_layer_xor_counts_equal_per_row_scalar_counts(int words)
     {
         var random = new Random(words);
