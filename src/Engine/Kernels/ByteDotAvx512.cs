@@ -26,23 +26,14 @@ public static class ByteDotAvx512
     public static bool IsSupported => Avx512BW.IsSupported;
 
     /// <summary>Bytes per sample's codes: inputs rounded up to 4 (the padding is 0).</summary>
-    public static int Stride(int inputs) => (inputs + 3) / 4 * 4;
+    public static int Stride(int inputs) => KMajorBytes.Stride(inputs);
 
     /// <summary>Outputs rounded up to a panel of 32 (padding outputs have zero weights).</summary>
-    public static int PaddedOutputs(int outputs) => (outputs + 2 * Lanes - 1) / (2 * Lanes) * (2 * Lanes);
+    public static int PaddedOutputs(int outputs) => KMajorBytes.PaddedOutputs(outputs, Lanes);
 
     /// <summary>Expands packed sign rows into the k-major ±1 layout:
     /// [output / 16][input / 4][output % 16][input % 4], zero past the last input or output.</summary>
-    public static sbyte[] Arrange(ReadOnlySpan<ulong> rows, int inputs, int outputs)
-    {
-        var words = BitPacking.WordsFor(inputs);
-        var groups = Stride(inputs) / 4;
-        var weights = new sbyte[PaddedOutputs(outputs) * Stride(inputs)];
-        for (var j = 0; j < outputs; j++)
-            for (var i = 0; i < inputs; i++)
-                weights[((j / Lanes) * groups + i / 4) * 64 + (j % Lanes) * 4 + i % 4] = (sbyte)BitPacking.SignAt(rows.Slice(j * words, words), i);
-        return weights;
-    }
+    public static sbyte[] Arrange(ReadOnlySpan<ulong> rows, int inputs, int outputs) => KMajorBytes.Arrange(rows, inputs, outputs, Lanes);
 
     /// <summary>
     /// z[s·PaddedOutputs + j] = Σ_i codes[s·Stride + i]·w[j, i] for <paramref name="count"/> samples
@@ -53,9 +44,7 @@ public static class ByteDotAvx512
         if (!IsSupported)
             throw new PlatformNotSupportedException("this CPU has no AVX-512BW");
         var groups = Stride(inputs) / 4;
-        var padded = weights.Length / Stride(inputs);
-        if (codes.Length < count * Stride(inputs) || z.Length < count * padded)
-            throw new ArgumentException($"{count} samples need {count * Stride(inputs)} code bytes and {count * padded} outputs");
+        var padded = KMajorBytes.CheckRun(codes.Length, count, weights.Length, inputs, z.Length);
         var panels = MemoryMarshal.Cast<sbyte, Vector512<sbyte>>(weights);
         var chunks = MemoryMarshal.Cast<byte, int>(codes);
         var sums = MemoryMarshal.Cast<int, Vector512<int>>(z);
