@@ -136,7 +136,7 @@ public static class EngineExporter
         {
             var floatPlan = OutputPlan.Of(spec, index, isOutput, norm, incoming, null, window, twoDimensional: true);
             var floats = LayerWeights.Float(module.Weight.detach().contiguous().data<float>().ToArray());
-            return (new GeneralConvLayer(name, inputShape, c.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups, floats, false, incoming.Divisor, floatPlan.Output), floatPlan.Next);
+            return (new GeneralConvLayer(name, ConvGeometry.Of(inputShape, c.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups), floats, false, incoming.Divisor, floatPlan.Output), floatPlan.Next);
         }
         using var weights = module.IntegerWeights();
         var plan = OutputPlan.Of(spec, index, isOutput, norm, incoming, weights, window, twoDimensional: true);
@@ -144,11 +144,11 @@ public static class EngineExporter
         if (plan.IntegerSums && c.Weights.Mode == WeightQuant.Binary && incoming.Kind is Incoming.Values.Codes or Incoming.Values.Signs
             && plan.Output.Form is OutputForm.Signs or OutputForm.Logits)
         {
-            var conv = new ConvLayer(name, inputShape, c.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups,
+            var conv = new ConvLayer(name, ConvGeometry.Of(inputShape, c.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups),
                 PackRows(weights.Integers, c.Channels), incoming.Kind == Incoming.Values.Codes, plan.Output);
             return (conv, plan.Next);
         }
-        var general = new GeneralConvLayer(name, inputShape, c.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups,
+        var general = new GeneralConvLayer(name, ConvGeometry.Of(inputShape, c.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups),
             IntegerWeightsOf(c.Weights, weights.Integers), plan.IntegerSums, plan.IntegerSums ? 1 : incoming.Divisor, plan.Output);
         return (general, plan.Next);
     }

@@ -32,7 +32,7 @@ public class ConvKernelTests
         var output = signs
             ? LayerOutput.Signs(Thresholds(random, outChannels, spread))
             : LayerOutput.Logits(Enumerable.Range(0, outChannels).Select(j => 0.5f + j).ToArray(), Enumerable.Range(0, outChannels).Select(j => 0.25f * j).ToArray(), 1f);
-        return new ConvLayer("conv", new[] { channels, height, width }, outChannels, kernel, stride, padding, dilation, groups, packed, codes, output);
+        return new ConvLayer("conv", ConvGeometry.Of(new[] { channels, height, width }, outChannels, kernel, stride, padding, dilation, groups), packed, codes, output);
     }
 
     private static float[] Input(Random random, ConvLayer layer, int codeLimit = 256) => layer.CodeInputs

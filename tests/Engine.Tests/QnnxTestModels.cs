@@ -133,10 +133,10 @@ internal static class QnnxTestModels
     {
         var random = new Random(16);
         var input = new InputStage(new[] { 1, 8, 8 }, new[] { 0f }, new[] { 1f }, new[] { 4 });
-        var conv1 = new GeneralConvLayer("conv1", new[] { 1, 8, 8 }, 4, 3, 1, 1, 2, 1, LayerWeights.Integer(2, Integers(random, 36, 2)), true, 1,
+        var conv1 = new GeneralConvLayer("conv1", ConvGeometry.Of(new[] { 1, 8, 8 }, 4, 3, 1, 1, 2, 1), LayerWeights.Integer(2, Integers(random, 36, 2)), true, 1,
             Levels(random, 4, new[] { -1f, 0f, 1f }));
         var pool1 = new ValueMaxPoolLayer("pool1", new[] { 4, 6, 6 }, 2);
-        var conv2 = new GeneralConvLayer("conv2", new[] { 4, 3, 3 }, 2, 2, 1, 0, 1, 2, LayerWeights.Float(Reals(random, 16)), false, 1,
+        var conv2 = new GeneralConvLayer("conv2", ConvGeometry.Of(new[] { 4, 3, 3 }, 2, 2, 1, 0, 1, 2), LayerWeights.Float(Reals(random, 16)), false, 1,
             Activated(random, 2, OutputActivation.DoReFa, 3));
         var fc3 = new GeneralDenseLayer("fc3", 8, LayerWeights.Integer(5, Integers(random, 24, 5)), false, null, Enumerable.Repeat(3f, 8).ToArray(), Logits(random, 3));
         return new EngineModel("GeneralCnn", input, new EngineLayer[] { conv1, pool1, conv2, fc3 });

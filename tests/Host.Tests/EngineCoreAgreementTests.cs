@@ -28,7 +28,7 @@ public class EngineCoreAgreementTests
             var expected = Shapes.convolvedSize(size, kernel, stride, padding, dilation);
             if (expected == 0)
                 continue;
-            var conv = new ConvLayer("conv1", new[] { 1, size, size + 1 }, 1, kernel, stride, padding, dilation, 1,
+            var conv = new ConvLayer("conv1", ConvGeometry.Of(new[] { 1, size, size + 1 }, 1, kernel, stride, padding, dilation, 1),
                 new ulong[BitPacking.WordsFor(kernel * kernel)], codeInputs: false,
                 LayerOutput.Signs(new[] { new SignThreshold(0, ThresholdDirection.AtLeast) }));
             Assert.Equal(expected, conv.OutHeight);

@@ -45,19 +45,19 @@ internal sealed partial class QnnxReader
 
     private GeneralConvLayer ReadGeneralConv(string name)
     {
-        var (channels, height, width, outChannels, kernel, stride, padding, dilation, groups, outHeight, outWidth, windowBits) = ReadGeometry();
+        var geometry = ReadGeometry();
         var integerSums = SumsMode();
         var divisor = r.ReadSingle();
         if (!float.IsFinite(divisor) || divisor <= 0 || (integerSums && divisor != 1))
             throw Fail($"divisor {Show(divisor)}; it must be finite and positive, and 1 for integer sums");
         var output = ReadOutput();
-        if (output.Count != outChannels)
-            throw Fail($"{output.Count} outputs for {outChannels} out channels");
-        var weights = ReadLayerWeights(windowBits * outChannels);
+        if (output.Count != geometry.OutChannels)
+            throw Fail($"{output.Count} outputs for {geometry.OutChannels} out channels");
+        var weights = ReadLayerWeights(geometry.WindowSize * geometry.OutChannels);
         if (integerSums)
-            SumsFit((int)windowBits, null, weights);
-        Produces(outChannels * outHeight * outWidth, output);
-        return new GeneralConvLayer(name, new[] { channels, height, width }, outChannels, kernel, stride, padding, dilation, groups, weights, integerSums, divisor, output);
+            SumsFit((int)geometry.WindowSize, null, weights);
+        ChannelOutputs(geometry, output);
+        return new GeneralConvLayer(name, geometry, weights, integerSums, divisor, output);
     }
 
     private ValueMaxPoolLayer ReadValueMaxPool(string name)

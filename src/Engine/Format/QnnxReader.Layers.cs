@@ -138,20 +138,18 @@ internal sealed partial class QnnxReader
 
     private ConvLayer ReadConv(string name, int index)
     {
-        var (channels, height, width, outChannels, kernel, stride, padding, dilation, groups, outHeight, outWidth, windowBits) = ReadGeometry();
+        var geometry = ReadGeometry();
         var codes = CodeInputs(index);
         var output = ReadOutput();
-        if (output.Count != outChannels)
-            throw Fail($"{output.Count} outputs for {outChannels} out channels");
-        if (codes && windowBits * LargestCode() > QnnxLimits.MaxAccumulator)
-            throw Fail($"a window of {windowBits} codes up to {LargestCode()} can sum past {QnnxLimits.MaxAccumulator}");
-        Produces(outChannels * outHeight * outWidth, output);
-        var words = Words("weight words", BitPacking.WordsFor((int)windowBits) * (long)outChannels);
-        return new ConvLayer(name, new[] { channels, height, width }, outChannels, kernel, stride, padding, dilation, groups, words, codes, output);
+        ChannelOutputs(geometry, output);
+        if (codes && geometry.WindowSize * LargestCode() > QnnxLimits.MaxAccumulator)
+            throw Fail($"a window of {geometry.WindowSize} codes up to {LargestCode()} can sum past {QnnxLimits.MaxAccumulator}");
+        var words = Words("weight words", BitPacking.WordsFor((int)geometry.WindowSize) * (long)geometry.OutChannels);
+        return new ConvLayer(name, geometry, words, codes, output);
     }
 
-    /// <summary>A convolution's nine geometry fields, checked, and what they imply.</summary>
-    private (int Channels, int Height, int Width, int OutChannels, int Kernel, int Stride, int Padding, int Dilation, int Groups, long OutHeight, long OutWidth, long WindowBits) ReadGeometry()
+    /// <summary>A convolution's nine geometry fields, checked (the weights they imply counted).</summary>
+    private ConvGeometry ReadGeometry()
     {
         var channels = Int("channels", 1, QnnxLimits.MaxLayerValues);
         var height = Int("height", 1, QnnxLimits.MaxLayerValues);
@@ -163,19 +161,24 @@ internal sealed partial class QnnxReader
         var padding = Int("padding", 0, QnnxLimits.MaxPadding);
         var dilation = Int("dilation", 1, QnnxLimits.MaxStride);
         var groups = Int("groups", 1, channels);
+        var geometry = new ConvGeometry(channels, height, width, outChannels, kernel, stride, padding, dilation, groups);
         if (channels % groups != 0 || outChannels % groups != 0)
             throw Fail($"groups {groups} must divide both {channels} channels and {outChannels} out channels");
         long paddedHeight = height + 2L * padding, paddedWidth = width + 2L * padding;
         if (channels * paddedHeight * paddedWidth > QnnxLimits.MaxLayerValues)
             throw Fail($"the zero-padded input ({channels}×{paddedHeight}×{paddedWidth}) exceeds {QnnxLimits.MaxLayerValues} values");
-        var reach = (long)dilation * (kernel - 1) + 1;
-        if (reach > paddedHeight || reach > paddedWidth)
-            throw Fail($"the kernel reaches {reach} pixels (kernel {kernel}, dilation {dilation}), beyond the padded {paddedHeight}×{paddedWidth} input: no output");
-        var outHeight = (paddedHeight - reach) / stride + 1;
-        var outWidth = (paddedWidth - reach) / stride + 1;
-        var windowBits = (long)(channels / groups) * kernel * kernel;
-        Weights(windowBits * outChannels);
-        return (channels, height, width, outChannels, kernel, stride, padding, dilation, groups, outHeight, outWidth, windowBits);
+        if (geometry.OutSide(height) < 1 || geometry.OutSide(width) < 1)
+            throw Fail($"the kernel reaches {geometry.Reach} pixels (kernel {kernel}, dilation {dilation}), beyond the padded {paddedHeight}×{paddedWidth} input: no output");
+        Weights(geometry.WindowSize * outChannels);
+        return geometry;
+    }
+
+    /// <summary>Checks one output per out channel and counts the values the convolution produces.</summary>
+    private void ChannelOutputs(ConvGeometry geometry, LayerOutput output)
+    {
+        if (output.Count != geometry.OutChannels)
+            throw Fail($"{output.Count} outputs for {geometry.OutChannels} out channels");
+        Produces(geometry.OutChannels * geometry.OutSide(geometry.Height) * geometry.OutSide(geometry.Width), output);
     }
 
     private MaxPoolLayer ReadMaxPool(string name)

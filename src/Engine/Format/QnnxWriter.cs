@@ -67,13 +67,13 @@ internal static class QnnxWriter
                 WriteWords(w, dense.PackedWeights);
                 break;
             case ConvLayer conv:
-                WriteConvHeader(w, LayerKind.Conv, conv, conv.InputShape, conv.OutChannels, conv.Kernel, conv.Stride, conv.Padding, conv.Dilation, conv.Groups);
+                WriteConvHeader(w, LayerKind.Conv, conv);
                 w.Write(conv.CodeInputs ? (byte)1 : (byte)0);
                 WriteOutput(w, conv.Output);
                 WriteWords(w, conv.PackedWeights);
                 break;
             case MaxPoolLayer pool:
-                WritePooling(w, LayerKind.MaxPool, pool, pool.InputShape, pool.Pool);
+                WritePooling(w, LayerKind.MaxPool, pool);
                 break;
             case FloatDenseLayer dense:
                 WriteSizes(w, LayerKind.FloatDense, dense);
@@ -119,14 +119,14 @@ internal static class QnnxWriter
                 WriteWeights(w, dense.Weights);
                 break;
             case GeneralConvLayer conv:
-                WriteConvHeader(w, LayerKind.GeneralConv, conv, conv.InputShape, conv.OutChannels, conv.Kernel, conv.Stride, conv.Padding, conv.Dilation, conv.Groups);
+                WriteConvHeader(w, LayerKind.GeneralConv, conv);
                 w.Write(conv.IntegerSums ? (byte)0 : (byte)1);
                 w.Write(conv.Divisor);
                 WriteOutput(w, conv.Output);
                 WriteWeights(w, conv.Weights);
                 break;
             case ValueMaxPoolLayer pool:
-                WritePooling(w, LayerKind.ValueMaxPool, pool, pool.InputShape, pool.Pool);
+                WritePooling(w, LayerKind.ValueMaxPool, pool);
                 break;
             default:
                 throw new NotSupportedException($"{layer.GetType().Name} has no file form");
@@ -165,19 +165,20 @@ internal static class QnnxWriter
     }
 
     /// <summary>What both convolution kinds open with: kind, name, then the nine geometry fields.</summary>
-    private static void WriteConvHeader(BinaryWriter w, LayerKind kind, EngineLayer layer, int[] inputShape, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    private static void WriteConvHeader(BinaryWriter w, LayerKind kind, ConvolutionLayer layer)
     {
         WriteKind(w, kind, layer);
-        foreach (var v in new[] { inputShape[0], inputShape[1], inputShape[2], outChannels, kernel, stride, padding, dilation, groups })
+        var g = layer.Geometry;
+        foreach (var v in new[] { g.Channels, g.Height, g.Width, g.OutChannels, g.Kernel, g.Stride, g.Padding, g.Dilation, g.Groups })
             w.Write(v);
     }
 
     /// <summary>All of both max-pooling kinds: kind, name, input shape, pool.</summary>
-    private static void WritePooling(BinaryWriter w, LayerKind kind, EngineLayer layer, int[] inputShape, int pool)
+    private static void WritePooling(BinaryWriter w, LayerKind kind, PoolingLayer layer)
     {
         WriteKind(w, kind, layer);
-        foreach (var v in inputShape) w.Write(v);
-        w.Write(pool);
+        foreach (var v in layer.InputShape) w.Write(v);
+        w.Write(layer.Pool);
     }
 
     /// <summary>u8 bits, then f32 values (bits 0) or the integers packed to their width.</summary>

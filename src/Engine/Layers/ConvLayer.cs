@@ -21,7 +21,7 @@ namespace Qnn.Engine;
 /// through a validity mask (z = valid - 2·popcount((x XOR w) AND valid)); on codes, integer sums
 /// per position (padding is code 0). That last path is the reference.
 /// </summary>
-public sealed class ConvLayer : EngineLayer
+public sealed class ConvLayer : ConvolutionLayer
 {
     private readonly ulong[] packedWeights;
     private readonly int windowBits;
@@ -69,33 +69,16 @@ public sealed class ConvLayer : EngineLayer
     private readonly int scratchWords;
 
     /// <param name="name">The layer's name (conv1…).</param>
-    /// <param name="inputShape">[channels, height, width] in.</param>
-    /// <param name="outChannels">Output channels.</param>
-    /// <param name="kernel">Kernel side.</param>
-    /// <param name="stride">Stride.</param>
-    /// <param name="padding">Zero padding on each side.</param>
-    /// <param name="dilation">Dilation.</param>
-    /// <param name="groups">Groups.</param>
+    /// <param name="geometry">Input shape, channels, kernel, stride, padding, dilation, groups.</param>
     /// <param name="packedWeights">Out channels × ⌈(in/groups)·k·k / 64⌉ packed sign rows, torch's [in, ky, kx] order.</param>
     /// <param name="codeInputs">Whether the inputs are integer codes rather than ±1.</param>
     /// <param name="output">Thresholds or logits, one per output channel.</param>
-    public ConvLayer(string name, int[] inputShape, int outChannels, int kernel, int stride, int padding, int dilation, int groups,
-        ulong[] packedWeights, bool codeInputs, LayerOutput output)
+    public ConvLayer(string name, ConvGeometry geometry, ulong[] packedWeights, bool codeInputs, LayerOutput output)
+        : base(name, geometry, output)
     {
-        Name = name;
-        InputShape = inputShape;
-        OutChannels = outChannels;
-        Kernel = kernel;
-        Stride = stride;
-        Padding = padding;
-        Dilation = dilation;
-        Groups = groups;
         CodeInputs = codeInputs;
-        Output = output;
-        if (inputShape.Length != 3 || inputShape[0] % groups != 0 || outChannels % groups != 0 || output.Count != outChannels)
-            throw new ArgumentException($"{name}: inconsistent shape, groups or output count");
-        OutHeight = OutSize(inputShape[1]);
-        OutWidth = OutSize(inputShape[2]);
+        var (inputShape, outChannels, kernel, stride, padding, dilation, groups) =
+            (InputShape, geometry.OutChannels, geometry.Kernel, geometry.Stride, geometry.Padding, geometry.Dilation, geometry.Groups);
         windowBits = inputShape[0] / groups * kernel * kernel;
         windowWords = BitPacking.WordsFor(windowBits);
         if (packedWeights.Length != windowWords * outChannels)
@@ -164,43 +147,11 @@ public sealed class ConvLayer : EngineLayer
         scratchWords = layout.Words;
     }
 
-    private int OutSize(int size)
-    {
-        var reach = size + 2 * Padding - Dilation * (Kernel - 1) - 1;
-        return reach < 0 ? 0 : reach / Stride + 1;
-    }
-
-    /// <inheritdoc />
-    public override string Name { get; }
-    /// <summary>[channels, height, width] in.</summary>
-    public int[] InputShape { get; }
-    /// <summary>Output channels.</summary>
-    public int OutChannels { get; }
-    /// <summary>Kernel side.</summary>
-    public int Kernel { get; }
-    /// <summary>Stride.</summary>
-    public int Stride { get; }
-    /// <summary>Padding.</summary>
-    public int Padding { get; }
-    /// <summary>Dilation.</summary>
-    public int Dilation { get; }
-    /// <summary>Groups.</summary>
-    public int Groups { get; }
     /// <summary>Whether inputs are integer codes.</summary>
     public bool CodeInputs { get; }
-    /// <summary>Output height.</summary>
-    public int OutHeight { get; }
-    /// <summary>Output width.</summary>
-    public int OutWidth { get; }
-    /// <summary>Thresholds or logits per output channel.</summary>
-    public LayerOutput Output { get; }
     /// <summary>The packed weight rows.</summary>
     public ReadOnlySpan<ulong> PackedWeights => packedWeights;
 
-    /// <inheritdoc />
-    public override int InputSize => InputShape[0] * InputShape[1] * InputShape[2];
-    /// <inheritdoc />
-    public override int OutputSize => OutChannels * OutHeight * OutWidth;
     /// <inheritdoc />
     public override long ParameterBytes => packedWeights.Length * 8L + (Output.Thresholds is null ? 8L : 5L) * OutChannels;
     private long Macs => (long)OutputSize * windowBits;
@@ -265,7 +216,7 @@ public sealed class ConvLayer : EngineLayer
     /// column counter is its fast path).</summary>
     internal bool TakesRows => UsesSliced(ConvPath.Fast);
 
-    /// <summary>The outputs as row bits (channel c's row oy at c·<see cref="OutHeight"/> + oy, a view
+    /// <summary>The outputs as row bits (channel c's row oy at c·<see cref="ConvolutionLayer.OutHeight"/> + oy, a view
     /// into the scratch), or false where the codes are too large for the int16 sums.</summary>
     internal bool ForwardRows(ReadOnlySpan<float> input, Span<ulong> scratch, out ReadOnlySpan<uint> rows)
     {
@@ -292,7 +243,7 @@ public sealed class ConvLayer : EngineLayer
     }
 
     /// <summary>This layer's sign outputs max-pooled as row bits (channel c's row y at
-    /// c·(<see cref="OutHeight"/>/<paramref name="pool"/>) + y, a view into the scratch), or false
+    /// c·(<see cref="ConvolutionLayer.OutHeight"/>/<paramref name="pool"/>) + y, a view into the scratch), or false
     /// where <see cref="ForwardRows"/> is (needs <see cref="EmitsRows"/>).</summary>
     internal bool ForwardPooledRows(ReadOnlySpan<float> input, int pool, Span<ulong> scratch, out ReadOnlySpan<uint> pooled)
     {

@@ -9,88 +9,39 @@ namespace Qnn.Engine;
 /// double and applies the affine form and its activation in float. Direct loops, torch's weight
 /// order [out, in/groups, ky, kx].
 /// </summary>
-public sealed class GeneralConvLayer : EngineLayer
+public sealed class GeneralConvLayer : ConvolutionLayer
 {
     /// <param name="name">The layer's name.</param>
-    /// <param name="inputShape">[channels, height, width] in.</param>
-    /// <param name="outChannels">Output channels.</param>
-    /// <param name="kernel">Kernel side.</param>
-    /// <param name="stride">Stride.</param>
-    /// <param name="padding">Zero padding on each side.</param>
-    /// <param name="dilation">Dilation.</param>
-    /// <param name="groups">Groups.</param>
+    /// <param name="geometry">Input shape, channels, kernel, stride, padding, dilation, groups.</param>
     /// <param name="weights">Out channels × in/groups × kernel × kernel.</param>
     /// <param name="integerSums">Whether positions sum integers exactly.</param>
     /// <param name="divisor">Real sums only: what every input is divided by first (1 for none).</param>
     /// <param name="output">One output per channel.</param>
-    public GeneralConvLayer(string name, int[] inputShape, int outChannels, int kernel, int stride, int padding, int dilation, int groups,
-        LayerWeights weights, bool integerSums, float divisor, LayerOutput output)
+    public GeneralConvLayer(string name, ConvGeometry geometry, LayerWeights weights, bool integerSums, float divisor, LayerOutput output)
+        : base(name, geometry, output)
     {
-        if (inputShape.Length != 3 || groups < 1 || inputShape[0] % groups != 0 || outChannels % groups != 0 || output.Count != outChannels)
-            throw new ArgumentException($"{name}: inconsistent shape, groups or output count");
-        if (weights.Count != (long)outChannels * (inputShape[0] / groups) * kernel * kernel)
-            throw new ArgumentException($"{name}: {outChannels} channels need {(long)outChannels * (inputShape[0] / groups) * kernel * kernel} weights, got {weights.Count}");
+        if (weights.Count != geometry.OutChannels * geometry.WindowSize)
+            throw new ArgumentException($"{name}: {geometry.OutChannels} channels need {geometry.OutChannels * geometry.WindowSize} weights, got {weights.Count}");
         if (integerSums && (!weights.IsInteger || divisor != 1))
             throw new ArgumentException($"{name}: integer sums need integer weights and no divisor");
         if (!integerSums && output.Form is OutputForm.Signs or OutputForm.Levels)
             throw new ArgumentException($"{name}: real sums take logits or an activated output, not folded thresholds");
-        Name = name;
-        InputShape = inputShape;
-        OutChannels = outChannels;
-        Kernel = kernel;
-        Stride = stride;
-        Padding = padding;
-        Dilation = dilation;
-        Groups = groups;
         Weights = weights;
         IntegerSums = integerSums;
         Divisor = divisor;
-        Output = output;
-        OutHeight = OutSize(inputShape[1]);
-        OutWidth = OutSize(inputShape[2]);
-        if (OutHeight < 1 || OutWidth < 1)
-            throw new ArgumentException($"{name}: the kernel does not fit the input");
     }
 
-    private int OutSize(int size) => (int)((size + 2L * Padding - (long)Dilation * (Kernel - 1) - 1) / Stride + 1);
-
-    /// <inheritdoc />
-    public override string Name { get; }
-    /// <summary>[channels, height, width] in.</summary>
-    public int[] InputShape { get; }
-    /// <summary>Output channels.</summary>
-    public int OutChannels { get; }
-    /// <summary>Kernel side.</summary>
-    public int Kernel { get; }
-    /// <summary>Stride.</summary>
-    public int Stride { get; }
-    /// <summary>Zero padding on each side.</summary>
-    public int Padding { get; }
-    /// <summary>Dilation.</summary>
-    public int Dilation { get; }
-    /// <summary>Groups.</summary>
-    public int Groups { get; }
     /// <summary>Out channels × in/groups × kernel × kernel weights.</summary>
     public LayerWeights Weights { get; }
     /// <summary>Whether positions sum integers exactly (else reals in double).</summary>
     public bool IntegerSums { get; }
     /// <summary>Real sums: what every input is divided by first.</summary>
     public float Divisor { get; }
-    /// <summary>One output per channel.</summary>
-    public LayerOutput Output { get; }
-    /// <summary>Output height.</summary>
-    public int OutHeight { get; }
-    /// <summary>Output width.</summary>
-    public int OutWidth { get; }
 
-    /// <inheritdoc />
-    public override int InputSize => InputShape[0] * InputShape[1] * InputShape[2];
-    /// <inheritdoc />
-    public override int OutputSize => OutChannels * OutHeight * OutWidth;
     /// <inheritdoc />
     public override long ParameterBytes => Weights.FileBytes + Output.ParameterBytes;
     /// <inheritdoc />
-    public override long OtherOperations => (long)OutputSize * (InputShape[0] / Groups) * Kernel * Kernel;
+    public override long OtherOperations => OutputSize * Geometry.WindowSize;
 
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)

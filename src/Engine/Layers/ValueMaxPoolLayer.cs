@@ -1,25 +1,10 @@
 namespace Qnn.Engine;
 
-/// <summary>Max pooling (window and stride <see cref="Pool"/>, floor) over any values: ternary
+/// <summary>Max pooling (window and stride <see cref="PoolingLayer.Pool"/>, floor) over any values: ternary
 /// values, DoReFa codes or ReLU outputs, where <see cref="MaxPoolLayer"/>'s OR of sign bits does
 /// not apply (format version 5).</summary>
-public sealed class ValueMaxPoolLayer(string name, int[] inputShape, int pool) : EngineLayer
+public sealed class ValueMaxPoolLayer(string name, int[] inputShape, int pool) : PoolingLayer(name, inputShape, pool)
 {
-    /// <inheritdoc />
-    public override string Name { get; } = name;
-    /// <summary>[channels, height, width] in.</summary>
-    public int[] InputShape { get; } = inputShape;
-    /// <summary>Window and stride.</summary>
-    public int Pool { get; } = pool;
-    private int OutHeight => InputShape[1] / Pool;
-    private int OutWidth => InputShape[2] / Pool;
-    /// <inheritdoc />
-    public override int InputSize => InputShape[0] * InputShape[1] * InputShape[2];
-    /// <inheritdoc />
-    public override int OutputSize => InputShape[0] * OutHeight * OutWidth;
-    /// <inheritdoc />
-    public override long ParameterBytes => 0;
-
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
     {
