@@ -78,7 +78,7 @@ void MeasurePeaks()
     }
 }
 Console.WriteLine($"one thread; {budget} s per measurement");
-var limits = new List<(string Name, long Binary, long Integer, double Batch)>();
+var limits = new List<(string Name, long Binary, long Integer, double Batch, long FileBytes, long FloatBytes)>();
 
 var models = new (string Name, string Json)[]
 {
@@ -124,7 +124,11 @@ foreach (var (name, json) in models.Where(m => args.Length < 2 || m.Name.Contain
         engineBatch = Math.Max(engineBatch, Rate(() => { engine.Predict(samples, classes, workspace); return 256; }, budget / 5));
     }
     Console.WriteLine($"{name,-30} {torchOne,10:N0} {engineOne,10:N0} {engineOne / torchOne,6:F1}× {torchBatch,11:N0} {engineBatch,12:N0} {engineBatch / torchBatch,6:F1}×");
-    limits.Add((name, engine.Layers.Sum(l => l.BinaryOperations), engine.Layers.Sum(l => l.OtherOperations), engineBatch));
+    // Size: the exported file against the float32 state dict (weights, BatchNorm statistics, input range).
+    using var file = new MemoryStream();
+    QnnxFormat.Write(engine, file);
+    var floatBytes = network.state_dict().Values.Where(t => t.dtype == torch.ScalarType.Float32).Sum(t => t.numel() * 4);
+    limits.Add((name, engine.Layers.Sum(l => l.BinaryOperations), engine.Layers.Sum(l => l.OtherOperations), engineBatch, file.Length, floatBytes));
     // Where one sample's time goes, layer by layer.
     var activations = new float[engine.Layers.Count + 1][];
     activations[0] = new float[size];
@@ -168,11 +172,11 @@ MeasurePeaks();
 var best = popcountPeaks[PopCountKernel.Best];
 Console.WriteLine($"popcount peak (XOR+popcount, L1-resident 2048-bit rows): {string.Join(", ", popcountPeaks.Select(p => $"{p.Key} {p.Value / 1e9:F0}"))} G bit-ops/s");
 Console.WriteLine($"byte-dot peak (u8 codes × ±1 bytes, L1-resident, {bytePath}): {bytePeak / 1e9:F0} G MACs/s");
-Console.WriteLine($"{"model",-30} {"binary MACs",12} {"integer MACs",13} {"limit /s",13} {"engine b256",12} {"share",7}");
-foreach (var (name, binary, integer, batch) in limits)
+Console.WriteLine($"{"model",-30} {"binary MACs",12} {"integer MACs",13} {"limit /s",13} {"engine b256",12} {"share",7} {".qnnx bytes",12} {"float32 bytes",14} {"smaller",8}");
+foreach (var (name, binary, integer, batch, fileBytes, floatBytes) in limits)
 {
     var limit = 1 / (binary / best + integer / bytePeak);
-    Console.WriteLine($"{name,-30} {binary,12:N0} {integer,13:N0} {limit,13:N0} {batch,12:N0} {batch / limit,7:P1}");
+    Console.WriteLine($"{name,-30} {binary,12:N0} {integer,13:N0} {limit,13:N0} {batch,12:N0} {batch / limit,7:P1} {fileBytes,12:N0} {floatBytes,14:N0} {(double)floatBytes / fileBytes,7:F1}×");
 }
 
 // The 2048×2048 binary layer on ±1 inputs (512 KiB of weights, beyond L1): the row kernel, the
