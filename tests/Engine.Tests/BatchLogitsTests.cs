@@ -29,6 +29,32 @@ public class BatchLogitsTests
         }
     }
 
+    [Theory]
+    [InlineData(2, 1001)]   // chunks of 256 taken as threads come free, the last one partial
+    [InlineData(3, 700)]
+    [InlineData(2, 100)]    // fewer samples than a chunk: one thread
+    public void Threads_give_what_one_thread_gives(int threads, int count)
+    {
+        foreach (var (name, model) in QnnxTestModels.All())
+        {
+            var random = new Random(count);
+            var samples = Enumerable.Range(0, count * model.Input.Size).Select(_ => (float)(random.NextDouble() * 300 - 20)).ToArray();
+            var (one, many) = (new int[count], new int[count]);
+            model.Predict(samples, one, model.CreateWorkspace());
+            var workspaces = ParallelBatch.CreateWorkspaces(model, threads);
+            for (var pass = 0; pass < 2; pass++)                  // the workspaces reused
+            {
+                Array.Fill(many, -1);
+                ParallelBatch.Predict(model, samples, many, workspaces);
+                Assert.True(one.SequenceEqual(many), $"{name}, pass {pass}");
+            }
+            var (logitsOne, logitsMany) = (new float[count * model.Classes], new float[count * model.Classes]);
+            model.Logits(samples, logitsOne, model.CreateWorkspace());
+            ParallelBatch.Logits(model, samples, logitsMany, threads);
+            Assert.True(logitsOne.SequenceEqual(logitsMany), name);
+        }
+    }
+
     [Fact]
     public void Batch_logits_refuse_mismatched_lengths()
     {

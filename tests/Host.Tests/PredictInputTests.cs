@@ -128,11 +128,11 @@ public class PredictInputTests
     public void Two_threads_give_the_same_output_as_one()
     {
         var (model, _) = Engine(Cnn, null);
-        var (input, _) = Idx(301, 8, 8, gzip: true);
+        var (input, _) = Idx(1001, 8, 8, gzip: true);   // four chunks of 256 and a part
         var one = Cli.Run(null, "predict", "--model", model, "--input", input, "--threads", "1");
         var two = Cli.Run(null, "predict", "--model", model, "--input", input, "--threads", "2");
         Assert.True(one.ExitCode == 0 && two.ExitCode == 0, one.Error + two.Error);
-        Assert.Equal(302, one.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(1002, one.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(one.Output, two.Output);
     }
 
