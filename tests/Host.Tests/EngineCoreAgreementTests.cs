@@ -26,6 +26,8 @@ public class EngineCoreAgreementTests
         foreach (var dilation in Enumerable.Range(1, 2))
         {
             var expected = Shapes.convolvedSize(size, kernel, stride, padding, dilation);
+            // The formula itself, including kernels that do not fit (0 on both sides).
+            Assert.Equal(expected, new ConvGeometry(1, size, size, 1, kernel, stride, padding, dilation, 1).OutSide(size));
             if (expected == 0)
                 continue;
             var conv = new ConvLayer("conv1", ConvGeometry.Of(new[] { 1, size, size + 1 }, 1, kernel, stride, padding, dilation, 1),
