@@ -210,15 +210,22 @@ public sealed class BinaryDenseLayer : EngineLayer
         }
     }
 
+    /// <summary>The inputs whose columns the counter sums: the +1 inputs where they are no more than
+    /// the −1 ones (<paramref name="overPlus"/>), else the −1 inputs; <paramref name="plus"/> counts the +1 inputs.</summary>
+    private Span<int> SelectColumns(ReadOnlySpan<ulong> packed, Span<int> indices, out int plus, out bool overPlus)
+    {
+        plus = 0;
+        foreach (var word in packed) plus += BitOperations.PopCount(word);
+        overPlus = plus <= InputSize - plus;
+        return indices.Slice(0, ColumnCounter.Select(packed, InputSize, overPlus, indices));
+    }
+
     /// <summary>Sign outputs by the column counter, compared on its bit-sliced counts (see
     /// <see cref="SlicedThresholds"/>): the counts are never converted to integers.</summary>
     private void FireByColumns(ReadOnlySpan<ulong> packed, Span<float> output, Span<int> indices)
     {
         var n = InputSize;
-        var plus = 0;
-        foreach (var word in packed) plus += BitOperations.PopCount(word);
-        var overPlus = plus <= n - plus;
-        var selected = indices.Slice(0, ColumnCounter.Select(packed, n, overPlus, indices));
+        var selected = SelectColumns(packed, indices, out var plus, out var overPlus);
         Span<Vector512<ulong>> planes = stackalloc Vector512<ulong>[ColumnCounter.Planes];
         for (var g = 0; g < ColumnCounter.GroupsFor(OutputSize); g++)
         {
@@ -236,10 +243,7 @@ public sealed class BinaryDenseLayer : EngineLayer
     private void CountByColumns(ReadOnlySpan<ulong> packed, Span<int> z, Span<int> indices)
     {
         var n = InputSize;
-        var plus = 0;
-        foreach (var word in packed) plus += BitOperations.PopCount(word);
-        var overPlus = plus <= n - plus;
-        var selected = indices.Slice(0, ColumnCounter.Select(packed, n, overPlus, indices));
+        var selected = SelectColumns(packed, indices, out var plus, out var overPlus);
         var (sign, offset) = (overPlus ? 4 : -4, n - 2 * plus);
         for (var g = 0; g < ColumnCounter.GroupsFor(OutputSize); g++)
             ColumnCounter.Count(columns!.Span.Slice(g * n * 8, n * 8), selected, z.Slice(g * ColumnCounter.GroupWidth, ColumnCounter.GroupWidth));
