@@ -417,27 +417,6 @@ public sealed class ConvLayer : ConvolutionLayer
         }
     }
 
-    /// <summary>The taps of output position (oy, ox) that fall inside the image: each one's pixel
-    /// index within a channel plane and its tap number (ky·k + kx); returns how many.</summary>
-    private int InsideTaps(int oy, int ox, Span<int> pixel, Span<int> tap)
-    {
-        int height = InputShape[1], width = InputShape[2];
-        var count = 0;
-        for (var ky = 0; ky < Kernel; ky++)
-        {
-            var y = oy * Stride - Padding + ky * Dilation;
-            if (y < 0 || y >= height) continue;
-            for (var kx = 0; kx < Kernel; kx++)
-            {
-                var x = ox * Stride - Padding + kx * Dilation;
-                if (x < 0 || x >= width) continue;
-                pixel[count] = y * width + x;
-                tap[count++] = ky * Kernel + kx;
-            }
-        }
-        return count;
-    }
-
     /// <summary>The input index under tap (ci, ky, kx) of output position (oy, ox), or -1 in the padding.</summary>
     private int TapIndex(int channel, int ky, int kx, int oy, int ox)
     {

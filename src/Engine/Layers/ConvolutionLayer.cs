@@ -45,6 +45,27 @@ public abstract class ConvolutionLayer : EngineLayer
     /// <summary>Output width.</summary>
     public int OutWidth { get; }
 
+    /// <summary>The taps of output position (oy, ox) that fall inside the image: each one's pixel
+    /// index within a channel plane and its tap number (ky·k + kx), in (ky, kx) order; returns how many.</summary>
+    private protected int InsideTaps(int oy, int ox, Span<int> pixel, Span<int> tap)
+    {
+        int height = Geometry.Height, width = Geometry.Width;
+        var count = 0;
+        for (var ky = 0; ky < Kernel; ky++)
+        {
+            var y = oy * Stride - Padding + ky * Dilation;
+            if (y < 0 || y >= height) continue;
+            for (var kx = 0; kx < Kernel; kx++)
+            {
+                var x = ox * Stride - Padding + kx * Dilation;
+                if (x < 0 || x >= width) continue;
+                pixel[count] = y * width + x;
+                tap[count++] = ky * Kernel + kx;
+            }
+        }
+        return count;
+    }
+
     /// <inheritdoc />
     public override int InputSize => Geometry.Channels * Geometry.Height * Geometry.Width;
     /// <inheritdoc />

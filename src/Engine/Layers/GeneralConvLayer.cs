@@ -46,36 +46,35 @@ public sealed class GeneralConvLayer : ConvolutionLayer
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
     {
-        int height = InputShape[1], width = InputShape[2];
+        var plane = InputShape[1] * InputShape[2];
         var perGroupIn = InputShape[0] / Groups;
         var perGroupOut = OutChannels / Groups;
-        var window = perGroupIn * Kernel * Kernel;
-        for (var c = 0; c < OutChannels; c++)
+        var taps = Kernel * Kernel;
+        var window = perGroupIn * taps;
+        Span<int> inside = stackalloc int[taps];
+        Span<int> insideTap = stackalloc int[taps];
+        for (var oy = 0; oy < OutHeight; oy++)
         {
-            var firstIn = c / perGroupOut * perGroupIn;
-            for (var oy = 0; oy < OutHeight; oy++)
+            for (var ox = 0; ox < OutWidth; ox++)
             {
-                for (var ox = 0; ox < OutWidth; ox++)
+                // The same (ci, ky, kx) order of terms as torch's weights, each channel's.
+                var count = InsideTaps(oy, ox, inside, insideTap);
+                for (var c = 0; c < OutChannels; c++)
                 {
+                    var firstIn = c / perGroupOut * perGroupIn;
                     long z = 0;
                     double sum = 0;
                     for (var ci = 0; ci < perGroupIn; ci++)
                     {
-                        for (var ky = 0; ky < Kernel; ky++)
+                        var values = input.Slice((firstIn + ci) * plane, plane);
+                        var weights = c * window + ci * taps;
+                        for (var t = 0; t < count; t++)
                         {
-                            var y = oy * Stride - Padding + ky * Dilation;
-                            if (y < 0 || y >= height) continue;
-                            for (var kx = 0; kx < Kernel; kx++)
-                            {
-                                var x = ox * Stride - Padding + kx * Dilation;
-                                if (x < 0 || x >= width) continue;
-                                var value = input[((firstIn + ci) * height + y) * width + x];
-                                var w = c * window + (ci * Kernel + ky) * Kernel + kx;
-                                if (IntegerSums)
-                                    z += (long)value * Weights.Integers![w];
-                                else
-                                    sum += (double)Weights[w] * (value / Divisor);
-                            }
+                            var (value, w) = (values[inside[t]], weights + insideTap[t]);
+                            if (IntegerSums)
+                                z += (long)value * Weights.Integers![w];
+                            else
+                                sum += (double)Weights[w] * (value / Divisor);
                         }
                     }
                     output[(c * OutHeight + oy) * OutWidth + ox] = IntegerSums ? Output.Apply(c, z) : Output.ApplyReal(c, (float)sum);
