@@ -295,6 +295,16 @@ internal sealed class LaneNetwork
         }
     }
 
+    /// <summary>Output j's row of lanes as int32: the row itself where the lanes are int32, else
+    /// widened into <paramref name="row"/>.</summary>
+    private static ReadOnlySpan<int> WideRow<T>(T[] sums, int j, int[] row) where T : unmanaged, IBinaryInteger<T>
+    {
+        if (typeof(T) == typeof(int))
+            return MemoryMarshal.Cast<T, int>(sums.AsSpan(j * Block, Block));
+        Widen<T>(sums.AsSpan(j * Block, Block), row);
+        return row;
+    }
+
     /// <summary>One row of lanes as int32.</summary>
     private static void Widen<T>(ReadOnlySpan<T> lanes, Span<int> row) where T : unmanaged, IBinaryInteger<T>
     {
@@ -417,11 +427,7 @@ internal sealed class LaneNetwork
             var (one, minusOne) = (Vector512.Create(1), Vector512.Create(-1));
             for (var j = 0; j < layer.Outputs; j++)
             {
-                ReadOnlySpan<int> wide = row;
-                if (typeof(T) == typeof(int))
-                    wide = MemoryMarshal.Cast<T, int>(sums.AsSpan(j * Block, Block));
-                else
-                    Widen<T>(sums.AsSpan(j * Block, Block), row);
+                var wide = WideRow(sums, j, row);
                 var (l, h) = (Vector512.Create(lo[j]), Vector512.Create(hi[j]));
                 for (var s = 0; s < Block; s += 16)
                 {
@@ -445,11 +451,7 @@ internal sealed class LaneNetwork
             // Counted in int32, then narrowed or widened to the next layer's lanes.
             for (var j = 0; j < layer.Outputs; j++)
             {
-                ReadOnlySpan<int> wide = row;
-                if (typeof(T) == typeof(int))
-                    wide = MemoryMarshal.Cast<T, int>(sums.AsSpan(j * Block, Block));
-                else
-                    Widen<T>(sums.AsSpan(j * Block, Block), row);
+                var wide = WideRow(sums, j, row);
                 level.Apply<int>(j, wide, row);
                 StoreRow(row, scratch.Inputs[k + 1], j);
             }
