@@ -72,28 +72,11 @@ public class OnnxExportTests
     private static void AssertSpec(string json)
     {
         OnnxTools.RequirePython();
-        var spec = Qnn.Spec.ofJson(json) is { IsOk: true } ok ? ok.ResultValue : throw new InvalidOperationException(json);
-        torch.manual_seed(7);
-        using var network = Qnn.Spec.build(spec);
-        var shape = Qnn.Spec.stages(spec)[0].Shape.Select(n => (long)n).ToArray();
         using (torch.no_grad())
         {
-            var offsets = torch.randn(shape) * 3;
-            torch.Tensor Samples(int count, double spread) => torch.randn(new[] { (long)count }.Concat(shape).ToArray()) * spread + offsets;
-            ((ICalibratedLayer)network.Layers.Head.Item2).Calibrate(Samples(256, 1.0));
-            foreach (var (_, module) in network.named_children())
-            {
-                if (module is TorchSharp.Modules.NormBase norm)
-                {
-                    norm.weight!.uniform_(0.25, 1.75);
-                    norm.bias!.normal_(0, 0.3);
-                }
-            }
-            network.train();
-            for (var step = 0; step < 10; step++)
-                network.call(Samples(64, 1.0));
-            network.eval();
-            var test = Samples(300, 1.3);
+            using var random = new RandomSpecNetwork(json, spreadNorms: true);
+            var (spec, network) = (random.Spec, random.Network);
+            var test = random.Samples(300, 1.3);
             var path = Path.Combine(Temp(), "spec.onnx");
             File.WriteAllBytes(path, Qnn.Export.Onnx.OnnxExporter.Bytes(Qnn.Export.Onnx.OnnxExporter.Export(network)));
             OnnxStructure.AssertWellFormed(path, spec);

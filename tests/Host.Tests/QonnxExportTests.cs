@@ -98,24 +98,14 @@ public class QonnxExportTests
     public void Specs_in_qonnx(string json)
     {
         OnnxTools.RequirePython();
-        var spec = Qnn.Spec.ofJson(json).ResultValue;
-        torch.manual_seed(7);
-        using var network = Qnn.Spec.build(spec);
-        var shape = Qnn.Spec.stages(spec)[0].Shape.Select(n => (long)n).ToArray();
         using (torch.no_grad())
         {
-            var offsets = torch.randn(shape) * 3;
-            torch.Tensor Samples(int count, double spread) => torch.randn(new[] { (long)count }.Concat(shape).ToArray()) * spread + offsets;
-            var input = (InputQuantizer)network.Layers.Head.Item2;
-            ((ICalibratedLayer)input).Calibrate(Samples(256, 1.0));
-            network.train();
-            for (var step = 0; step < 10; step++)
-                network.call(Samples(64, 1.0));
-            network.eval();
+            using var random = new RandomSpecNetwork(json, spreadNorms: false);
+            var (spec, network, input) = (random.Spec, random.Network, (InputQuantizer)random.Network.Layers.Head.Item2);
             var path = Path.Combine(Temp(), "spec.onnx");
             File.WriteAllBytes(path, OnnxExporter.Bytes(OnnxExporter.Export(network, dialect: OnnxDialect.Qonnx)));
             var model = AssertQonnx(path, spec, input);
-            AssertLoweredAgrees(model, network, Samples(300, 1.3));
+            AssertLoweredAgrees(model, network, random.Samples(300, 1.3));
         }
     }
 
