@@ -168,8 +168,7 @@ public class CExportTests
     [SkippableFact]
     public void BinaryLeNet5_in_C_on_mini_fashion_mnist()
     {
-        Skip.IfNot(File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") || Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1",
-            "Debian's dataset-fashion-mnist is not installed");
+        Prerequisite.FashionMnist();
         AssertCMatchesEngine(null, "mini-fashion-mnist", viaEngineFile: false, onArm: false, "--model", "BinaryLeNet5", "--epochs", "1", "--batch-size", "128");
     }
 

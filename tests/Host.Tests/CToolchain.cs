@@ -4,9 +4,20 @@ using Xunit;
 namespace Qnn.Host.Tests;
 
 /// <summary>The C compilers and emulator the C export is checked with (.ci/c-toolchains.sh installs
-/// them): missing ones skip a test, or fail it under QNN_REQUIRE_DATA=1 (CI).</summary>
+/// them): a missing one skips a test naming its Debian package, or fails it under QNN_REQUIRE_DATA=1 (CI).</summary>
 public static class CToolchain
 {
+    /// <summary>The Debian package of each tool the tests run.</summary>
+    private static readonly Dictionary<string, string> Packages = new()
+    {
+        ["gcc"] = "gcc",
+        ["arm-linux-gnueabihf-gcc"] = "gcc-arm-linux-gnueabihf",
+        ["qemu-arm"] = "qemu-user",
+        ["arm-none-eabi-gcc"] = "gcc-arm-none-eabi",
+        ["arm-none-eabi-size"] = "binutils-arm-none-eabi",
+        ["clang"] = "clang",
+    };
+
     /// <summary>The full path of <paramref name="tool"/> on PATH, or a skip (a failure in CI).</summary>
     public static string Require(string tool)
     {
@@ -14,10 +25,7 @@ public static class CToolchain
             .Select(folder => Path.Combine(folder, tool)).FirstOrDefault(File.Exists);
         if (found is not null)
             return found;
-        var message = $"{tool} is not installed (.ci/c-toolchains.sh installs it)";
-        if (Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1")
-            throw new InvalidOperationException(message + " (QNN_REQUIRE_DATA=1)");
-        Skip.If(true, message);
+        Prerequisite.Missing(tool, Packages.GetValueOrDefault(tool, tool), ".ci/c-toolchains.sh");
         return tool;
     }
 

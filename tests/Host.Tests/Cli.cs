@@ -8,32 +8,33 @@ public sealed record CliResult(int ExitCode, string Output, string Error);
 
 public static class Cli
 {
-    /// <summary>The shared real data (QNN_DATA_DIR, else ../shared/data above the repository).</summary>
-    public static string? SharedData
+    /// <summary>The real data the tests read: QNN_DATA_DIR when set (an override), else the
+    /// repository's own data folder (data/README.md), which a fresh clone has.</summary>
+    public static string DataRoot
     {
         get
         {
             var fromEnvironment = Environment.GetEnvironmentVariable("QNN_DATA_DIR");
-            if (!string.IsNullOrEmpty(fromEnvironment))
-                return fromEnvironment;
-            var directory = new DirectoryInfo(RepositoryRoot);
-            var shared = directory.Parent is { } parent ? Path.Combine(parent.FullName, "shared", "data") : null;
-            return shared is not null && Directory.Exists(shared) ? shared : null;
+            return string.IsNullOrEmpty(fromEnvironment) ? RepositoryData : fromEnvironment;
         }
     }
 
-    /// <summary>Skips a test whose data set is missing, unless QNN_REQUIRE_DATA=1 (CI), where it fails.</summary>
+    /// <summary>The repository's data folder.</summary>
+    public static string RepositoryData => Path.Combine(RepositoryRoot, "data");
+
+    /// <summary>The data root holding these files. A missing file skips the test, naming where it
+    /// comes from, unless QNN_REQUIRE_DATA=1 (CI), where it fails.</summary>
     public static string RequireData(params string[] relativeFiles)
     {
-        var root = SharedData;
-        var missing = root is null ? relativeFiles : relativeFiles.Where(f => !File.Exists(Path.Combine(root, f))).ToArray();
+        var root = DataRoot;
+        var missing = relativeFiles.Where(f => !File.Exists(Path.Combine(root, f))).ToArray();
         if (missing.Length == 0)
-            return root!;
-        var message = $"data missing: {string.Join(", ", missing)} under {root ?? "(no QNN_DATA_DIR)"}";
-        if (Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1")
+            return root;
+        var message = $"data missing: {string.Join(", ", missing)} under {root} (QNN_DATA_DIR, else the repository's data/)";
+        if (Prerequisite.Required)
             throw new InvalidOperationException(message + " (QNN_REQUIRE_DATA=1)");
         Skip.If(true, message);
-        return root!;
+        return root;
     }
 
     /// <summary>Runs `qnn args` with QNN_DATA_DIR = <paramref name="dataDir"/> and a private cache.</summary>

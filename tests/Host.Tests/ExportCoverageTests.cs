@@ -55,8 +55,7 @@ public class ExportCoverageTests
     {
         var data = dataSet == "mini-mnist" ? Cli.RequireData("mnist/train-images-idx3-ubyte.gz") : null;
         if (data is null)
-            Skip.IfNot(File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") || Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1",
-                "Debian's dataset-fashion-mnist is not installed");
+            Prerequisite.FashionMnist();
         var spec = Temp("cnn.json");
         File.WriteAllText(spec, $$"""{ "name": "CoverageCnn", "kind": "cnn", "activation": "Binarize", {{extra}} "input": { "channels": 1, "height": 28, "width": 28, "bits": 8 }, "layers": [ {{layers}} ] }""");
         AssertBitExact(data, dataSet, "--model", spec, "--epochs", "1", "--batch-size", "128");

@@ -105,16 +105,14 @@ public class ExportTests
     [SkippableFact]
     public void A_binary_lenet_on_mini_fashion_mnist()
     {
-        Skip.IfNot(File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") || Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1",
-            "Debian's dataset-fashion-mnist is not installed");
+        Prerequisite.FashionMnist();
         AssertBitExact(null, "mini-fashion-mnist", "--model", "BinaryLeNet5", "--epochs", "1", "--batch-size", "128");
     }
 
     [SkippableFact]
     public void A_binary_lenet_on_all_10000_fashion_mnist_test_images()
     {
-        Skip.IfNot(File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") || Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1",
-            "Debian's dataset-fashion-mnist is not installed");
+        Prerequisite.FashionMnist();
         AssertBitExact(null, "fashion-mnist", "--model", "BinaryLeNet5", "--epochs", "1", "--batch-size", "256");
     }
 

@@ -43,10 +43,7 @@ public static class OnnxTools
             if (TryRun(python, out _, "-c", "import onnx"))
                 return python;
         }
-        var message = "python3-onnx is not installed (.ci/onnx-tools.sh installs it)";
-        if (Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1")
-            throw new InvalidOperationException(message + " (QNN_REQUIRE_DATA=1)");
-        Skip.If(true, message);
+        Prerequisite.Missing("a python3 that imports onnx", "python3-onnx", ".ci/onnx-tools.sh");
         return "";
     }
 

@@ -18,7 +18,7 @@ public class SavedModelTests
 
     private static void AssertBad(string path, string fragment)
     {
-        var result = Cli.Run(Cli.SharedData, "eval", "--load", path);
+        var result = Cli.Run(Cli.DataRoot, "eval", "--load", path);
         Assert.Equal(3, result.ExitCode);
         Assert.Contains(fragment, result.Error);
     }
@@ -155,7 +155,7 @@ public class SavedModelTests
     public void A_version_1_file_still_loads()
     {
         var path = Rewrite(SaveOne(), p => p, version: 1);
-        var result = Cli.Run(Cli.SharedData, "eval", "--load", path);
+        var result = Cli.Run(Cli.DataRoot, "eval", "--load", path);
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("accuracy", result.Output);
     }

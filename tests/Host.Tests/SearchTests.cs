@@ -159,13 +159,7 @@ public class SearchTests
     /// <summary>A fresh database on the test PostgreSQL (QNN_TEST_POSTGRES, started by .ci/postgres.sh).</summary>
     private static string PostgresStorage()
     {
-        var url = Environment.GetEnvironmentVariable("QNN_TEST_POSTGRES");
-        if (string.IsNullOrEmpty(url))
-        {
-            if (Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1")
-                throw new InvalidOperationException("QNN_TEST_POSTGRES is not set: CI must start PostgreSQL (.ci/postgres.sh)");
-            Skip.If(true, "QNN_TEST_POSTGRES is not set");
-        }
+        var url = Prerequisite.Postgres();
         // One study name per test run, so reruns on one database do not meet old trials.
         using var store = StudyStores.Open(url!);
         foreach (var study in store.Studies().Where(s => s.Name == "tiny"))

@@ -101,9 +101,8 @@ public class TrainCommandTests
     [SkippableFact]
     public void Fashion_mnist_from_the_debian_package_trains()
     {
-        Skip.IfNot(File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") || Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1",
-            "Debian's dataset-fashion-mnist is not installed");
-        var result = Cli.Run(Cli.SharedData, "train", "--model", "BinaryLeNet5", "--dataset", "mini-fashion-mnist", "--epochs", "1", "--batch-size", "128");
+        Prerequisite.FashionMnist();
+        var result = Cli.Run(Cli.DataRoot, "train", "--model", "BinaryLeNet5", "--dataset", "mini-fashion-mnist", "--epochs", "1", "--batch-size", "128");
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("training BinaryLeNet5 on mini-fashion-mnist (4000 train, 800 test samples)", result.Output);
         var accuracy = double.Parse(result.Output.Split('\n').Single(l => l.StartsWith("run 1:", StringComparison.Ordinal)).Split(' ')[3].TrimEnd('%'), CultureInfo.InvariantCulture);

@@ -15,7 +15,7 @@ public sealed class StorePostgresTests : StoreContractTests
             var uri = Environment.GetEnvironmentVariable("QNN_TEST_POSTGRES");
             if (string.IsNullOrEmpty(uri))
             {
-                const string Why = "QNN_TEST_POSTGRES is not set; start a test database with: eval \"$(bash .ci/postgres.sh)\"";
+                const string Why = "a test PostgreSQL (QNN_TEST_POSTGRES is not set) is missing: install Debian's postgresql (eval \"$(bash .ci/postgres.sh)\" does)";
                 if (Environment.GetEnvironmentVariable("QNN_REQUIRE_DATA") == "1") throw new InvalidOperationException(Why);
                 Skip.If(true, Why);
             }

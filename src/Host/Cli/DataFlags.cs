@@ -7,7 +7,7 @@ namespace Qnn.Host.Cli;
 public sealed class DataFlags
 {
     public Option<string?> DataDir { get; } = Flag.Text("--data-dir", "DIR", "Look here first for data sets (then QNN_DATA_DIR, the user cache, /usr/share/datasets)");
-    public Option<bool> Offline { get; } = Flag.Switch("--offline", "Never download; a missing data set is an error (vertebral falls back to its embedded copy)");
+    public Option<bool> Offline { get; } = Flag.Switch("--offline", "Never download; a missing data set is an error (vertebral is never downloaded: qnn has a copy built in)");
     public Option<string?> LabelColumn { get; } = Flag.Text("--label-column", "N|NAME", "The label column of a csv:PATH table, by 0-based index or header name [default: the last]");
     public Option<int> SplitSeed { get; } = Flag.Int("--split-seed", "Seed of the 80/20 train/test split of vertebral and csv:PATH tables", 42, 0);
 

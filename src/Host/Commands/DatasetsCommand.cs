@@ -13,7 +13,7 @@ public sealed class DatasetsCommand(Terminal terminal, Func<string?, DataLocator
 
     public Command Definition()
     {
-        var command = new Command("datasets", "Where each data set is found and its sizes; a missing one is downloaded by the first `qnn train` that needs it (vertebral is also embedded in the program).") { data.DataDir };
+        var command = new Command("datasets", "Where each data set is found and its sizes; a missing one is downloaded by the first `qnn train` that needs it (vertebral is built into the program).") { data.DataDir };
         command.SetAction(Run);
         return command;
     }
@@ -31,11 +31,12 @@ public sealed class DatasetsCommand(Terminal terminal, Func<string?, DataLocator
                 rows.Add(new[] { set.Name, folder, Sizes(set, folder), set.Description });
                 continue;
             }
-            var embedded = set.Name == "vertebral" && EmbeddedVertebral.Available;
+            var embedded = set.Name == "vertebral";
             rows.Add(new[] { set.Name, embedded ? EmbeddedVertebral.Source : "not found", embedded ? EmbeddedSizes() : "", set.Description });
-            missing.Add($"{set.Name}: not in any folder{(embedded ? "; the embedded copy is used" : set.Name == "vertebral" ? $" ({EmbeddedVertebral.NotEmbedded})" : "")}");
+            missing.Add($"{set.Name}: not in any folder{(embedded ? $"; the copy built into qnn is used ({EmbeddedVertebral.Description})" : "")}");
             missing.AddRange(looked.Select(place => $"  looked in {place}"));
-            missing.Add($"  downloads from {string.Join(", ", set.Files.Select(f => f.Url).Distinct())}");
+            if (!embedded)
+                missing.Add($"  downloads from {string.Join(", ", set.Files.Select(f => f.Url).Distinct())}");
         }
         ConsoleTable.Write(terminal, new[] { "data set", "source", "size", "description" }, rows, leftAligned: 4);
         var output = terminal.Out;

@@ -32,27 +32,39 @@ public sealed class DataSets(DataOptions options, DataLocator locator, Func<Down
         if (found is not null)
             return found;
         if (options.Offline)
-            throw new DataException($"data set '{info.Name}' not found, and --offline forbids downloading it{(info.Name == "vertebral" ? $" ({EmbeddedVertebral.NotEmbedded})" : "")}. Looked in:\n  {string.Join("\n  ", looked)}");
+            throw new DataException($"data set '{info.Name}' not found, and --offline forbids downloading it. Looked in:\n  {string.Join("\n  ", looked)}{RepositoryHint(info)}");
         var folder = Path.Combine(locator.CacheRoot, info.Folder);
         var get = downloader();
         foreach (var file in info.Files.Where(f => !File.Exists(Path.Combine(folder, f.Name))))
-            get.Download(file, Path.Combine(folder, file.Name));
+        {
+            try
+            {
+                get.Download(file, Path.Combine(folder, file.Name));
+            }
+            catch (DataException e)
+            {
+                throw new DataException(e.Message + RepositoryHint(info), e);
+            }
+        }
         return folder;
     }
 
-    /// <summary>The vertebral table from a folder, a download, or (offline or when the download
-    /// fails) the copy embedded in the program.</summary>
+    /// <summary>Where a clone of the repository has a smaller copy (data/README.md).</summary>
+    private static string RepositoryHint(DataSetInfo info) =>
+        info.Folder == "mnist"
+            ? "\n  (a clone of Qnn has a 10,000-digit MNIST subset in its data/ folder: --data-dir data)"
+            : "";
+
+    /// <summary>The vertebral table from a folder or, when no folder has it, the copy built into the
+    /// program, which is the same file (its SHA-256 is checked at build time): never a download.
+    /// Standard error says so when the copy is used.</summary>
     private LoadedData Vertebral(DataSetInfo info)
     {
-        string folder;
-        try
+        var folder = locator.Find(info, out _);
+        if (folder is null)
         {
-            folder = Locate(info);
-        }
-        catch (DataException e) when (EmbeddedVertebral.Available)
-        {
-            if (!options.Offline)
-                notes?.WriteLine($"qnn: {e.Message}; using the embedded copy");
+            var places = string.Join(", ", locator.Roots.Select(r => $"{r.Origin} {r.Root}"));
+            notes?.WriteLine($"qnn: data set 'vertebral' is in none of the data folders ({places}); using the copy built into qnn ({EmbeddedVertebral.Description})");
             var (rows, classes) = VertebralReader.Parse(EmbeddedVertebral.Lines(), EmbeddedVertebral.Source);
             return Split(info.Name, rows, classes, VertebralReader.Features, VertebralReader.ClassNames, EmbeddedVertebral.Source);
         }
