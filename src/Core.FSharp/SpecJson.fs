@@ -12,17 +12,10 @@
 /// { "conv": 16, "kernel": 3, "padding": 1, "pool": 2, "weights": "Binary" }.
 module Qnn.SpecJson
 
-open System
 open System.IO
 open System.Text
 open System.Text.Json
-
-exception SpecFormatException of path: string * problem: string
-    with
-        override this.Message =
-            match this :> exn with
-            | SpecFormatException(path, problem) -> $"{path}: {problem}"
-            | _ -> "bad model spec"
+open Qnn.JsonReading
 
 // ---------------------------------------------------------------------------------------------
 // Writing
@@ -95,78 +88,6 @@ let write (spec: ModelSpec) : string =
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-let private fail path problem = raise (SpecFormatException(path, problem))
-
-/// The properties of an object, refusing any name outside `allowed` (a typo must not be ignored).
-let private properties (path: string) (allowed: string list) (element: JsonElement) =
-    if element.ValueKind <> JsonValueKind.Object then fail path $"expected an object, found {element.ValueKind}"
-    let expected () = String.Join(", ", allowed)
-    // JSON lets a key repeat and JsonDocument keeps both; taking either silently would hide a
-    // mistake (two "dense" sizes, two "bits"), so a repeated key is an error.
-    element.EnumerateObject()
-    |> Seq.fold
-        (fun (props: Map<string, JsonElement>) p ->
-            if not (List.contains p.Name allowed) then
-                fail $"{path}.{p.Name}" $"unknown field; expected one of: {expected ()}"
-            if props.ContainsKey p.Name then
-                fail $"{path}.{p.Name}" $"duplicate key \"{p.Name}\"; each field may appear once"
-            props.Add(p.Name, p.Value))
-        Map.empty
-
-let private integer path (e: JsonElement) =
-    match e.ValueKind with
-    | JsonValueKind.Number ->
-        match e.TryGetInt32() with
-        | true, v -> v
-        | _ -> fail path $"expected an integer, found {e.GetRawText()}"
-    | kind -> fail path $"expected an integer, found {kind}"
-
-/// A JSON number as a double. A literal beyond the double range (1e400) reads as ±∞, as
-/// `Double.Parse` gives it (JsonElement.GetDouble would throw): the value is then refused by
-/// validation with the rule it breaks (QNN007, QNN008, QNN017), which names the field.
-let private number path (e: JsonElement) =
-    match e.ValueKind with
-    | JsonValueKind.Number ->
-        match e.TryGetDouble() with
-        | true, v -> v
-        | _ -> Double.Parse(e.GetRawText(), Globalization.NumberStyles.Float, Globalization.CultureInfo.InvariantCulture)
-    | kind -> fail path $"expected a number, found {kind}"
-
-let private boolean path (e: JsonElement) =
-    match e.ValueKind with
-    | JsonValueKind.True -> true
-    | JsonValueKind.False -> false
-    | kind -> fail path $"expected true or false, found {kind}"
-
-/// An enum's values by name, case-insensitive, built once per type (a spec may name thousands).
-type private EnumNames<'T when 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T: enum<int>>() =
-    static let names = Enum.GetNames(typeof<'T>)
-    static let values =
-        Collections.Generic.Dictionary<string, 'T>(names |> Seq.map (fun n -> Collections.Generic.KeyValuePair(n, Enum.Parse<'T>(n))), StringComparer.OrdinalIgnoreCase)
-    static member Expected = String.Join(", ", names)
-    static member TryFind(name: string) =
-        match values.TryGetValue name with
-        | true, value -> Some value
-        | _ -> None
-
-let private enumValue<'T when 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T: enum<int>> path (e: JsonElement) : 'T =
-    match e.ValueKind with
-    | JsonValueKind.String ->
-        match EnumNames<'T>.TryFind(e.GetString()) with
-        | Some value -> value
-        | None -> fail path $"\"{e.GetString()}\" is not a {typeof<'T>.Name}; expected one of: {EnumNames<'T>.Expected}"
-    | kind -> fail path $"expected a {typeof<'T>.Name} name, found {kind}"
-
-let private required (props: Map<string, JsonElement>) path name read =
-    match props.TryFind name with
-    | Some e -> read $"{path}.{name}" e
-    | None -> fail path $"missing field \"{name}\""
-
-let private optional (props: Map<string, JsonElement>) path name read =
-    match props.TryFind name with
-    | Some e when e.ValueKind <> JsonValueKind.Null -> Some(read $"{path}.{name}" e)
-    | _ -> None
-
 let private readInput (kind: ModelKind) path (e: JsonElement) =
     let props = properties path [ "features"; "bits"; "featureBits"; "channels"; "height"; "width" ] e
     if props.ContainsKey "features" then
@@ -234,9 +155,7 @@ let private readModel (root: JsonElement) : ModelSpec =
             | _ -> fail p $"expected \"mlp\" or \"cnn\", found {e.GetRawText()}")
     let defaults = SpecDefaults.Model("model", kind, SpecDefaults.Features 0, [])
     { Name =
-        optional props path "name" (fun p e ->
-            if e.ValueKind = JsonValueKind.String then e.GetString() else fail p $"expected a string, found {e.ValueKind}")
-        |> Option.defaultValue "Model"
+        optional props path "name" text |> Option.defaultValue "Model"
       Kind = kind
       Input = required props path "input" (readInput kind)
       Layers =
@@ -253,10 +172,4 @@ let private readModel (root: JsonElement) : ModelSpec =
       TernaryThreshold = optional props path "ternaryThreshold" number |> Option.defaultValue defaults.TernaryThreshold }
 
 /// Reads a spec, or says what is wrong with the text and where (`$.layers[2].weights: …`).
-let read (json: string) : Result<ModelSpec, string> =
-    try
-        use document = JsonDocument.Parse(json, JsonDocumentOptions(CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true))
-        Ok(readModel document.RootElement)
-    with
-    | SpecFormatException(path, problem) -> Error $"{path}: {problem}"
-    | :? JsonException as e -> Error $"not valid JSON: {e.Message}"
+let read (json: string) : Result<ModelSpec, string> = readText readModel json

@@ -43,13 +43,30 @@ type Trainer =
             [<Optional; DefaultParameterValue(Nullable<float>())>] learningRate: Nullable<float>,
             [<Optional; DefaultParameterValue(Nullable<float>())>] weightDecay: Nullable<float>,
             [<Optional; DefaultParameterValue(Nullable<int>())>] patience: Nullable<int>,
-            [<Optional; DefaultParameterValue(Nullable<int>())>] seed: Nullable<int>
+            [<Optional; DefaultParameterValue(Nullable<int>())>] seed: Nullable<int>,
+            [<Optional>] optimizer: OptimizerKind,
+            [<Optional; DefaultParameterValue(Nullable<bool>())>] cosineSchedule: Nullable<bool>,
+            [<Optional>] stopOn: StopMetric,
+            [<Optional; DefaultParameterValue(Nullable<bool>())>] restoreBest: Nullable<bool>,
+            [<Optional; DefaultParameterValue(Nullable<bool>())>] clipLatentWeights: Nullable<bool>,
+            [<Optional; DefaultParameterValue(Nullable<bool>())>] recalibrateBatchNorm: Nullable<bool>,
+            [<Optional; DefaultParameterValue(Nullable<bool>())>] oneThreadForSmallModels: Nullable<bool>,
+            [<Optional>] device: torch.Device
         ) : TrainConfig =
         let pick (value: Nullable<'T>) fallback = if value.HasValue then value.Value else fallback
-        { config with
-            Epochs = pick epochs config.Epochs
-            BatchSize = pick batchSize config.BatchSize
-            LearningRate = pick learningRate config.LearningRate
-            WeightDecay = pick weightDecay config.WeightDecay
-            Patience = (if patience.HasValue then (if patience.Value > 0 then Some patience.Value else None) else config.Patience)
-            Seed = pick seed config.Seed }
+        let orKeep (value: 'T) fallback = if isNull (box value) then fallback else value
+        { Epochs = pick epochs config.Epochs
+          BatchSize = pick batchSize config.BatchSize
+          LearningRate = pick learningRate config.LearningRate
+          WeightDecay = pick weightDecay config.WeightDecay
+          Optimizer = orKeep optimizer config.Optimizer
+          CosineSchedule = pick cosineSchedule config.CosineSchedule
+          // 0 turns early stopping off, as --patience 0 does.
+          Patience = (if patience.HasValue then (if patience.Value > 0 then Some patience.Value else None) else config.Patience)
+          StopOn = orKeep stopOn config.StopOn
+          RestoreBest = pick restoreBest config.RestoreBest
+          Seed = pick seed config.Seed
+          ClipLatentWeights = pick clipLatentWeights config.ClipLatentWeights
+          RecalibrateBatchNorm = pick recalibrateBatchNorm config.RecalibrateBatchNorm
+          OneThreadForSmallModels = pick oneThreadForSmallModels config.OneThreadForSmallModels
+          Device = orKeep device config.Device }

@@ -184,8 +184,9 @@ let isSmallModel (model: Model) (batchSize: int) =
 /// (and, with `RestoreBest`, the best earlier epoch's weights restored): a signal the caller
 /// can act on, rather than an exception that would lose the run's history and weights.
 let rec fit (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset) (run: int) (progress: EpochRecord -> unit) : RunResult =
-    if config.Epochs < 1 then invalidArg (nameof config) $"Epochs is {config.Epochs}; it must be at least 1"
-    if config.BatchSize < 2 then invalidArg (nameof config) $"BatchSize is {config.BatchSize}; it must be at least 2"
+    match TrainConfigRules.problems config with
+    | [] -> ()
+    | problems -> invalidArg (nameof config) (problems |> List.map (fun (field, problem) -> $"{field} is {problem}") |> String.concat "; ")
     let threads = torch.get_num_threads()
     // A CPU trick: a GPU's kernels do not use torch's intra-op threads.
     let oneThread =

@@ -107,3 +107,24 @@ type RepeatResult =
       Max: float
       Mean: float
       Std: float }
+
+/// The values a `TrainConfig` may hold. `Training.fit` refuses a config that breaks any, and the
+/// JSON reader (`TrainConfigJson`) reports each at its field; the names are the JSON field names.
+module TrainConfigRules =
+    let private finite (x: float) = not (System.Double.IsNaN x || System.Double.IsInfinity x)
+
+    /// Each broken rule as (field, problem); empty for a config that trains.
+    let problems (config: TrainConfig) : (string * string) list =
+        [ if config.Epochs < 1 then "epochs", $"{config.Epochs}; it must be at least 1"
+          if config.BatchSize < 2 then "batch_size", $"{config.BatchSize}; it must be at least 2 (BatchNorm needs two samples)"
+          if not (finite config.LearningRate) || config.LearningRate < 0.0 then
+              "learning_rate", $"{config.LearningRate}; it must be a finite number, 0 or more"
+          if not (finite config.WeightDecay) || config.WeightDecay < 0.0 then
+              "weight_decay", $"{config.WeightDecay}; it must be a finite number, 0 or more"
+          match config.Optimizer with
+          | SgdMomentum m when not (finite m) || m < 0.0 || m >= 1.0 -> "momentum", $"{m}; it must be in [0, 1)"
+          | _ -> ()
+          match config.Patience with
+          | Some p when p < 1 -> "patience", $"{p}; it must be at least 1, or null for no early stopping"
+          | _ -> ()
+          if config.Seed < 0 then "seed", $"{config.Seed}; it must be 0 or more" ]
