@@ -5,7 +5,8 @@ using Qnn.Search.Trials;
 namespace Qnn.Search;
 
 /// <summary>
-/// A study as JSON: <c>{study, space, dataset, sampler, cost, trials: [T…], front: [T…]}</c> with
+/// A study as JSON: <c>{study, space, dataset, sampler, cost, provenance, trials: [T…], front: [T…]}</c>
+/// (<c>provenance</c>: how its candidates train, as the study records it; null for older studies) with
 /// each T = <c>{number, state, accuracy, accuracy_std, folds: […], costs: {complexity, bitops,
 /// bytes}, seconds, worker, spec}</c>. Accuracies are fractions (as <c>qnn train --json</c>
 /// writes them); <c>spec</c> is the candidate's spec object (the form <c>qnn train --model</c>
@@ -15,7 +16,7 @@ public static class StudyReport
 {
     /// <summary>The report as indented JSON text.</summary>
     public static string Json(string study, string spaceJson, string dataset, string sampler, string cost,
-        IReadOnlyList<Trial> trials, IReadOnlyList<Trial> front)
+        IReadOnlyList<Trial> trials, IReadOnlyList<Trial> front, string? provenance = null)
     {
         var report = new JsonObject
         {
@@ -24,6 +25,7 @@ public static class StudyReport
             ["dataset"] = dataset,
             ["sampler"] = sampler,
             ["cost"] = cost,
+            ["provenance"] = provenance is null ? null : JsonNode.Parse(provenance),
             ["trials"] = new JsonArray(trials.Select(Trial).ToArray<JsonNode?>()),
             ["front"] = new JsonArray(front.Select(Trial).ToArray<JsonNode?>()),
         };

@@ -160,6 +160,39 @@ public class SavedModelTests
         Assert.Contains("accuracy", result.Output);
     }
 
+    [SkippableFact]
+    public void A_file_saved_before_training_records_loads_and_says_its_training_is_unknown()
+    {
+        var path = Rewrite(SaveOne(), p => p with { Info = JsonNode.Parse(p.Info)!.AsObject().Also(o => o.Remove("Provenance")).ToJsonString() });
+        Assert.DoesNotContain("Provenance", Split(File.ReadAllBytes(path)).Info);
+        foreach (var command in new[] { "eval", "inspect" })
+        {
+            var result = Cli.Run(Cli.DataRoot, command, "--load", path);
+            Assert.True(result.ExitCode == 0, result.Error);
+            Assert.Contains("how it was trained: unknown (saved by a qnn before training records)", result.Output);
+        }
+        var like = Cli.Run(Cli.DataRoot, "train", "--like", path);
+        Assert.Equal(3, like.ExitCode);
+        Assert.Contains($"{path}: this saved model does not record how it was trained", like.Error);
+    }
+
+    [SkippableFact]
+    public void A_saved_model_records_how_its_run_was_trained()
+    {
+        var info = JsonNode.Parse(Split(File.ReadAllBytes(SaveOne())).Info)!.AsObject();
+        var provenance = info["Provenance"]!.AsObject();
+        Assert.Equal(2, (int)provenance["training"]!["epochs"]!);
+        Assert.Equal(42, (int)provenance["training"]!["seed"]!);
+        Assert.Equal(248, (int)provenance["data"]!["train_samples"]!);
+    }
+
+    [SkippableFact]
+    public void A_corrupt_training_record_is_a_data_error_naming_the_field()
+    {
+        var path = Rewrite(SaveOne(), p => p with { Info = JsonNode.Parse(p.Info)!.AsObject().Also(o => o["Provenance"]!["threads"] = 0).ToJsonString() });
+        AssertBad(path, "the model's info block is corrupt (provenance.threads: expected an integer of at least 1, found 0)");
+    }
+
     [SkippableTheory]
     [InlineData(0)]
     [InlineData(-5)]

@@ -41,6 +41,18 @@ public class SearchTests
         Assert.Equal("vertebral", (string?)json["dataset"]);
         Assert.Equal("nsga2", (string?)json["sampler"]);
         Assert.Equal("complexity", (string?)json["cost"]);
+        // How every candidate trained: the search's flags over the core's defaults, the data, the qnn.
+        var provenance = json["provenance"]!.AsObject();
+        var training = provenance["training"]!.AsObject();
+        Assert.Equal(2, (int)training["epochs"]!);
+        Assert.Equal(32, (int)training["batch_size"]!);
+        Assert.Equal(42, (int)training["seed"]!);
+        Assert.False((bool)training["one_thread_for_small_models"]!);
+        Assert.Equal("cpu", (string?)training["device"]);
+        Assert.Equal("vertebral", (string?)provenance["data"]!["dataset"]);
+        Assert.Equal(248, (int)provenance["data"]!["train_samples"]!);
+        Assert.Equal(1, (int)provenance["threads"]!);
+        Assert.Equal(Qnn.Host.Cli.BuildInfo.Version, (string?)provenance["qnn_version"]);
         var trials = json["trials"]!.AsArray();
         Assert.Equal(8, trials.Count);
         var front = json["front"]!.AsArray();
@@ -55,6 +67,8 @@ public class SearchTests
         var show = Cli.Run(null, "study", "show", "--storage", storage);
         Assert.True(show.ExitCode == 0, show.Error);
         Assert.Contains($"study tiny in {storage}: vertebral, nsga2, 8 finished trials", show.Output);
+        Assert.Contains("how its candidates train (2 folds, fold f from seed + f):", show.Output);
+        Assert.Contains("  training: 2 epochs, batch 32, adam, lr 0.01, weight decay 0.0001, patience 10 on validation loss, seed 42", show.Output);
 
         var number = (int)point["number"]!;
         var spec = Path.Combine(folder, "front-point.json");

@@ -1,14 +1,12 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using System.Reflection;
 
 namespace Qnn.Host.Cli;
 
 /// <summary>`qnn --version`: "qnn" and the program's informational version.</summary>
 public sealed class VersionAction : SynchronousCommandLineAction
 {
-    public static string Version =>
-        typeof(VersionAction).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+    public static string Version => BuildInfo.Full;
 
     public override int Invoke(ParseResult parseResult)
     {

@@ -13,6 +13,15 @@ public static class Devices
 
     /// <summary>The device a choice names; `cuda` without a CUDA libtorch is a usage error (exit 2)
     /// that says what to install or set.</summary>
+    /// <summary>A recorded device, checked as the flag would be.</summary>
+    public static torch.Device Resolve(torch.Device recorded)
+    {
+        if (recorded.type != DeviceType.CUDA)
+            return torch.CPU;
+        Resolve("cuda"); // the usage error when this libtorch sees no GPU
+        return recorded;
+    }
+
     public static torch.Device Resolve(string choice) => choice switch
     {
         "cuda" when !torch.cuda.is_available() => throw new UsageException(

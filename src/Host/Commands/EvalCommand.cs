@@ -43,6 +43,7 @@ public sealed class EvalCommand(Terminal terminal, Func<DataOptions, DataSets> d
         var (loss, accuracy) = Training.evaluate(network, test, info.EvaluationBatchSize);
         terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{info.Model} on {data.Name}: accuracy {accuracy * 100:F2}% ({test.Count} test samples, loss {loss:F4}); at the end of training: {info.Accuracy * 100:F2}% on {info.DataSet}"));
+        Reports.ProvenanceText.Write(terminal.Out, info.Provenance);
         return ExitCodes.Success;
     }
 }

@@ -38,6 +38,9 @@ public sealed class InspectCommand(Terminal terminal)
             var (network, info) = SavedModel.Load(saved);
             (spec, name) = (network.Spec, info.Model);
             network.Dispose();
+            Write(terminal, name, spec);
+            ProvenanceText.Write(terminal.Out, info.Provenance);
+            return ExitCodes.Success;
         }
         else
         {

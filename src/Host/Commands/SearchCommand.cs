@@ -74,16 +74,18 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         var rows = loaded.Train.Count + loaded.Test.Count;
         var foldCount = flags.GetValue(folds) ?? (rows < 10_000 ? 5 : 1);
         var (train, test, input) = Fit(searchSpace, loaded);
-        var settings = new StudySettings(studyName, searchSpace.Json, dataSetName, flags.GetValue(sampler)!, costModel.ToString().ToLowerInvariant(),
-            foldCount, flags.GetValue(epochs), flags.GetValue(batchSize), flags.GetValue(learningRate), flags.GetValue(weightDecay),
-            options.MinAccuracy, options.MaxCost, options.Seed, flags.GetValue(population));
-
         // Candidates are small: by default one intra-op thread, so N workers use N cores without oversubscribing.
-        Threads.Apply(flags.GetValue(threads), terminal.Error);
+        var threadCount = Threads.Apply(flags.GetValue(threads), terminal.Error);
+        var training = EvaluationSettings.DefaultTraining(flags.GetValue(epochs), flags.GetValue(batchSize), flags.GetValue(learningRate), flags.GetValue(weightDecay), options.Seed, onDevice);
+        var provenance = Provenance.Of(training, loaded, loaded.Train.Count, loaded.Test.Count, threadCount);
+        var settings = new StudySettings(studyName, searchSpace.Json, dataSetName, flags.GetValue(sampler)!, costModel.ToString().ToLowerInvariant(),
+            foldCount, training.Epochs, training.BatchSize, training.LearningRate, training.WeightDecay,
+            options.MinAccuracy, options.MaxCost, options.Seed, flags.GetValue(population), ProvenanceJson.ToJson(provenance));
+
         using (var store = OpenStore(storagePath))
             settings = Open(store, settings);
-        using var evaluator = new CandidateEvaluator(train, test,
-            new EvaluationSettings(settings.Folds, settings.Epochs, settings.BatchSize, settings.LearningRate, settings.WeightDecay, settings.Seed, onDevice));
+        // A continued study trains as it always has: its stored settings, on this process's device.
+        using var evaluator = new CandidateEvaluator(train, test, new EvaluationSettings(settings.Folds, Trainer.Configure(StoredTraining(settings, storagePath), device: onDevice)));
         var domains = searchSpace.DomainsFor(input);
         Func<Qnn.Search.Genes.Genome, Qnn.Search.Genes.Genome> canonical = g => searchSpace.Canonical(g, input, loaded.Classes);
         ISampler proposer = settings.Sampler == "random"
@@ -109,10 +111,33 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         StudyTable.Write(terminal, front, options.Cost);
         var files = new ResultFiles(terminal.Error);
         if (jsonPath is not null)
-            output.WriteLine($"wrote {files.Write("--json", jsonPath, t => File.WriteAllText(t, StudyReport.Json(studyName, settings.Space, settings.Dataset, settings.Sampler, settings.Cost, all, front)))}");
+            output.WriteLine($"wrote {files.Write("--json", jsonPath, t => File.WriteAllText(t, StudyReport.Json(studyName, settings.Space, settings.Dataset, settings.Sampler, settings.Cost, all, front, settings.Provenance)))}");
         if (plotPath is not null)
             output.WriteLine($"wrote {files.Write("--plot", plotPath, t => FrontPlot.Draw(t, $"{studyName}: accuracy against {settings.Cost}", all, front, options))}");
         return files.FellBack ? ExitCodes.ResultElsewhere : ExitCodes.Success;
+    }
+
+    /// <summary>How a study's candidates train: its record's training settings, or, for a study
+    /// started before records, the core's defaults with its stored epochs, batch, rate and decay.</summary>
+    internal static TrainConfig StoredTraining(StudySettings settings, string storage) =>
+        ReadProvenance(settings, storage)?.Training
+        ?? EvaluationSettings.DefaultTraining(settings.Epochs, settings.BatchSize, settings.LearningRate, settings.WeightDecay, settings.Seed);
+
+    /// <summary>The study's record, or null for a study started before records; a record that does
+    /// not read is a data error naming the store.</summary>
+    internal static Provenance? ReadProvenance(StudySettings settings, string storage)
+    {
+        if (settings.Provenance is null)
+            return null;
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(settings.Provenance);
+            return ProvenanceJson.Read(document.RootElement, "$.provenance");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new DataException($"--storage {storage}: study {settings.Name} has an unreadable training record: {e.Message}");
+        }
     }
 
     private static (string Name, SearchSpace Space) ReadSpace(string nameOrFile)

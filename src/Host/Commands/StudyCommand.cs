@@ -36,6 +36,18 @@ public sealed class StudyCommand(Terminal terminal)
         var options = new SearchOptions(0, 1, Enum.Parse<CostModel>(settings.Cost, ignoreCase: true), settings.MinAccuracy, settings.MaxCost, settings.Seed);
         terminal.Out.WriteLine($"study {settings.Name} in {storage}: {settings.Dataset}, {settings.Sampler}, {trials.Count(t => t.IsFinished)} finished trials ({trials.Count(t => t.State == TrialState.Complete)} complete, {trials.Count(t => t.State == TrialState.Failed)} failed, {trials.Count(t => t.State == TrialState.Infeasible)} infeasible), {trials.Count(t => !t.IsFinished)} running or queued");
         StudyTable.Write(terminal, Objectives.Front(trials, options), options.Cost);
+        var provenance = SearchCommand.ReadProvenance(settings, storage);
+        if (provenance is null)
+        {
+            terminal.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"how its candidates train: {settings.Folds} fold{(settings.Folds == 1 ? "" : "s")}, {settings.Epochs} epochs, batch {settings.BatchSize}, lr {settings.LearningRate}, weight decay {settings.WeightDecay}, seed {settings.Seed}; the rest unknown (a qnn before training records started the study)"));
+        }
+        else
+        {
+            terminal.Out.WriteLine($"how its candidates train ({settings.Folds} fold{(settings.Folds == 1 ? "" : "s")}, fold f from seed + f):");
+            foreach (var line in ProvenanceText.Lines(provenance))
+                terminal.Out.WriteLine("  " + line);
+        }
         return ExitCodes.Success;
     }
 

@@ -31,6 +31,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
     private readonly Option<string?> save = Flag.Text("--save", "FILE", "Save the best run's model here (for eval, export, inspect --load)");
     private readonly Option<string?> json = Flag.Text("--json", "FILE", "Write the accuracies and timings as JSON");
     private readonly Option<string?> plot = Flag.Text("--plot", "FILE.png", "Draw loss and accuracy per epoch of every run");
+    private readonly Option<string?> like = Flag.Text("--like", "FILE", "Train again as a --json result or a saved .qnn records it (model, data, every training setting, threads); flags given here override the record");
     private readonly DataFlags data = new();
     private readonly Option<string> optimizer = Flag.Choice("--optimizer", "The optimizer", "adam", "adam", "sgd");
     private readonly Option<double> momentum = Flag.Number("--momentum", "Momentum of --optimizer sgd", 0.9, positive: false, below: 1);
@@ -45,7 +46,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
     {
         var command = new Command("train", "Train a model on a data set, --runs times, and report each run's accuracy with max, mean and std.")
         {
-            model, dataSet, epochs, batchSize, learningRate, weightDecay, patience, runs, seed, threads, device, save, json, plot,
+            model, dataSet, epochs, batchSize, learningRate, weightDecay, patience, runs, seed, threads, device, save, json, plot, like,
         };
         foreach (var option in data.All(tables: true))
             command.Options.Add(option);
@@ -64,20 +65,42 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
 
     public int Run(ParseResult flags)
     {
-        var (savePath, jsonPath, plotPath) = (flags.GetValue(save), flags.GetValue(json), flags.GetValue(plot));
-        // Before any work: a result that cannot be written must not cost a training.
-        OutputPaths.Check(new[] { ("--save", savePath), ("--json", jsonPath), ("--plot", plotPath) });
-        var threadCount = Threads.Apply(flags.GetValue(threads), terminal.Error);
-        var chosen = ModelCatalog.Resolve(flags.GetValue(model)!);
-        var config = ReadConfig(flags);
+        var (savePath, jsonPath, plotPath, likePath) = (flags.GetValue(save), flags.GetValue(json), flags.GetValue(plot), flags.GetValue(like));
+        // Before any work: a result that cannot be written must not cost a training, nor overwrite the record it repeats.
+        OutputPaths.Check(new[] { ("--save", savePath), ("--json", jsonPath), ("--plot", plotPath) }, new[] { ("--like", likePath) });
+        var record = likePath is null ? null : TrainingRecordFile.Read("--like", likePath);
+        var recorded = record?.Provenance;
+        bool Given(Option option) => flags.GetResult(option) is { Implicit: false };
+        var threadCount = Threads.Apply(Given(threads) || recorded is null ? flags.GetValue(threads) : recorded.Threads, terminal.Error);
+        var chosen = Given(model) || record is null
+            ? ModelCatalog.Resolve(flags.GetValue(model)!)
+            : ModelCatalog.FromRecord(record.Model, record.Spec, record.Path);
+        var config = ReadConfig(flags, Given, recorded?.Training ?? TrainConfig.Default);
         CheckMemory(chosen, config);
-        var runCount = flags.GetValue(runs);
+        var runCount = Given(runs) || record is null ? flags.GetValue(runs) : record.Runs;
         var dataOptions = data.Read(flags);
-        var dataSetName = flags.GetValue(dataSet) ?? chosen.DefaultDataSet;
+        if (recorded?.Data.Split is { } split)
+        {
+            dataOptions = dataOptions with
+            {
+                SplitSeed = Given(data.SplitSeed) ? dataOptions.SplitSeed : split.Seed,
+                TestFraction = split.TestFraction,
+                LabelColumn = Given(data.LabelColumn) ? dataOptions.LabelColumn : split.LabelColumn,
+            };
+        }
+        var dataSetName = flags.GetValue(dataSet) ?? recorded?.Data.DataSet ?? chosen.DefaultDataSet;
         var loaded = dataSets(dataOptions).Load(dataSetName);
         var (train, test) = ModelData.Fit(chosen.Spec, chosen.Name, loaded);
 
         var output = terminal.Out;
+        if (record is not null)
+        {
+            var overridden = flags.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
+                .Where(o => !o.Implicit && o.Option != like && o.Option != save && o.Option != json && o.Option != plot).Select(o => o.Option.Name).ToList();
+            output.WriteLine($"training again as {record.Path} records it (made by qnn {recorded!.QnnVersion}{(recorded.SourceCommit is { } commit ? $", commit {commit}" : "")}){(overridden.Count > 0 ? $"; given here: {string.Join(", ", overridden)}" : "")}");
+            if ((train.Count, test.Count) != (recorded.Data.TrainSamples, recorded.Data.TestSamples))
+                terminal.Error.WriteLine($"qnn: note: {record.Path} was trained on {recorded.Data.TrainSamples} train and {recorded.Data.TestSamples} test samples of {recorded.Data.DataSet} (from {recorded.Data.Source}); this {loaded.Name} has {train.Count} and {test.Count} (from {loaded.Source}): the results will differ");
+        }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"training {chosen.Name} on {loaded.Name} ({train.Count} train, {test.Count} test samples): {config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, weight decay {config.WeightDecay}, patience {(config.Patience is null ? "off" : config.Patience.Value)}, {runCount} run{(runCount > 1 ? "s" : "")}, seed {config.Seed}, {threadCount} threads"));
         var results = new List<RunResult>();
@@ -109,7 +132,8 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
             }
         });
 
-        var summary = Summarize(chosen.Name, loaded.Name, config, train, test, results, threadCount);
+        var provenance = Provenance.Of(config, loaded, train.Count, test.Count, threadCount);
+        var summary = Summarize(chosen, loaded.Name, config, train, test, results, threadCount, provenance);
         summary.WriteText(output);
         // The model first: it is the result that cost the most.
         var diverged = results.Where(r => r.Diverged).ToList();
@@ -121,8 +145,10 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
             terminal.Error.WriteLine($"qnn: nothing saved to {savePath}: no run has weights from a finite epoch");
         if (savePath is not null && best is not null)
         {
-            var info = new SavedModelInfo(chosen.Name, loaded.Name, loaded.ClassNames.ToArray(), bestResult!.Accuracy,
-                Math.Max(config.BatchSize, 256), dataOptions.SplitSeed, dataOptions.LabelColumn, DateTime.UtcNow.ToString("O"));
+            // The saved model is one run: its record trains that run again, from its own seed.
+            var runProvenance = provenance with { Training = Trainer.Configure(config, seed: bestResult!.Seed) };
+            var info = new SavedModelInfo(chosen.Name, loaded.Name, loaded.ClassNames.ToArray(), bestResult.Accuracy,
+                Math.Max(config.BatchSize, 256), dataOptions.SplitSeed, dataOptions.LabelColumn, DateTime.UtcNow.ToString("O"), runProvenance);
             var at = files.Write("--save", savePath, temporary => SavedModel.Write(temporary, best!, chosen.Spec, info));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"saved run {bestResult.Run + 1} (accuracy {bestResult.Accuracy * 100:F2}%) to {at}"));
@@ -146,34 +172,40 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
                 $"qnn train: {chosen.Name} at batch {config.BatchSize} needs at least {needed / (double)(1L << 30):F1} GiB to train and evaluate, more than this machine's {available / (double)(1L << 30):F1} GiB; a smaller --batch-size or a smaller model fits"));
     }
 
-    private TrainConfig ReadConfig(ParseResult flags)
+    /// <summary>The training configuration: <paramref name="baseline"/> (the defaults, or a
+    /// record's) with each flag given on the command line in its place.</summary>
+    private TrainConfig ReadConfig(ParseResult flags, Func<Option, bool> given, TrainConfig baseline)
     {
-        var stopAfter = flags.GetValue(patience);
-        var sgd = flags.GetValue(optimizer) == "sgd";
-        if (!sgd && flags.GetResult(momentum) is { Implicit: false })
+        T? Pick<T>(Option<T> option) where T : struct => given(option) ? flags.GetValue(option) : null;
+        bool? OnOff(Option<string> option) => given(option) ? flags.IsOn(option) : null;
+        var sgd = given(optimizer) ? flags.GetValue(optimizer) == "sgd" : baseline.Optimizer.IsSgdMomentum;
+        if (!sgd && given(momentum))
             throw new UsageException("qnn train: --momentum applies to --optimizer sgd");
-        return new TrainConfig(
-            flags.GetValue(epochs),
-            flags.GetValue(batchSize),
-            flags.GetValue(learningRate),
-            flags.GetValue(weightDecay),
-            sgd ? OptimizerKind.NewSgdMomentum(flags.GetValue(momentum)) : OptimizerKind.Adam,
-            flags.GetValue(cosine),
-            stopAfter == 0 ? null : stopAfter,
-            flags.GetValue(stopOn) == "train" ? StopMetric.TrainLoss : StopMetric.ValidationLoss,
-            flags.IsOn(restoreBest),
-            flags.GetValue(seed),
-            flags.IsOn(clipLatent),
-            flags.IsOn(bnRecalibrate),
-            flags.IsOn(oneThreadSmall),
-            Devices.Resolve(flags.GetValue(device)!));
+        var recordedMomentum = baseline.Optimizer is OptimizerKind.SgdMomentum kept ? kept.momentum : flags.GetValue(momentum);
+        var stopAfter = Pick(patience);
+        return Trainer.Configure(baseline,
+            epochs: Pick(epochs),
+            batchSize: Pick(batchSize),
+            learningRate: Pick(learningRate),
+            weightDecay: Pick(weightDecay),
+            patience: stopAfter,
+            seed: Pick(seed),
+            optimizer: sgd ? OptimizerKind.NewSgdMomentum(given(momentum) ? flags.GetValue(momentum) : recordedMomentum) : OptimizerKind.Adam,
+            cosineSchedule: Pick(cosine),
+            stopOn: given(stopOn) ? (flags.GetValue(stopOn) == "train" ? StopMetric.TrainLoss : StopMetric.ValidationLoss) : null,
+            restoreBest: OnOff(restoreBest),
+            clipLatentWeights: OnOff(clipLatent),
+            recalibrateBatchNorm: OnOff(bnRecalibrate),
+            oneThreadForSmallModels: OnOff(oneThreadSmall),
+            device: given(device) ? Devices.Resolve(flags.GetValue(device)!) : Devices.Resolve(baseline.Device));
     }
 
-    private static TrainingSummary Summarize(string model, string dataSet, TrainConfig config, TensorDataset train, TensorDataset test, List<RunResult> results, int threads)
+    private static TrainingSummary Summarize(ModelChoice chosen, string dataSet, TrainConfig config, TensorDataset train, TensorDataset test, List<RunResult> results, int threads, Provenance provenance)
     {
         var repeat = Training.summarize(results.ToArray());
-        return new TrainingSummary(model, dataSet, results.Count, config.Epochs, train.Count, test.Count,
+        return new TrainingSummary(chosen.Name, dataSet, results.Count, config.Epochs, train.Count, test.Count,
             repeat.Accuracies, repeat.Max, repeat.Mean, repeat.Std, TrainingSummary.MedianEpochSeconds(results),
-            results.Select(r => r.History.Length).ToArray(), config.Seed, threads);
+            results.Select(r => r.History.Length).ToArray(), config.Seed, threads,
+            System.Text.Json.Nodes.JsonNode.Parse(global::Qnn.Spec.toJson(chosen.Spec))!, provenance);
     }
 }

@@ -90,7 +90,8 @@ public sealed class DataSets(DataOptions options, DataLocator locator, Func<Down
         TensorDataset Take(int[] rows) => new(
             torch.tensor(rows.SelectMany(r => features.AsSpan(r * featureCount, featureCount).ToArray()).ToArray()).reshape(rows.Length, featureCount),
             torch.tensor(rows.Select(r => labels[r]).ToArray()));
-        return new LoadedData(name, Take(trainRows), Take(testRows), classes, new[] { featureCount }, source);
+        return new LoadedData(name, Take(trainRows), Take(testRows), classes, new[] { featureCount }, source,
+            new TableSplit(options.SplitSeed, options.TestFraction, name.StartsWith("csv:", StringComparison.OrdinalIgnoreCase) ? options.LabelColumn : null));
     }
 
     private static LoadedData Images(DataSetInfo info, string folder, int trainLimit, int testLimit)

@@ -32,6 +32,18 @@ public static class ModelCatalog
         return new ModelChoice(spec.Name, spec, () => global::Qnn.Spec.build(spec), dataSet, $"from {nameOrFile}");
     }
 
+    /// <summary>The model a training record names: the declared model of that name when its spec is
+    /// the recorded one, else a network built from the recorded spec.</summary>
+    public static ModelChoice FromRecord(string name, ModelSpec spec, string recordPath)
+    {
+        var json = global::Qnn.Spec.toJson(spec);
+        var declared = All.FirstOrDefault(m => m.Name == name && global::Qnn.Spec.toJson(m.Spec) == json);
+        if (declared is not null)
+            return declared;
+        var dataSet = spec.Kind == ModelKind.Cnn ? "mini-mnist" : "vertebral";
+        return new ModelChoice(name, spec, () => global::Qnn.Spec.build(spec), dataSet, $"as recorded in {recordPath}");
+    }
+
     /// <summary>Reads and validates a spec file; format errors and rule violations are usage errors.</summary>
     public static ModelSpec ReadSpecFile(string path)
     {

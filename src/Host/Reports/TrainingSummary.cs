@@ -5,7 +5,9 @@ using System.Text.Json.Serialization;
 
 namespace Qnn.Host.Reports;
 
-/// <summary>What `qnn train --json` writes; the text output shows the same numbers.</summary>
+/// <summary>What `qnn train --json` writes; the text output shows the same numbers. <c>spec</c> is
+/// the trained model's spec and <c>provenance</c> how it was trained, so `qnn train --like` can
+/// train it again.</summary>
 public sealed record TrainingSummary(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("dataset")] string DataSet,
@@ -20,7 +22,9 @@ public sealed record TrainingSummary(
     [property: JsonPropertyName("seconds_per_epoch")] double SecondsPerEpoch,
     [property: JsonPropertyName("epochs_run")] int[] EpochsRun,
     [property: JsonPropertyName("seed")] int Seed,
-    [property: JsonPropertyName("threads")] int Threads)
+    [property: JsonPropertyName("threads")] int Threads,
+    [property: JsonPropertyName("spec")] System.Text.Json.Nodes.JsonNode Spec,
+    [property: JsonPropertyName("provenance")] Provenance Provenance)
 {
     /// <summary>The median training time of an epoch over every epoch of every run.</summary>
     public static double MedianEpochSeconds(IEnumerable<RunResult> runs)

@@ -25,7 +25,7 @@ public sealed class CandidateEvaluator : IDisposable
         using var scope = torch.NewDisposeScope();
         var features = torch.cat(new[] { train.Features, test.Features }, 0);
         var labels = torch.cat(new[] { train.Labels, test.Labels }, 0);
-        var split = StratifiedFolds.Split(labels.data<long>().ToArray(), settings.Folds, settings.Seed);
+        var split = StratifiedFolds.Split(labels.data<long>().ToArray(), settings.Folds, settings.Training.Seed);
         for (var f = 0; f < split.Length; f++)
         {
             var testRows = torch.tensor(split[f]);
@@ -47,11 +47,7 @@ public sealed class CandidateEvaluator : IDisposable
         var accuracies = new double[folds.Count];
         for (var f = 0; f < folds.Count; f++)
         {
-            var d = TrainConfig.Default;
-            // Threads are the search's to share out (one per worker), not training's to change.
-            var config = new TrainConfig(settings.Epochs, settings.BatchSize, settings.LearningRate, settings.WeightDecay, d.Optimizer,
-                d.CosineSchedule, d.Patience, d.StopOn, d.RestoreBest, settings.Seed + f, d.ClipLatentWeights, d.RecalibrateBatchNorm,
-                oneThreadForSmallModels: false, device: settings.Device ?? d.Device);
+            var config = Trainer.Configure(settings.Training, seed: settings.Training.Seed + f);
             torch.manual_seed(config.Seed);
             using var network = Spec.build(spec);
             var result = Training.fit(network, config, folds[f].Train, folds[f].Test, f,

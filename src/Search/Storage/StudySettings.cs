@@ -17,6 +17,9 @@ namespace Qnn.Search.Storage;
 /// <param name="MaxCost">The <c>--max-cost</c> constraint, if any.</param>
 /// <param name="Seed">The search's seed.</param>
 /// <param name="Population">NSGA-II's population size.</param>
+/// <param name="Provenance">How the study's candidates are trained, as the program that started it
+/// records it (qnn's provenance JSON: every training setting, the data, threads, qnn's version and
+/// commit); null in studies started before records.</param>
 public sealed record StudySettings(
     string Name,
     string Space,
@@ -31,4 +34,5 @@ public sealed record StudySettings(
     double? MinAccuracy,
     double? MaxCost,
     int Seed,
-    int Population);
+    int Population,
+    string? Provenance = null);
