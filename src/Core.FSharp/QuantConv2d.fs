@@ -21,6 +21,8 @@ type QuantConv2d
     ) as this =
     inherit Module<torch.Tensor, torch.Tensor>("QuantConv2d")
 
+    // Before oneDNN runs its first convolution (see OneDnnGuard).
+    do OneDnnGuard.apply () |> ignore
     let stride = defaultArg stride 1L
     let padding = defaultArg padding 0L
     let dilation = defaultArg dilation 1L

@@ -184,6 +184,7 @@ let isSmallModel (model: Model) (batchSize: int) =
 /// (and, with `RestoreBest`, the best earlier epoch's weights restored): a signal the caller
 /// can act on, rather than an exception that would lose the run's history and weights.
 let rec fit (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset) (run: int) (progress: EpochRecord -> unit) : RunResult =
+    OneDnnGuard.apply () |> ignore
     match TrainConfigRules.problems config with
     | [] -> ()
     | problems -> invalidArg (nameof config) (problems |> List.map (fun (field, problem) -> $"{field} is {problem}") |> String.concat "; ")

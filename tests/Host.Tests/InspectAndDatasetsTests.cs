@@ -46,6 +46,9 @@ public class InspectAndDatasetsTests
         var result = Cli.Run(empty, "datasets", "--data-dir", empty);
         Assert.Equal(0, result.ExitCode);
         Assert.Contains($"looked in {Path.Combine(empty, "vertebral")} (--data-dir): not there", result.Output);
-        Assert.Contains("downloads from https://archive.ics.uci.edu/", result.Output);
+        Assert.Contains($"looked in {Path.Combine(empty, "mnist")} (--data-dir): not there", result.Output);
+        // Vertebral is built in, never downloaded; the image sets say where they come from.
+        Assert.DoesNotContain("downloads from https://archive.ics.uci.edu/", result.Output);
+        Assert.Contains("downloads from https://ossci-datasets.s3.amazonaws.com/mnist/", result.Output);
     }
 }
