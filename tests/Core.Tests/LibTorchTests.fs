@@ -42,3 +42,14 @@ let ``a folder with libtorch.so but no libc10.so is refused before anything load
         Assert.Contains("the folder has no libc10.so", e.Message)
     finally
         Directory.Delete(folder, true)
+
+[<Fact>]
+let ``oneDNN is capped at its AVX2 kernels unless the user chose a cap`` () =
+    let before = OneDnnGuard.nativeValue "ONEDNN_MAX_CPU_ISA"
+    let inForce = OneDnnGuard.apply ()
+    // Building a convolution applies it too (oneDNN reads the cap at its first convolution).
+    use _ = new QuantConv2d(1L, 2L, 3L, Quantizer.TernaryWeights())
+    Assert.Equal(inForce, OneDnnGuard.nativeValue "ONEDNN_MAX_CPU_ISA")
+    match System.Environment.GetEnvironmentVariable "ONEDNN_MAX_CPU_ISA", System.Environment.GetEnvironmentVariable "DNNL_MAX_CPU_ISA" with
+    | null, null -> Assert.Equal(Some OneDnnGuard.Isa, inForce)
+    | _ -> Assert.Equal(before, inForce)
