@@ -12,6 +12,7 @@
 /// { "conv": 16, "kernel": 3, "padding": 1, "pool": 2, "weights": "Binary" }.
 module Qnn.SpecJson
 
+open System
 open System.IO
 open System.Text
 open System.Text.Json
@@ -88,6 +89,14 @@ let write (spec: ModelSpec) : string =
 // ---------------------------------------------------------------------------------------------
 // Reading
 
+/// A model's name names its saved model, its engine file and its C functions' comments: it must
+/// have a visible character and no control characters (the length limit is QNN014's).
+let private modelName path (e: JsonElement) =
+    let name = text path e
+    if String.IsNullOrWhiteSpace name then fail path "an empty name; a model needs one (saved models and engine files carry it)"
+    if name |> Seq.exists Char.IsControl then fail path "the name has a control character; use printable characters"
+    name
+
 let private readInput (kind: ModelKind) path (e: JsonElement) =
     let props = properties path [ "features"; "bits"; "featureBits"; "channels"; "height"; "width" ] e
     if props.ContainsKey "features" then
@@ -155,7 +164,7 @@ let private readModel (root: JsonElement) : ModelSpec =
             | _ -> fail p $"expected \"mlp\" or \"cnn\", found {e.GetRawText()}")
     let defaults = SpecDefaults.Model("model", kind, SpecDefaults.Features 0, [])
     { Name =
-        optional props path "name" text |> Option.defaultValue "Model"
+        optional props path "name" modelName |> Option.defaultValue "Model"
       Kind = kind
       Input = required props path "input" (readInput kind)
       Layers =

@@ -82,9 +82,32 @@ public sealed class SearchRunner(
                     cancel.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
                 continue;
             }
-            var finished = Evaluate(store, worker, trial);
+            Trial finished;
+            try
+            {
+                finished = Evaluate(store, worker, trial);
+            }
+            catch (Exception e) when (e is not StudyStoreException)
+            {
+                // Not the candidate's own fault, and this worker stops on it: the trial is recorded
+                // failed first, so the study holds no trial stuck running that every run would retry.
+                TryFinish(store, trial with { State = TrialState.Failed, Error = $"{e.GetType().Name}: {e.Message}", Worker = worker });
+                throw;
+            }
             store.Finish(study, finished);
             Report(store, finished, progress);
+        }
+    }
+
+    private void TryFinish(IStudyStore store, Trial failed)
+    {
+        try
+        {
+            store.Finish(study, failed);
+        }
+        catch (StudyStoreException)
+        {
+            // The store is gone too: its heartbeat will go stale and the trial back to the queue.
         }
     }
 
@@ -132,6 +155,9 @@ public sealed class SearchRunner(
             });
             var mean = folds.Average();
             var std = Math.Sqrt(folds.Select(a => (a - mean) * (a - mean)).Average());
+            // An accuracy that is not a number (an empty fold) is no result a store can rank.
+            if (!double.IsFinite(mean) || !double.IsFinite(std))
+                return trial with { State = TrialState.Failed, Costs = costs, Error = "a fold's accuracy is not a number (an empty fold?)", Seconds = started.Elapsed.TotalSeconds, Worker = worker };
             return trial with { State = TrialState.Complete, Folds = folds, Accuracy = mean, AccuracyStd = std, Costs = costs, Seconds = started.Elapsed.TotalSeconds, Worker = worker };
         }
         catch (Exception e) when (e is CandidateFailedException or System.Runtime.InteropServices.ExternalException or InvalidOperationException or ArgumentException)

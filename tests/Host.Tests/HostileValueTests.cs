@@ -61,7 +61,7 @@ public class HostileValueTests
         File.WriteAllLines(path, rows);
         var result = Cli.Run(null, "train", "--model", WriteSpec(2), "--dataset", "csv:" + path, "--epochs", "1");
         Assert.True(result.ExitCode == 0, result.Error);
-        var table = Qnn.Host.Data.CsvReader.Read(path, null);
+        var table = Qnn.Host.Data.CsvReader.Read("--dataset", path, null);
         Assert.Equal(new[] { "1", "2" }, table.ClassNames);
         Assert.Equal(new long[] { 0, 1, 0, 1 }, table.Labels[..4]);
     }

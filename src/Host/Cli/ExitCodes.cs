@@ -13,4 +13,7 @@ public static class ExitCodes
     public const int ResultElsewhere = 4;
     /// <summary>Training diverged: a loss became infinite or NaN.</summary>
     public const int Diverged = 5;
+    /// <summary>Standard output could not be written (full, closed, its reader gone); the work was
+    /// done and its files were written.</summary>
+    public const int OutputLost = 6;
 }

@@ -22,11 +22,11 @@ public static class Flag
     public static Option<bool> Switch(string name, string description) =>
         new(name) { Description = description, Arity = ArgumentArity.Zero };
 
-    public static Option<int> Int(string name, string description, int fallback, int minimum) =>
+    public static Option<int> Int(string name, string description, int fallback, int minimum, int maximum = int.MaxValue) =>
         new(name)
         {
             Description = description, HelpName = "N", DefaultValueFactory = _ => fallback,
-            CustomParser = result => ParseInt(result, name, minimum),
+            CustomParser = result => ParseInt(result, name, minimum, maximum),
         };
 
     /// <summary>An integer with no default: null when the flag is absent.</summary>
@@ -98,12 +98,14 @@ public static class Flag
 
     public static bool IsOn(this ParseResult result, Option<string> onOff) => result.GetValue(onOff) == "on";
 
-    private static int ParseInt(ArgumentResult result, string name, int minimum)
+    private static int ParseInt(ArgumentResult result, string name, int minimum, int maximum = int.MaxValue)
     {
         var text = result.Tokens[0].Value;
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum)
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum)
             return value;
-        result.AddError($"{name} needs an integer >= {minimum}, got '{text}'");
+        result.AddError(maximum == int.MaxValue
+            ? $"{name} needs an integer >= {minimum}, got '{text}'"
+            : string.Create(CultureInfo.InvariantCulture, $"{name} needs an integer from {minimum} to {maximum:N0}, got '{text}'"));
         return minimum;
     }
 }

@@ -21,10 +21,21 @@ public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null, IRe
         Data sets: {DataSetCatalog.Names}.
         Exit codes: 0 success; 2 bad usage, invalid model spec or an output path that cannot be
         written (checked before any work); 3 bad data, model or engine file; 4 a result could not be
-        written at the end and went to a fallback path (printed); 5 training diverged.
+        written at the end and went to a fallback path (printed); 5 training diverged; 6 standard
+        output could not be written (the files were).
         """;
 
     public int Run(IReadOnlyList<string> args)
+    {
+        var code = RunCommand(args);
+        if (terminal.OutputLost is not { } why)
+            return code;
+        // The files are written; what was lost is the text on standard output.
+        terminal.Error.WriteLine($"qnn: standard output could not be written ({why}); the command's files were written");
+        return code == ExitCodes.Success ? ExitCodes.OutputLost : code;
+    }
+
+    private int RunCommand(IReadOnlyList<string> args)
     {
         try
         {
@@ -55,6 +66,11 @@ public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null, IRe
             terminal.Error.WriteLine($"qnn: {e.Message}");
             return ExitCodes.ResultElsewhere;
         }
+        catch (Qnn.Search.Storage.StudyStoreException e)
+        {
+            terminal.Error.WriteLine($"qnn: data error: --storage: {e.Message}");
+            return ExitCodes.Data;
+        }
     }
 
     /// <summary>The command tree: every command with its options, plus --help and --version.</summary>
@@ -79,8 +95,15 @@ public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null, IRe
     }
 
     /// <summary>`qnn help` and `qnn help COMMAND` mean `--help`, as in git and dotnet.</summary>
-    private static string[] HelpWord(IReadOnlyList<string> args) =>
-        args.Count is 1 or 2 && args[0] == "help" ? args.Skip(1).Append("--help").ToArray() : args.ToArray();
+    /// An unknown command after `help` stays a word the parser refuses (exit 2), not help's 0.
+    private string[] HelpWord(IReadOnlyList<string> args)
+    {
+        if (args.Count is not (1 or 2) || args[0] != "help")
+            return args.ToArray();
+        if (args.Count == 2 && Definition().Subcommands.All(c => c.Name != args[1]))
+            return args.Skip(1).ToArray();
+        return args.Skip(1).Append("--help").ToArray();
+    }
 
     /// <summary>The library's errors and typo suggestions ("Did you mean …"), each error after
     /// "qnn: ", then where help is; exit code 2.</summary>

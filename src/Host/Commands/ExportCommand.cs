@@ -118,8 +118,15 @@ public sealed class ExportCommand(Terminal terminal)
     private static bool IsEngineFile(string path)
     {
         var magic = new byte[4];
-        using (var stream = File.OpenRead(path))
+        try
+        {
+            using var stream = File.OpenRead(path);
             stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"--load {path}: cannot be read ({e.Message})", e);
+        }
         return magic.AsSpan().SequenceEqual("QNNX"u8);
     }
 
@@ -127,10 +134,9 @@ public sealed class ExportCommand(Terminal terminal)
     /// `--format qnnx` would write it.</summary>
     private static EngineModel LoadAny(string path)
     {
-        if (!File.Exists(path))
-            throw new DataException($"{path}: no such file");
+        InputFile.Check("--load", path, long.MaxValue);
         if (IsEngineFile(path))
-            return PredictCommand.Load(path);
+            return PredictCommand.Load(path, "--load");
         var (network, info) = SavedModel.Load(path);
         using var _ = network;
         var model = Freeze(network, info.ClassNames);

@@ -45,7 +45,7 @@ public sealed class PredictCommand(Terminal terminal, Func<DataOptions, DataSets
         if (output is not null && input is null)
             throw new UsageException("--output goes with --input (--dataset prints a summary)");
         if (output is not null)
-            OutputPaths.Check(new[] { ("--output", (string?)output) }, new[] { ("--model", (string?)path), ("--input", input) });
+            OutputPaths.Check(new[] { ("--output", (string?)output) }, new[] { ("--model", (string?)path), ("--input", input) }, streams: new[] { "--output" });
         var threads = Threads.Cap(flags.GetValue(threadsFlag), terminal.Error);
         var model = Load(path);
         return input is not null
@@ -60,7 +60,7 @@ public sealed class PredictCommand(Terminal terminal, Func<DataOptions, DataSets
         ParallelBatch.Logits(model, samples.Values, logits, threads);
         if (output is null)
         {
-            PredictionCsv.Write(terminal.Out, model, logits, samples.Count);
+            PredictionCsv.Write(terminal.Out, model, logits, samples.Count, () => terminal.OutputLost is not null);
             return ExitCodes.Success;
         }
         var files = new ResultFiles(terminal.Error);
@@ -68,7 +68,7 @@ public sealed class PredictCommand(Terminal terminal, Func<DataOptions, DataSets
         {
             using var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
             PredictionCsv.Write(writer, model, logits, samples.Count);
-        });
+        }, throughStreams: true);
         return files.FellBack ? ExitCodes.ResultElsewhere : ExitCodes.Success;
     }
 
@@ -111,18 +111,21 @@ public sealed class PredictCommand(Terminal terminal, Func<DataOptions, DataSets
         return ExitCodes.Success;
     }
 
-    public static EngineModel Load(string path)
+    public static EngineModel Load(string path, string flag = "--model")
     {
-        if (!File.Exists(path))
-            throw new DataException($"{path}: no such file");
+        var file = InputFile.Check(flag, path, long.MaxValue);
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read);
             return QnnxFormat.Read(stream);
         }
         catch (QnnxFormatException e)
         {
             throw new DataException($"{path}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"{flag} {path}: cannot be read ({e.Message})", e);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Qnn.Host.Cli;
 using Qnn.Host.Data;
+using Qnn.Host.Models;
 using Qnn.Host.Persistence;
 using Qnn.Host.Reports;
 using Qnn.Search;
@@ -36,7 +37,10 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
     private readonly Option<string> sampler = Flag.Choice("--sampler", "How candidates are proposed", "nsga2", "nsga2", "random");
     private readonly Option<string?> storage = Flag.Text("--storage", "FILE.db|postgresql://…", "Where the study lives [default: STUDY.db in the current directory]");
     private readonly Option<string?> study = Flag.Text("--study", "NAME", "The study's name [default: SPACE-DATASET]");
-    private readonly Option<int> workers = Flag.Int("--workers", "Candidates trained at once in this process", 1, 1);
+    /// <summary>The most workers one process runs: each is a thread with its own store connection and model.</summary>
+    public const int MaxWorkers = 256;
+
+    private readonly Option<int> workers = Flag.Int("--workers", "Candidates trained at once in this process", 1, 1, MaxWorkers);
     private readonly Option<int> threads = Flag.Int("--threads", "torch's threads for the whole process, shared by the workers (1 suits small candidates)", 1, 1);
     private readonly Option<int> seed = Flag.Int("--seed", "Seed of the sampler and of the folds", 42, 0);
     private readonly Option<string> device = Devices.Flag();
@@ -60,7 +64,8 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
     public int Run(ParseResult flags)
     {
         var (jsonPath, plotPath) = (flags.GetValue(json), flags.GetValue(plot));
-        OutputPaths.Check(new[] { ("--json", jsonPath), ("--plot", plotPath) });
+        OutputPaths.Check(new[] { ("--json", jsonPath), ("--plot", plotPath) },
+            new[] { ("--storage", flags.GetValue(storage) is { } given ? StorageFile(given) : null), ("--space", flags.GetValue(space)) });
         var onDevice = Devices.Resolve(flags.GetValue(device)!);
         var (spaceName, searchSpace) = ReadSpace(flags.GetValue(space)!);
         var dataSetName = flags.GetValue(dataSet) ?? (searchSpace.Kind == "cnn" ? "mini-mnist" : "vertebral");
@@ -73,6 +78,9 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         var loaded = dataSets(data.Read(flags)).Load(dataSetName);
         var rows = loaded.Train.Count + loaded.Test.Count;
         var foldCount = flags.GetValue(folds) ?? (rows < 10_000 ? 5 : 1);
+        // Each fold tests on at least one row: more folds than rows would score empty folds.
+        if (foldCount > rows)
+            throw new UsageException($"--folds {foldCount}: data set {loaded.Name} has {rows:N0} rows, and every fold needs a test row; give at most {rows:N0} folds");
         var (train, test, input) = Fit(searchSpace, loaded);
         // Candidates are small: by default one intra-op thread, so N workers use N cores without oversubscribing.
         var threadCount = Threads.Apply(flags.GetValue(threads), terminal.Error);
@@ -149,11 +157,11 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
             string text;
             try
             {
-                text = File.ReadAllText(nameOrFile);
+                text = InputFile.ReadAllText("--space", nameOrFile, ModelCatalog.MaxSpecBytes);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (DataException e)
             {
-                throw new UsageException($"--space {nameOrFile}: cannot read: {e.Message}");
+                throw new UsageException(e.Message);
             }
             return (Path.GetFileNameWithoutExtension(nameOrFile), SearchSpace.Parse(text));
         }
@@ -178,8 +186,22 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         return (Flat(loaded.Train), Flat(loaded.Test), new InputShape(new[] { features }));
     }
 
+    /// <summary>A SQLite study file, as the input that outputs must not overwrite (null for PostgreSQL).</summary>
+    internal static string? StorageFile(string storage) => PostgresConnectionString.IsUri(storage) ? null : storage;
+
+    /// <summary>The store, for reading a study that must exist: a SQLite file is checked as any
+    /// input (a regular file this user may read), never created.</summary>
+    internal static IStudyStore OpenExisting(string storage)
+    {
+        if (StorageFile(storage) is { } file)
+            InputFile.Check("--storage", file, long.MaxValue);
+        return OpenStore(storage);
+    }
+
     internal static IStudyStore OpenStore(string storage)
     {
+        if (StorageFile(storage) is { } file && UnixFileType.Of(Path.GetFullPath(file)) is not (UnixFileType.Kind.Regular or UnixFileType.Kind.Missing or UnixFileType.Kind.Unknown))
+            throw new UsageException($"--storage {storage}: {InputFile.Describe(UnixFileType.Of(Path.GetFullPath(file)))}, not a study file; give a FILE.db or a postgresql:// URI");
         try
         {
             return StudyStores.Open(storage);
@@ -199,6 +221,11 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         catch (StudyMismatchException e)
         {
             throw new UsageException($"--study {wanted.Name}: {e.Message}; give another --study to start a new one");
+        }
+        catch (StudyStoreException e)
+        {
+            // Before any training: a store that cannot take the study (read-only, full, gone) is an unwritable output.
+            throw new UsageException($"--storage: cannot record the study: {e.Message}");
         }
     }
 }

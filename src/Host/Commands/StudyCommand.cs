@@ -31,7 +31,7 @@ public sealed class StudyCommand(Terminal terminal)
 
     private int Show(string storage, string? name)
     {
-        using var store = SearchCommand.OpenStore(storage);
+        using var store = SearchCommand.OpenExisting(storage);
         var (settings, trials) = Read(store, storage, name);
         var options = new SearchOptions(0, 1, Enum.Parse<CostModel>(settings.Cost, ignoreCase: true), settings.MinAccuracy, settings.MaxCost, settings.Seed);
         terminal.Out.WriteLine($"study {settings.Name} in {storage}: {settings.Dataset}, {settings.Sampler}, {trials.Count(t => t.IsFinished)} finished trials ({trials.Count(t => t.State == TrialState.Complete)} complete, {trials.Count(t => t.State == TrialState.Failed)} failed, {trials.Count(t => t.State == TrialState.Infeasible)} infeasible), {trials.Count(t => !t.IsFinished)} running or queued");
@@ -53,8 +53,8 @@ public sealed class StudyCommand(Terminal terminal)
 
     private int Export(string storage, string? name, int number, string output)
     {
-        OutputPaths.Check(new[] { ("--out", (string?)output) });
-        using var store = SearchCommand.OpenStore(storage);
+        OutputPaths.Check(new[] { ("--out", (string?)output) }, new[] { ("--storage", SearchCommand.StorageFile(storage)) });
+        using var store = SearchCommand.OpenExisting(storage);
         var (settings, trials) = Read(store, storage, name);
         var trial = trials.FirstOrDefault(t => t.Number == number)
             ?? throw new UsageException($"--trial {number}: study {settings.Name} has trials 0..{trials.Count - 1}");

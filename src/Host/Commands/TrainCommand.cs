@@ -20,7 +20,8 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
     private readonly Option<string> model = Flag.Text("--model", "NAME|FILE", "A model of the catalog or a spec file (.json)", "VertebralMlp");
     private readonly Option<string?> dataSet = Flag.Text("--dataset", "NAME", "A data set by name, or csv:PATH [default: the model's own]");
     private readonly Option<int> epochs = Flag.Int("--epochs", "Epochs per run", TrainConfig.Default.Epochs, 1);
-    private readonly Option<int> batchSize = Flag.Int("--batch-size", "Samples per batch", TrainConfig.Default.BatchSize, 2);
+    // At most what a saved model may record as its evaluation batch, so whatever trains can be loaded.
+    private readonly Option<int> batchSize = Flag.Int("--batch-size", "Samples per batch", TrainConfig.Default.BatchSize, 2, SavedModel.MaxEvaluationBatchSize);
     private readonly Option<double> learningRate = Flag.Number("--lr", "Learning rate", TrainConfig.Default.LearningRate, positive: true);
     private readonly Option<double> weightDecay = Flag.Number("--weight-decay", "Weight decay", TrainConfig.Default.WeightDecay, positive: false);
     private readonly Option<int> patience = Flag.Int("--patience", "Epochs without improvement before stopping; 0 turns early stopping off", TrainConfig.Default.Patience!.Value, 0);

@@ -13,21 +13,21 @@ public static class CsvReader
 {
     public sealed record Table(float[] Features, long[] Labels, int FeatureCount, IReadOnlyList<string> ClassNames);
 
-    public static Table Read(string path, string? labelColumn) => FromRows(path, ReadRows(path), labelColumn);
+    /// <summary>The largest table read: its text is held whole while it is parsed.</summary>
+    public const long MaxBytes = 256L << 20;
 
-    /// <summary>The file's non-blank rows as <see cref="Rows"/> gives them; an unreadable or empty
-    /// file is a <see cref="DataException"/>.</summary>
-    public static List<(string[] Cells, int Line)> ReadRows(string path)
+    public static Table Read(string flag, string path, string? labelColumn) => FromRows(path, ReadRows(flag, path), labelColumn);
+
+    /// <summary>The file's non-blank rows as <see cref="Rows"/> gives them; a file that is not a
+    /// regular readable one of at most <see cref="MaxBytes"/>, or an empty one, is a
+    /// <see cref="DataException"/> (<paramref name="flag"/> names where the path came from).</summary>
+    public static List<(string[] Cells, int Line)> ReadRows(string flag, string path)
     {
+        var bytes = Persistence.InputFile.ReadAllBytes(flag, path, MaxBytes);
         string text;
-        try
-        {
-            text = File.ReadAllText(path);          // drops a UTF-8 or UTF-16 byte-order mark
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataException($"{path}: cannot read: {e.Message}", e);
-        }
+        // Drops a UTF-8 or UTF-16 byte-order mark, as File.ReadAllText does.
+        using (var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+            text = reader.ReadToEnd();
         var rows = Rows(text);
         if (rows.Count == 0)
             throw new DataException($"{path}: the file is empty");
@@ -103,8 +103,8 @@ public static class CsvReader
             {
                 if (c == label)
                     continue;
-                if (!float.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !float.IsFinite(value))
-                    throw new DataException($"{path}: line {line}, column {c + 1}: '{cells[c]}' is not a number");
+                if (!TryParseNumber(cells[c], out var value))
+                    throw new DataException($"{path}: line {line}, column {c + 1}: '{Printable(cells[c])}' is not a number");
                 features.Add(value);
             }
             if (cells[label].Length == 0)
@@ -142,5 +142,22 @@ public static class CsvReader
     }
 
     internal static bool IsNumber(string cell) =>
-        double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v);
+        !HasControlCharacters(cell) && double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v);
+
+    /// <summary>A finite float32 written as a number and nothing else: .NET's parser ignores trailing
+    /// NUL characters ("2\0" would read as 2), so a cell with a control character is no number.</summary>
+    internal static bool TryParseNumber(string cell, out float value)
+    {
+        value = 0;
+        return !HasControlCharacters(cell) && float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && float.IsFinite(value);
+    }
+
+    private static bool HasControlCharacters(string cell) => cell.AsSpan().IndexOfAnyInRange('\0', '\x1f') >= 0 || cell.Contains('\x7f');
+
+    /// <summary>A cell as a message shows it: control characters escaped, at most 40 characters.</summary>
+    internal static string Printable(string cell)
+    {
+        var shown = string.Concat(cell.Take(40).Select(ch => char.IsControl(ch) ? $"\\u{(int)ch:x4}" : ch.ToString()));
+        return cell.Length > 40 ? shown + "…" : shown;
+    }
 }

@@ -75,9 +75,9 @@ public sealed class DataSets(DataOptions options, DataLocator locator, Func<Down
 
     private LoadedData Csv(string name, string path)
     {
-        if (!File.Exists(path))
-            throw new DataException($"{path}: no such file");
-        var table = CsvReader.Read(path, options.LabelColumn);
+        if (path.Length == 0)
+            throw new DataException($"--dataset {name}: no file after csv:; give csv:PATH");
+        var table = CsvReader.Read("--dataset", path, options.LabelColumn);
         return Split(name, table.Features, table.Labels, table.FeatureCount, table.ClassNames, path);
     }
 
@@ -97,7 +97,9 @@ public sealed class DataSets(DataOptions options, DataLocator locator, Func<Down
     private static LoadedData Images(DataSetInfo info, string folder, int trainLimit, int testLimit)
     {
         var (train, rows, columns) = ReadIdxPair(folder, "train", trainLimit);
-        var (test, _, _) = ReadIdxPair(folder, "t10k", testLimit);
+        var (test, testRows, testColumns) = ReadIdxPair(folder, "t10k", testLimit);
+        if ((testRows, testColumns) != (rows, columns))
+            throw new DataException($"{Path.Combine(folder, "t10k-images-idx3-ubyte.gz")}: images of {testRows}×{testColumns}, but the training images ({Path.Combine(folder, "train-images-idx3-ubyte.gz")}) are {rows}×{columns}; a data set's test images must have its training images' size");
         var classes = Enumerable.Range(0, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         return new LoadedData(info.Name, train, test, classes, new[] { 1, rows, columns }, folder);
     }
@@ -125,6 +127,7 @@ public sealed class DataSets(DataOptions options, DataLocator locator, Func<Down
     /// <summary>The sample counts an IDX pair's headers announce, read without decompressing the whole file.</summary>
     public static int IdxCount(string path)
     {
+        Persistence.InputFile.Check("--data-dir", path, long.MaxValue);
         using var file = File.OpenRead(path);
         Stream stream = file;
         var magic = new byte[2];

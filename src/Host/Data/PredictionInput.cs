@@ -16,8 +16,7 @@ public static class PredictionInput
 
     public static Samples Read(string path, IReadOnlyList<int> shape)
     {
-        if (!File.Exists(path))
-            throw new DataException($"{path}: no such file");
+        Persistence.InputFile.Check("--input", path, long.MaxValue);
         return IsIdx(path) ? Images(path, shape) : Table(path, shape.Aggregate(1, (p, n) => p * n));
     }
 
@@ -25,15 +24,22 @@ public static class PredictionInput
     private static bool IsIdx(string path)
     {
         Span<byte> start = stackalloc byte[4];
-        using var file = File.OpenRead(path);
-        var read = file.ReadAtLeast(start, 4, throwOnEndOfStream: false);
-        return (read >= 2 && start[0] == 0x1f && start[1] == 0x8b)
-            || (read == 4 && start[0] == 0 && start[1] == 0 && start[2] == 0x08);
+        try
+        {
+            using var file = File.OpenRead(path);
+            var read = file.ReadAtLeast(start, 4, throwOnEndOfStream: false);
+            return (read >= 2 && start[0] == 0x1f && start[1] == 0x8b)
+                || (read == 4 && start[0] == 0 && start[1] == 0 && start[2] == 0x08);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"--input {path}: cannot be read ({e.Message})", e);
+        }
     }
 
     private static Samples Images(string path, IReadOnlyList<int> shape)
     {
-        var images = IdxReader.ReadImages(path);
+        var images = IdxReader.ReadImages("--input", path);
         var fits = shape.Count == 3 ? shape[0] == 1 && shape[1] == images.Rows && shape[2] == images.Columns
             : shape.Count == 1 && shape[0] == images.Rows * images.Columns;
         if (!fits)
@@ -47,7 +53,7 @@ public static class PredictionInput
 
     private static Samples Table(string path, int size)
     {
-        var rows = CsvReader.ReadRows(path);
+        var rows = CsvReader.ReadRows("--input", path);
         if (!rows[0].Cells.All(CsvReader.IsNumber))
         {
             if (rows[0].Cells.Length != size)
@@ -64,8 +70,8 @@ public static class PredictionInput
                 throw new DataException($"{path}: line {line} has {cells.Length} columns; the model takes {size} features (the raw feature columns, no label)");
             for (var c = 0; c < size; c++)
             {
-                if (!float.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !float.IsFinite(value))
-                    throw new DataException($"{path}: line {line}, column {c + 1}: '{cells[c]}' is not a number");
+                if (!CsvReader.TryParseNumber(cells[c], out var value))
+                    throw new DataException($"{path}: line {line}, column {c + 1}: '{CsvReader.Printable(cells[c])}' is not a number");
                 values[(long)r * size + c] = value;
             }
         }

@@ -44,17 +44,21 @@ public static class ModelCatalog
         return new ModelChoice(name, spec, () => global::Qnn.Spec.build(spec), dataSet, $"as recorded in {recordPath}");
     }
 
+    /// <summary>The largest spec file read (a spec of thousands of layers is a few hundred KB).</summary>
+    public const long MaxSpecBytes = 16L << 20;
+
     /// <summary>Reads and validates a spec file; format errors and rule violations are usage errors.</summary>
     public static ModelSpec ReadSpecFile(string path)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = Persistence.InputFile.ReadAllText("--model", path, MaxSpecBytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Data.DataException e)
         {
-            throw new UsageException($"--model {path}: cannot read: {e.Message}");
+            // A spec file that cannot be read is a bad --model, as one that does not parse (exit 2).
+            throw new UsageException(e.Message);
         }
         var read = global::Qnn.Spec.ofJson(text);
         if (read.IsError)

@@ -13,21 +13,64 @@ public static class AtomicFile
 {
     public static void WriteAllBytes(string path, byte[] content) => Write(path, temporary => File.WriteAllBytes(temporary, content));
 
-    public static void Write(string path, Action<string> writeTemporary)
+    /// <summary>Writes <paramref name="path"/> (through a symlink, to the file it names). Folders
+    /// it has to create are removed again when the write fails. A device or FIFO is written
+    /// through only when <paramref name="throughStreams"/> (a flag that stands in for standard
+    /// output); otherwise it is an <see cref="IOException"/>, never replaced.</summary>
+    public static void Write(string path, Action<string> writeTemporary, bool throughStreams = false)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var target = OutputTarget.Of(Path.GetFullPath(path));
+        if (target.IsStream)
+        {
+            if (!throughStreams)
+                throw new IOException($"{path} is {target.StreamKind}; a result is not renamed onto it");
+            writeTemporary(target.Path);
+            return;
+        }
+        var full = target.Path;
+        var created = CreateFolders(Path.GetDirectoryName(full)!);
         RemoveStaleTemporaries(full);
         var temporary = TemporaryName(full);
+        var done = false;
         try
         {
             writeTemporary(temporary);
             File.Move(temporary, full, overwrite: true);
+            done = true;
         }
         finally
         {
             if (File.Exists(temporary))
                 File.Delete(temporary);
+            if (!done)
+                RemoveFolders(created);
+        }
+    }
+
+    /// <summary>Creates <paramref name="folder"/> and its missing parents; the ones it created, deepest first.</summary>
+    private static List<string> CreateFolders(string folder)
+    {
+        var missing = new List<string>();
+        for (var f = folder; !string.IsNullOrEmpty(f) && !Directory.Exists(f); f = Path.GetDirectoryName(f))
+            missing.Add(f);
+        Directory.CreateDirectory(folder);
+        return missing;
+    }
+
+    /// <summary>Removes folders this write created, where they are still empty.</summary>
+    private static void RemoveFolders(List<string> created)
+    {
+        foreach (var folder in created)
+        {
+            try
+            {
+                if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+                    Directory.Delete(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another process put something there, or the disk went read-only: leave it.
+            }
         }
     }
 

@@ -15,12 +15,12 @@ public sealed class ResultFiles(TextWriter messages, IReadOnlyList<string>? fall
     public bool FellBack { get; private set; }
 
     /// <summary>Writes through <see cref="AtomicFile"/>; returns the path the result is at.</summary>
-    public string Write(string flag, string path, Action<string> writeTemporary)
+    public string Write(string flag, string path, Action<string> writeTemporary, bool throughStreams = false)
     {
         Exception first;
         try
         {
-            AtomicFile.Write(path, writeTemporary);
+            AtomicFile.Write(path, writeTemporary, throughStreams);
             return path;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -50,12 +50,21 @@ public static class SavedModel
         stream.Flush(flushToDisk: true);
     }
 
-    /// <summary>Reads a saved model into a network built from its spec.</summary>
-    public static (QuantizedNetwork Network, SavedModelInfo Info) Load(string path)
+    /// <summary>Reads a saved model into a network built from its spec; <paramref name="flag"/>
+    /// names where the path came from in the messages about the file itself.</summary>
+    public static (QuantizedNetwork Network, SavedModelInfo Info) Load(string path, string flag = "--load")
     {
-        if (!File.Exists(path))
-            throw new DataException($"{path}: no such file");
-        using var stream = File.OpenRead(path);
+        var file = InputFile.Check(flag, path, long.MaxValue);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"{flag} {path}: cannot be read ({e.Message})", e);
+        }
+        using var _ = stream;
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         try
         {
@@ -103,6 +112,10 @@ public static class SavedModel
         catch (JsonException e)
         {
             throw new DataException($"{path}: the model's info block is corrupt ({e.Message})", e);
+        }
+        catch (IOException e)
+        {
+            throw new DataException($"{path}: cannot be read ({e.Message})", e);
         }
     }
 

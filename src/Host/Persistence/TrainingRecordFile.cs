@@ -23,7 +23,7 @@ public static class TrainingRecordFile
     {
         var file = InputFile.Check(flag, path, long.MaxValue);
         if (StartsWithModelMagic(flag, path, file))
-            return FromSavedModel(path);
+            return FromSavedModel(flag, path);
         return FromResult(flag, path, InputFile.ReadAllText(flag, path, MaxJsonBytes));
     }
 
@@ -41,9 +41,9 @@ public static class TrainingRecordFile
         }
     }
 
-    private static TrainingRecord FromSavedModel(string path)
+    private static TrainingRecord FromSavedModel(string flag, string path)
     {
-        var (network, info) = SavedModel.Load(path);
+        var (network, info) = SavedModel.Load(path, flag);
         using var _ = network;
         if (info.Provenance is null)
             throw new DataException($"{path}: this saved model does not record how it was trained (a qnn before training records saved it); give the flags instead of --like");

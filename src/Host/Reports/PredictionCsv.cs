@@ -5,13 +5,18 @@ namespace Qnn.Host.Reports;
 
 /// <summary>`qnn predict --input`'s table: <c>row,class[,label],logit_0,…,logit_{C−1}</c>, one line
 /// per sample (row numbered from 0 in input order), invariant culture, logits in round-trip form;
-/// the label column appears where the engine file names its classes.</summary>
+/// the label column appears where the engine file names its classes. Rows go out in blocks of
+/// about 64 KB (one write each, not one per cell: standard output flushes every write), and
+/// <c>stop</c> is asked between blocks, so a reader that went away ends the table at once.</summary>
 public static class PredictionCsv
 {
-    public static void Write(TextWriter w, EngineModel model, float[] logits, int count)
+    private const int BlockChars = 1 << 16;
+
+    public static void Write(TextWriter output, EngineModel model, float[] logits, int count, Func<bool>? stop = null)
     {
         var classes = model.Classes;
         var names = model.ClassNames;
+        var w = new StringWriter(CultureInfo.InvariantCulture);
         w.Write("row,class");
         if (names is not null)
             w.Write(",label");
@@ -41,7 +46,15 @@ public static class PredictionCsv
                 w.Write(value.ToString("R", CultureInfo.InvariantCulture));
             }
             w.Write('\n');
+            if (w.GetStringBuilder().Length >= BlockChars)
+            {
+                output.Write(w.GetStringBuilder().ToString());
+                w.GetStringBuilder().Clear();
+                if (stop?.Invoke() == true)
+                    return;
+            }
         }
+        output.Write(w.GetStringBuilder().ToString());
     }
 
     /// <summary>A cell as RFC 4180 writes it: quoted (quotes doubled) when it holds a separator, a quote or a line break.</summary>
