@@ -132,7 +132,7 @@ public class FlagTests
     [Theory]
     [InlineData("--epochs", "zero", "--epochs needs an integer >= 1, got 'zero'")]
     [InlineData("--epochs", "1.5", "--epochs needs an integer >= 1, got '1.5'")]
-    [InlineData("--batch-size", "1", "--batch-size needs an integer >= 2, got '1'")]
+    [InlineData("--batch-size", "1", "--batch-size needs an integer from 2 to 1,048,576, got '1'")]
     [InlineData("--lr", "0", "--lr needs a positive number, got '0'")]
     [InlineData("--lr", "NaN", "--lr needs a positive number, got 'NaN'")]
     [InlineData("--weight-decay", "-0.1", "--weight-decay needs a non-negative number, got '-0.1'")]

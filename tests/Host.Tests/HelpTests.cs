@@ -38,7 +38,8 @@ public class HelpTests
         Assert.Contains("Data sets: vertebral, mnist, mini-mnist, fashion-mnist, mini-fashion-mnist, csv:PATH.", result.Output);
         var exitCodes = Regex.Replace(result.Output[result.Output.IndexOf("Exit codes:", StringComparison.Ordinal)..], @"\s+", " ");
         Assert.StartsWith("Exit codes: 0 success; 2 bad usage, invalid model spec or an output path that cannot be written (checked before any work); "
-            + "3 bad data, model or engine file; 4 a result could not be written at the end and went to a fallback path (printed); 5 training diverged.", exitCodes);
+            + "3 bad data, model or engine file; 4 a result could not be written at the end and went to a fallback path (printed); 5 training diverged; "
+            + "6 standard output could not be written (the files were).", exitCodes);
     }
 
     [Theory]

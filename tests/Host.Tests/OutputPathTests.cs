@@ -98,7 +98,7 @@ public class OutputPathTests
     {
         var data = Cli.RequireData("vertebral/column_3C.dat");
         var work = TempFolder();
-        var target = Path.Combine(work, "models");
+        var target = Directory.CreateDirectory(Path.Combine(work, "models")).FullName;
         // Long enough to swap the folder for a file after the start-up check passed.
         var started = new ManualResetEventSlim();
         var process = QnnProcess.Start("exec \"$QNN\" train --epochs 3000 --patience 0 --save models/m.qnn", work,

@@ -215,7 +215,7 @@ public class SearchFlagTests
     [InlineData("--cost", "energy", "--cost is one of complexity, bitops, bytes, got 'energy'")]
     [InlineData("--sampler", "grid", "--sampler is one of nsga2, random, got 'grid'")]
     [InlineData("--min-accuracy", "1.5", "--min-accuracy needs a number from 0 to 1, got '1.5'")]
-    [InlineData("--workers", "0", "--workers needs an integer >= 1, got '0'")]
+    [InlineData("--workers", "0", "--workers needs an integer from 1 to 256, got '0'")]
     public void A_bad_search_value_names_the_flag_and_the_rule(string flag, string value, string message)
     {
         var result = Cli.Run(null, "search", flag, value);
@@ -235,6 +235,7 @@ public class SearchFlagTests
     public void Study_show_of_a_store_without_the_study_is_a_usage_error()
     {
         var storage = Path.Combine(Directory.CreateTempSubdirectory("qnn-study-").FullName, "empty.db");
+        StudyStores.Open(storage).Dispose();
         var result = Cli.Run(null, "study", "show", "--storage", storage);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("holds no study", result.Error);

@@ -19,7 +19,7 @@ public class UsageTests
     [InlineData(new[] { "train", "--epochs", "zero" }, "--epochs needs an integer >= 1, got 'zero'")]
     [InlineData(new[] { "train", "--epochs", "0" }, "--epochs needs an integer >= 1, got '0'")]
     [InlineData(new[] { "train", "--lr", "-1" }, "--lr needs a positive number, got '-1'")]
-    [InlineData(new[] { "train", "--batch-size", "1" }, "--batch-size needs an integer >= 2")]
+    [InlineData(new[] { "train", "--batch-size", "1" }, "--batch-size needs an integer from 2 to 1,048,576")]
     [InlineData(new[] { "train", "--runs" }, "Required argument missing for option: '--runs'")]
     [InlineData(new[] { "train", "--offline=yes" }, "Unrecognized command or argument 'yes'")]
     [InlineData(new[] { "train", "--seed", "1", "--seed", "2" }, "Option '--seed' expects a single argument but 2 were provided")]
