@@ -117,6 +117,25 @@ public class OutputPathTests
     }
 
     [Fact]
+    public void A_write_that_fails_removes_the_folders_it_made_and_leaves_nothing()
+    {
+        var root = TempFolder();
+        var path = Path.Combine(root, "c", "out", "net.h");
+        // The disk fills while the result is written.
+        Assert.Throws<IOException>(() => AtomicFile.Write(path, temporary =>
+        {
+            File.WriteAllText(temporary, "partial");
+            throw new IOException("No space left on device");
+        }));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+        // A folder that was there before stays.
+        var existing = Directory.CreateDirectory(Path.Combine(root, "kept")).FullName;
+        Assert.Throws<IOException>(() => AtomicFile.Write(Path.Combine(existing, "new", "x.c"), _ => throw new IOException("No space left on device")));
+        Assert.Equal(new[] { Path.Combine(root, "kept") }, Directory.EnumerateFileSystemEntries(root));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(existing));
+    }
+
+    [Fact]
     public void A_write_removes_the_temporaries_of_dead_writers_and_keeps_those_of_live_ones()
     {
         var folder = TempFolder();
