@@ -76,7 +76,7 @@ public class CExportTests
     private static void AssertCMatchesEngine(string? dataDir, string dataSet, bool viaEngineFile, bool onArm, params string[] trainFlags)
     {
         var gcc = CToolchain.Require("gcc");
-        var (armGcc, qemu) = onArm ? (CToolchain.Require("arm-linux-gnueabihf-gcc"), CToolchain.Require("qemu-arm")) : ("", "");
+        var (armGcc, qemu) = onArm ? (CToolchain.RequireArmGcc(), CToolchain.Require("qemu-arm")) : ("", "");
         var folder = Temp();
         var saved = Path.Combine(folder, "model.qnn");
         var engineFile = Path.Combine(folder, "model.qnnx");

@@ -29,6 +29,16 @@ public static class CToolchain
         return tool;
     }
 
+    /// <summary>The ARM cross compiler and the C library headers it needs (a separate package,
+    /// which an install without recommends leaves out).</summary>
+    public static string RequireArmGcc()
+    {
+        var gcc = Require("arm-linux-gnueabihf-gcc");
+        if (!File.Exists("/usr/arm-linux-gnueabihf/include/stdio.h"))
+            Prerequisite.Missing("the ARM C library headers (/usr/arm-linux-gnueabihf/include)", "libc6-dev-armhf-cross", ".ci/c-toolchains.sh");
+        return gcc;
+    }
+
     /// <summary>Runs a tool to completion; its standard output, or a failure with its errors.</summary>
     public static string Run(string tool, string workingDirectory, params string[] args)
     {
