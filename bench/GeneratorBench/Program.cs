@@ -17,7 +17,7 @@ for (var i = 1; i <= models; i++)
         : $"[QuantizedCnn(Activation = Activation.Binarize, Dropout = 0.1)]\n[ImageInput(Channels = 1, Height = 28, Width = 28, Bits = 8)]\n[Conv({8 + i}, Kernel = 3, Padding = 1, Weights = WeightQuant.Binary)]\n[Conv(32, Kernel = 3, Padding = 1, Pool = 2, Weights = WeightQuant.Binary)]\n[Dense(32, Weights = WeightQuant.Binary, Activation = Activation.BinarizeReste)]\n[Dense(10)]\npublic partial class Cnn{i};\n");
 }
 var references = Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>()
-    .Concat(new[] { typeof(Qnn.QuantizedMlpAttribute).Assembly.Location, typeof(TorchSharp.torch).Assembly.Location,
+    .Concat(new[] { typeof(Qnn.QuantizedMlpAttribute).Assembly.Location, typeof(Qnn.WeightQuant).Assembly.Location, typeof(TorchSharp.torch).Assembly.Location,
                     typeof(Microsoft.FSharp.Core.FSharpOption<>).Assembly.Location }.Select(p => MetadataReference.CreateFromFile(p)))
     .ToArray();
 var parse = new CSharpParseOptions(LanguageVersion.Latest);

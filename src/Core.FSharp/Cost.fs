@@ -78,19 +78,6 @@ let activationPrecision (activation: Activation) (bits: int option) =
     | Activation.NBits -> Bits(defaultArg bits 32)
     | _ -> Float
 
-let private bitsOf precision =
-    match precision with
-    | Binary -> 1L
-    | Ternary -> 2L
-    | Bits n -> int64 n
-    | Float -> 32L
-
-let private hasChannelScale (w: WeightSpec) =
-    match w.Mode with
-    | WeightQuant.Binary -> w.Scaled
-    | WeightQuant.Ternary
-    | WeightQuant.NBits -> true
-    | _ -> false
 
 /// Puts `count` MACs of weights × inputs in their precision class.
 let classify (weights: Precision) (inputs: Precision) (count: int64) =
@@ -138,8 +125,7 @@ let cost (spec: ModelSpec) : ModelCost =
                 let positions = int64 convolved.[1] * int64 convolved.[2]
                 c.Weights, perOutput * int64 c.Channels, int64 c.Channels, perOutput * int64 c.Channels * positions
         let precision = weightPrecision weights
-        let weightBits =
-            kernelCount * bitsOf precision + (if hasChannelScale weights then 32L * outChannels else 0L)
+        let weightBits = Qnn.Rules.WeightBits.OfLayer(kernelCount, outChannels, weights.Mode, Option.toNullable weights.Bits, weights.Scaled)
         let batchNormParameters = 2L * outChannels
         let next = Shapes.activationGiven output spec index ||> activationPrecision
         let entry =

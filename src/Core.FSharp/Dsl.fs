@@ -1,89 +1,10 @@
-/// The vocabulary of the declaration DSL: enums shared by the attributes, the specs and the
-/// layers, and the attributes a C# user puts on a `partial` class (see docs/dsl.md). The source
-/// generator matches the attributes by metadata name; the runtime reads the same enums.
+/// The attributes a C# user puts on a `partial` class (see docs/dsl.md). Their vocabulary (the
+/// enums `WeightQuant`, `QMode`, `Activation` and `DslDefaults`) is the rule book's, in
+/// src/Rules/Vocabulary, which the generator compiles too; the generator matches these attributes
+/// by metadata name.
 namespace Qnn
 
 open System
-
-/// How a layer's latent float weights are quantized in the forward pass.
-type WeightQuant =
-    /// Float weights (a baseline layer).
-    | None = 0
-    /// Symmetric per-output-channel n-bit integers; needs `Bits` (2..31).
-    | NBits = 1
-    /// Sign of the weight, {-1, +1}; `Scaled` multiplies by α = mean|W| per output channel.
-    | Binary = 2
-    /// TWN ternary weights α·{-1, 0, +1} per output channel.
-    | Ternary = 3
-
-/// Whether quantizers sample (stochastic) or round (deterministic) while training.
-/// Evaluation is always deterministic, so accuracy does not depend on a random draw.
-type QMode =
-    | Deterministic = 0
-    | Stochastic = 1
-
-/// The activation after each hidden layer's BatchNorm.
-type Activation =
-    /// No activation (identity).
-    | None = 0
-    | Relu = 1
-    /// sign(x) ∈ {-1, +1}, clipped STE.
-    | Binarize = 2
-    /// sign(x), ReSTE estimator with the model's o and threshold.
-    | BinarizeReste = 3
-    /// sign(x), Bi-Real Net ApproxSign gradient 2 - 2|x|.
-    | BinarizeApprox = 4
-    /// sign(x), BNN+ SwishSign gradient with the model's β.
-    | BinarizeSwish = 5
-    /// {-1, 0, +1} with the model's ternary threshold, clipped STE.
-    | Ternarize = 6
-    /// DoReFa k-bit activation with `ActivationBits = k`.
-    | NBits = 7
-
-/// The DSL's defaults, in one place: the attributes' property initialisers, `SpecDefaults` and
-/// the JSON reader all read them. (The source generator, a netstandard2.0 assembly that cannot
-/// load this one, keeps a copy that a consistency test compares with this module.)
-[<RequireQualifiedAccess>]
-module DslDefaults =
-    [<Literal>]
-    let Activation = Activation.Binarize
-    [<Literal>]
-    let QMode = QMode.Deterministic
-    [<Literal>]
-    let Dropout = 0.0
-    [<Literal>]
-    let ResteO = 3.0
-    [<Literal>]
-    let ResteThreshold = 1.5
-    [<Literal>]
-    let SwishBeta = 5.0
-    [<Literal>]
-    let TernaryThreshold = 0.5
-    /// Bits per feature of an MLP's input.
-    [<Literal>]
-    let InputBits = 32
-    /// Bits per pixel of a CNN's input.
-    [<Literal>]
-    let ImageBits = 8
-    [<Literal>]
-    let ImageChannels = 1
-    [<Literal>]
-    let WeightQuant = WeightQuant.None
-    [<Literal>]
-    let Scaled = false
-    [<Literal>]
-    let Kernel = 3
-    [<Literal>]
-    let Stride = 1
-    [<Literal>]
-    let Padding = 0
-    [<Literal>]
-    let Dilation = 1
-    [<Literal>]
-    let Groups = 1
-    /// Max-pool window; 1 is no pooling.
-    [<Literal>]
-    let Pool = 1
 
 /// The model-wide settings both model attributes take.
 [<AbstractClass>]

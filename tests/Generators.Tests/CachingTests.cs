@@ -1,3 +1,4 @@
+extern alias generator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
@@ -37,7 +38,7 @@ public class CachingTests
         var second = GeneratorHarness.Run(first.Driver, edited);
 
         var steps = second.Driver.GetRunResult().Results.Single().TrackedSteps;
-        var analyze = steps[QnnGenerator.Steps.Analyze];
+        var analyze = steps[generator::Qnn.Generators.QnnGenerator.Steps.Analyze];
         Assert.NotEmpty(analyze);
         Assert.All(analyze.SelectMany(s => s.Outputs), o => Assert.True(
             o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"analysis re-ran: {o.Reason}"));
@@ -90,16 +91,16 @@ public class CachingTests
         var result = second.Driver.GetRunResult();
 
         // The read step saw the edit (its locations moved) ...
-        Assert.Contains(result.Results.Single().TrackedSteps[QnnGenerator.Steps.ReadMlp].SelectMany(s => s.Outputs),
+        Assert.Contains(result.Results.Single().TrackedSteps[generator::Qnn.Generators.QnnGenerator.Steps.ReadMlp].SelectMany(s => s.Outputs),
             o => o.Reason == IncrementalStepRunReason.Modified);
         // ... but the location-free declaration is equal, so analysis and emission did not run again.
-        AssertAllCached(result, QnnGenerator.Steps.Declaration);
-        AssertAllCached(result, QnnGenerator.Steps.Analyze);
-        AssertAllCached(result, QnnGenerator.Steps.Emit);
+        AssertAllCached(result, generator::Qnn.Generators.QnnGenerator.Steps.Declaration);
+        AssertAllCached(result, generator::Qnn.Generators.QnnGenerator.Steps.Analyze);
+        AssertAllCached(result, generator::Qnn.Generators.QnnGenerator.Steps.Emit);
         Assert.Equal(first.Sources.Single().SourceText.ToString(), second.Sources.Single().SourceText.ToString());
 
         // The diagnostics step re-ran and points at the new lines.
-        Assert.Contains(result.Results.Single().TrackedSteps[QnnGenerator.Steps.Diagnostics].SelectMany(s => s.Outputs),
+        Assert.Contains(result.Results.Single().TrackedSteps[generator::Qnn.Generators.QnnGenerator.Steps.Diagnostics].SelectMany(s => s.Outputs),
             o => o.Reason == IncrementalStepRunReason.Modified);
         var dropout = second.Diagnostics.Single(d => d.Id == "QNN007").Location.GetLineSpan();
         Assert.Equal(LineOf(editedSource, "Dropout = 1.0"), dropout.StartLinePosition.Line);
@@ -117,7 +118,7 @@ public class CachingTests
         var edited = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.Single(),
             CSharpSyntaxTree.ParseText(Model.Replace("Dense(32", "Dense(64"), new CSharpParseOptions(LanguageVersion.Latest), path: GeneratorHarness.FileName));
         var second = GeneratorHarness.Run(first.Driver, edited);
-        var analyze = second.Driver.GetRunResult().Results.Single().TrackedSteps[QnnGenerator.Steps.Analyze];
+        var analyze = second.Driver.GetRunResult().Results.Single().TrackedSteps[generator::Qnn.Generators.QnnGenerator.Steps.Analyze];
         Assert.Contains(analyze.SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains("BatchNorm1d(64)", Assert.Single(second.Sources).SourceText.ToString());
     }

@@ -1,3 +1,4 @@
+extern alias generator;
 using Xunit;
 
 namespace Qnn.Generators.Tests;
@@ -31,6 +32,6 @@ public class CorpusTests
         var listed = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Corpus"), "*.cs")
             .SelectMany(f => File.ReadLines(f).First().Replace("// expect:", "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Distinct().Order();
-        Assert.Equal(Diagnostics.DiagnosticDescriptors.All.Select(d => d.Id), listed);
+        Assert.Equal(generator::Qnn.Generators.Diagnostics.DiagnosticDescriptors.All.Select(d => d.Id), listed);
     }
 }

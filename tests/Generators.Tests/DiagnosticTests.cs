@@ -1,3 +1,4 @@
+extern alias generator;
 using Microsoft.CodeAnalysis;
 using Xunit;
 
@@ -304,14 +305,14 @@ public class DiagnosticTests
     public void Every_descriptor_has_a_docs_page_and_an_explicit_severity()
     {
         var docs = Path.Combine(RepositoryRoot(), "docs", "diagnostics");
-        foreach (var descriptor in Diagnostics.DiagnosticDescriptors.All)
+        foreach (var descriptor in generator::Qnn.Generators.Diagnostics.DiagnosticDescriptors.All)
         {
             Assert.Equal($"docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri);
             Assert.True(File.Exists(Path.Combine(docs, descriptor.Id + ".md")), $"{descriptor.Id} has no page");
             Assert.Equal(descriptor.Id is "QNN012" or "QNN015" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, descriptor.DefaultSeverity);
             Assert.NotEqual("{0}", descriptor.MessageFormat.ToString());
         }
-        Assert.Equal(Enumerable.Range(1, 17).Select(n => $"QNN{n:000}"), Diagnostics.DiagnosticDescriptors.All.Select(d => d.Id));
+        Assert.Equal(Enumerable.Range(1, 17).Select(n => $"QNN{n:000}"), generator::Qnn.Generators.Diagnostics.DiagnosticDescriptors.All.Select(d => d.Id));
     }
 
     internal static string RepositoryRoot()

@@ -1,3 +1,4 @@
+extern alias generator;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -12,7 +13,7 @@ public sealed record GeneratorRun(
     GeneratorDriver Driver,
     CSharpCompilation Compilation);
 
-/// <summary>Runs <see cref="QnnGenerator"/> over C# source with the references a Qnn user has.</summary>
+/// <summary>Runs <see cref="generator::Qnn.Generators.QnnGenerator"/> over C# source with the references a Qnn user has.</summary>
 public static class GeneratorHarness
 {
     public const string FileName = "Models.cs";
@@ -22,6 +23,8 @@ public static class GeneratorHarness
         .Concat(new[]
         {
             typeof(global::Qnn.QuantizedMlpAttribute).Assembly.Location,
+            // The rule book: the DSL's enums (WeightQuant, Activation, QMode) live there.
+            typeof(global::Qnn.WeightQuant).Assembly.Location,
             typeof(TorchSharp.torch).Assembly.Location,
             typeof(Microsoft.FSharp.Core.FSharpOption<>).Assembly.Location,
         }.Select(path => MetadataReference.CreateFromFile(path)))
@@ -34,7 +37,7 @@ public static class GeneratorHarness
         new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
-        new[] { new QnnGenerator().AsSourceGenerator() },
+        new[] { new generator::Qnn.Generators.QnnGenerator().AsSourceGenerator() },
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     public static GeneratorRun Run(string source) => Run(CreateDriver(), Compile(source));

@@ -16,7 +16,7 @@ public sealed record InputDescription(
 /// <summary>
 /// One Dense or Conv layer of a valid model, with everything the emitter writes: the declared
 /// values (<c>Declared*</c> are null where the declaration left them out, as the spec's options),
-/// the state-dict names of its modules and its shapes and cost.
+/// its shapes and cost. Its modules are the model's <see cref="ModelDescription.Stages"/>.
 /// </summary>
 public sealed record LayerDescription(
     int Index,
@@ -34,9 +34,6 @@ public sealed record LayerDescription(
     string? DeclaredActivation,
     int? DeclaredActivationBits,
     bool IsOutput,
-    bool HasActivationModule,
-    bool HasDropout,
-    bool FlattenBefore,
     EquatableArray<int> InputShape,
     EquatableArray<int> OutputShape,
     long Parameters,
@@ -44,8 +41,12 @@ public sealed record LayerDescription(
     string EffectiveActivation)
 {
     public int Number => Index + 1;
-    public string Name => StageNames.Layer(IsConv, Number);
+    public string Name => Rules.StageNames.Layer(IsConv, Number);
 }
+
+/// <summary>One module of the generated class, as the rule book's planner names it: its kind
+/// (a <c>StageKind</c> name), its field name and the layer it belongs to (-1 for the input).</summary>
+public sealed record StageDescription(string Kind, string Name, int Layer);
 
 /// <summary>A model that passed every rule: what the emitter needs, as plain values.</summary>
 public sealed record ModelDescription(
@@ -55,6 +56,7 @@ public sealed record ModelDescription(
     bool IsCnn,
     InputDescription Input,
     EquatableArray<LayerDescription> Layers,
+    EquatableArray<StageDescription> Stages,
     string Activation,
     int? ActivationBits,
     string QMode,

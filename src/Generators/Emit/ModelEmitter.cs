@@ -75,31 +75,27 @@ public static class ModelEmitter
 
     private sealed record Module(string Name, string Type, string Construction);
 
-    /// <summary>The modules in forward order, named as the core's stages (<c>Spec.stages</c>).</summary>
+    /// <summary>The modules in forward order: one per stage of the rule book's planner, so the
+    /// fields (the state_dict keys) are those of <c>Spec.build</c>'s network.</summary>
     private static List<Module> Modules(ModelDescription model)
     {
-        var modules = new List<Module> { new(StageNames.Input, "global::Qnn.InputQuantizer", "global::Qnn.Topology.Input(Spec)") };
-        foreach (var layer in model.Layers)
+        var modules = new List<Module>();
+        foreach (var stage in model.Stages)
         {
-            var n = layer.Number;
-            if (layer.IsConv)
+            var layer = stage.Layer >= 0 ? model.Layers[stage.Layer] : null;
+            modules.Add(stage.Kind switch
             {
-                modules.Add(new(layer.Name, "global::Qnn.QuantConv2d", $"global::Qnn.Topology.Conv(Spec, {layer.Index})"));
-                modules.Add(new(StageNames.BatchNorm(n), "global::TorchSharp.Modules.BatchNorm2d", $"{Nn}.BatchNorm2d({layer.Size})"));
-                if (layer.HasActivationModule)
-                    modules.Add(new(StageNames.Activation(n), "global::Qnn.QuantActivation", $"global::Qnn.Topology.Activation(Spec, {layer.Index})"));
-                if (layer.Pool > 1)
-                    modules.Add(new(StageNames.Pool(n), "global::TorchSharp.Modules.MaxPool2d", $"{Nn}.MaxPool2d({layer.Pool})"));
-                continue;
-            }
-            if (layer.FlattenBefore)
-                modules.Add(new(StageNames.Flatten, "global::TorchSharp.Modules.Flatten", $"{Nn}.Flatten()"));
-            modules.Add(new(layer.Name, "global::Qnn.QuantLinear", $"global::Qnn.Topology.Linear(Spec, {layer.Index})"));
-            modules.Add(new(StageNames.BatchNorm(n), "global::TorchSharp.Modules.BatchNorm1d", $"{Nn}.BatchNorm1d({layer.Size})"));
-            if (layer.HasDropout)
-                modules.Add(new(StageNames.Dropout(n), "global::TorchSharp.Modules.Dropout", $"{Nn}.Dropout({Number(model.Dropout)})"));
-            if (layer.HasActivationModule)
-                modules.Add(new(StageNames.Activation(n), "global::Qnn.QuantActivation", $"global::Qnn.Topology.Activation(Spec, {layer.Index})"));
+                "Input" => new(stage.Name, "global::Qnn.InputQuantizer", "global::Qnn.Topology.Input(Spec)"),
+                "Conv" => new(stage.Name, "global::Qnn.QuantConv2d", $"global::Qnn.Topology.Conv(Spec, {stage.Layer})"),
+                "Dense" => new(stage.Name, "global::Qnn.QuantLinear", $"global::Qnn.Topology.Linear(Spec, {stage.Layer})"),
+                "BatchNorm" when layer!.IsConv => new(stage.Name, "global::TorchSharp.Modules.BatchNorm2d", $"{Nn}.BatchNorm2d({layer.Size})"),
+                "BatchNorm" => new(stage.Name, "global::TorchSharp.Modules.BatchNorm1d", $"{Nn}.BatchNorm1d({layer!.Size})"),
+                "Activation" => new(stage.Name, "global::Qnn.QuantActivation", $"global::Qnn.Topology.Activation(Spec, {stage.Layer})"),
+                "MaxPool" => new(stage.Name, "global::TorchSharp.Modules.MaxPool2d", $"{Nn}.MaxPool2d({layer!.Pool})"),
+                "Flatten" => new(stage.Name, "global::TorchSharp.Modules.Flatten", $"{Nn}.Flatten()"),
+                "Dropout" => new(stage.Name, "global::TorchSharp.Modules.Dropout", $"{Nn}.Dropout({Number(model.Dropout)})"),
+                _ => throw new System.InvalidOperationException($"no module for stage kind {stage.Kind}"),
+            });
         }
         return modules;
     }
@@ -119,7 +115,7 @@ public static class ModelEmitter
         w.Line($"/// <item><term>input</term><description>{inputShape} · {inputBits} input</description></item>");
         foreach (var layer in model.Layers)
         {
-            if (layer.FlattenBefore)
+            if (model.Stages.Any(s => s.Layer == layer.Index && s.Kind == "Flatten"))
                 w.Line($"/// <item><term>flatten</term><description>{model.FlattenedFeatures}</description></item>");
             var shape = string.Join("×", layer.OutputShape);
             var weights = layer.Weights switch

@@ -1,4 +1,4 @@
-// Records and init-only setters on netstandard2.0 need this marker type.
 namespace System.Runtime.CompilerServices;
 
+// Records' init accessors on netstandard2.0, which lacks the marker type.
 internal static class IsExternalInit;
