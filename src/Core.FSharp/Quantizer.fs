@@ -9,11 +9,14 @@ open Qnn.Quantizers
 /// `Integers` (a float32 tensor of the weights' shape) holds ±1 for binary weights, −1/0/+1 for
 /// ternary and |q| <= `Largest` = 2^(n−1) − 1 for n-bit; `Scales` is 1 for plain binary weights,
 /// α = mean|w| for scaled binary, TWN's α for ternary and the step max|w|/Largest for n-bit (0
-/// for a ternary or n-bit channel that is all zero). Dispose it to free `Integers`.
+/// for a ternary or n-bit channel that is all zero). `Bits` is the width the integers are stored
+/// at: 1 binary, 2 ternary, n for n-bit. Dispose it to free `Integers`.
 [<Sealed>]
-type IntegerWeights(integers: torch.Tensor, scales: float32[], largest: int, unscaled: bool) =
+type IntegerWeights(integers: torch.Tensor, scales: float32[], largest: int, unscaled: bool, bits: int) =
     member _.Integers = integers
     member _.Scales = scales
+    /// The width of one integer: 1 for binary (±1 as one bit), 2 for ternary, n for n-bit.
+    member _.Bits = bits
     /// The largest |integer| the quantizer can emit: 1 for binary and ternary, 2^(n−1) − 1 for n-bit.
     member _.Largest = largest
     /// Whether every scale is 1 by construction (plain binary weights).
@@ -42,11 +45,11 @@ type Quantizer(name: string, apply: Func<torch.Tensor, bool, torch.Tensor>, inte
 
     static member private Of(name, f: torch.Tensor -> bool -> torch.Tensor) = Quantizer(name, Func<_, _, _>(f))
 
-    static member private WithIntegers(name, f: torch.Tensor -> bool -> torch.Tensor, form: torch.Tensor -> torch.Tensor * torch.Tensor, largest: int, unscaled: bool) =
+    static member private WithIntegers(name, f: torch.Tensor -> bool -> torch.Tensor, form: torch.Tensor -> torch.Tensor * torch.Tensor, largest: int, unscaled: bool, bits: int) =
         let integers (w: torch.Tensor) =
             let values, scales = form w
             use scales = scales
-            new IntegerWeights(values, scales.data<float32>().ToArray(), largest, unscaled)
+            new IntegerWeights(values, scales.data<float32>().ToArray(), largest, unscaled, bits)
         Quantizer(name, Func<_, _, _>(f), Some(Func<_, _>(integers)))
 
     /// Identity: float values, gradient 1.
@@ -62,13 +65,13 @@ type Quantizer(name: string, apply: Func<torch.Tensor, bool, torch.Tensor>, inte
         let stochastic = defaultArg stochastic false
         let name = (if scaled then "binary_scaled" else "binary") + (if stochastic then "_stochastic" else "")
         Quantizer.WithIntegers(name, (fun w training -> binaryWeights scaled (stochastic && training) w),
-                               binaryWeightIntegers scaled, 1, not scaled)
+                               binaryWeightIntegers scaled, 1, not scaled, 1)
 
     /// TWN ternary weights with Δ = deltaFactor·mean|w| (0.7 by default).
     static member TernaryWeights(?deltaFactor: float) =
         let factor = defaultArg deltaFactor 0.7
         Quantizer.WithIntegers($"ternary(delta={factor}·mean|w|)", (fun w _ -> ternaryWeights factor w),
-                               ternaryWeightIntegers factor, 1, false)
+                               ternaryWeightIntegers factor, 1, false, 2)
 
     /// Symmetric per-output-channel n-bit weights (2..31 bits), STE.
     static member NBitsWeights(bits: int, ?stochastic: bool) =
@@ -76,7 +79,7 @@ type Quantizer(name: string, apply: Func<torch.Tensor, bool, torch.Tensor>, inte
             raise (ArgumentOutOfRangeException(nameof bits, bits, "n-bit weights take 2..31 bits"))
         let stochastic = defaultArg stochastic false
         Quantizer.WithIntegers($"nbits({bits})", (fun w training -> symmetricPerChannel bits (stochastic && training) w),
-                               symmetricPerChannelIntegers bits false, symmetricTop bits, false)
+                               symmetricPerChannelIntegers bits false, symmetricTop bits, false, bits)
 
     /// sign(x) with the clipped STE (stochastic sign while training if `stochastic`).
     static member Sign(?stochastic: bool) =

@@ -107,6 +107,11 @@ let private restore (model: Model) (saved: Collections.Generic.IDictionary<strin
 let private disposeSnapshot (saved: Collections.Generic.IDictionary<string, torch.Tensor> option) =
     saved |> Option.iter (fun s -> for t in s.Values do t.Dispose())
 
+/// The batch evaluation and BatchNorm recalibration run at: the training batch, and at least 256
+/// (evaluation keeps no activations for a backward pass, so larger batches cost little). A saved
+/// model records it, so `qnn eval` evaluates as training did.
+let evaluationBatchSize (config: TrainConfig) = max config.BatchSize 256
+
 /// Calibrates every `ICalibratedLayer` (the input quantizer) on the training features.
 let calibrate (model: Model) (trainSet: TensorDataset) =
     for m in model.modules() do
@@ -228,7 +233,7 @@ and private fitWithThreads (model: Model) (config: TrainConfig) (trainSet: Tenso
         let clock = Stopwatch.StartNew()
         let trainLoss = trainEpoch model optimizer config trainSet epoch
         let seconds = clock.Elapsed.TotalSeconds
-        let testLoss, testAccuracy = evaluate model testSet (max config.BatchSize 256)
+        let testLoss, testAccuracy = evaluate model testSet (evaluationBatchSize config)
         let record =
             { Run = run
               Epoch = epoch
@@ -265,9 +270,9 @@ and private fitWithThreads (model: Model) (config: TrainConfig) (trainSet: Tenso
                 true
             | _ -> false
         if config.RecalibrateBatchNorm then
-            recalibrateBatchNorm model trainSet (max config.BatchSize 256)
+            recalibrateBatchNorm model trainSet (evaluationBatchSize config)
         if restored || config.RecalibrateBatchNorm then
-            evaluate model testSet (max config.BatchSize 256)
+            evaluate model testSet (evaluationBatchSize config)
         else
             let last = history.[history.Count - 1]
             last.TestLoss, last.TestAccuracy
@@ -292,14 +297,31 @@ let summarize (runs: RunResult[]) : RepeatResult =
       Mean = mean
       Std = std }
 
+/// One run as every caller makes it: torch seeded with `config.Seed` (so the weights, dropout and
+/// stochastic quantizers repeat for the same seed), the model built by `build`, then `fit`. The
+/// caller owns the returned model.
+let seededRun (build: unit -> Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset) (run: int) (progress: EpochRecord -> unit) : Model * RunResult =
+    torch.manual_seed(int64 config.Seed) |> ignore
+    let model = build ()
+    try
+        model, fit model config trainSet testSet run progress
+    with _ ->
+        model.Dispose()
+        reraise ()
+
 /// The seed's `evaluate_model(times)`: `runs` independent trainings, run i seeded with
-/// config.Seed + i (torch seeded before `build`, so the weights differ per run and repeat
-/// exactly for the same seed). Each model is disposed after its run.
-let repeatRuns (runs: int) (build: unit -> torch.nn.Module<torch.Tensor, torch.Tensor>) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset) (progress: EpochRecord -> unit) : RepeatResult =
+/// config.Seed + i (`seededRun`, so the weights differ per run and repeat exactly for the same
+/// seed). After each run, `keep` says whether the caller takes its model (it then owns it);
+/// otherwise the model is disposed.
+let repeatRunsKeeping (runs: int) (build: unit -> Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset)
+                      (progress: EpochRecord -> unit) (keep: Model -> RunResult -> bool) : RepeatResult =
     if runs < 1 then invalidArg (nameof runs) $"runs is {runs}; it must be at least 1"
     [| for run in 0 .. runs - 1 do
-           let runConfig = { config with Seed = config.Seed + run }
-           torch.manual_seed(int64 runConfig.Seed) |> ignore
-           use model = build ()
-           yield fit model runConfig trainSet testSet run progress |]
+           let model, result = seededRun build { config with Seed = config.Seed + run } trainSet testSet run progress
+           if not (keep model result) then model.Dispose()
+           yield result |]
     |> summarize
+
+/// `repeatRunsKeeping` that keeps no model.
+let repeatRuns (runs: int) (build: unit -> Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset) (progress: EpochRecord -> unit) : RepeatResult =
+    repeatRunsKeeping runs build config trainSet testSet progress (fun _ _ -> false)

@@ -18,9 +18,9 @@ namespace Qnn.Export;
 /// </summary>
 public static class EngineExporter
 {
-    /// <summary>The widest n-bit weights the byte-per-weight <see cref="IntegerDenseLayer"/> takes;
-    /// wider ones (up to 31 bits) run in a <see cref="GeneralDenseLayer"/>.</summary>
-    public const int MaxWeightBits = 8;
+    /// <summary>The widest n-bit weights the byte-per-weight <see cref="IntegerDenseLayer"/> takes
+    /// (the engine's fact); wider ones (up to 31 bits) run in a <see cref="GeneralDenseLayer"/>.</summary>
+    public const int MaxWeightBits = IntegerDenseLayer.MaxByteWeightBits;
 
     /// <summary>Exports a network built by <c>Spec.build</c> (or loaded from a saved model);
     /// <paramref name="classNames"/>, when given, name its classes in the engine file.</summary>
@@ -113,9 +113,9 @@ public static class EngineExporter
         var plan = OutputPlan.Of(spec, index, isOutput, norm, incoming, weights, fanIn, twoDimensional: false);
         var integers = weights.Integers;
         if (!plan.IntegerSums)
-            return (new GeneralDenseLayer(name, fanIn, IntegerWeightsOf(dense.Weights, integers), false, null, incoming.DivisorsFor(fanIn), plan.Output), plan.Next);
-        if (incoming.Kind == Incoming.Values.Integers || (dense.Weights.Mode == WeightQuant.NBits && dense.Weights.Bits.Value > MaxWeightBits))
-            return (new GeneralDenseLayer(name, fanIn, IntegerWeightsOf(dense.Weights, integers), true, incoming.Multipliers, null, plan.Output), plan.Next);
+            return (new GeneralDenseLayer(name, fanIn, IntegerWeightsOf(weights), false, null, incoming.DivisorsFor(fanIn), plan.Output), plan.Next);
+        if (incoming.Kind == Incoming.Values.Integers || (dense.Weights.Mode == WeightQuant.NBits && weights.Bits > MaxWeightBits))
+            return (new GeneralDenseLayer(name, fanIn, IntegerWeightsOf(weights), true, incoming.Multipliers, null, plan.Output), plan.Next);
         // ±1 or input codes into the binary and integer kernels.
         var multipliers = incoming.Multipliers;
         EngineLayer layer = dense.Weights.Mode switch
@@ -123,7 +123,7 @@ public static class EngineExporter
             WeightQuant.Binary => new BinaryDenseLayer(name, fanIn, PackRows(integers, dense.Units), multipliers, plan.Output),
             // Two bit-planes through the sign packer: |q| - 1/2 >= 0 where q != 0, q - 1/2 >= 0 where q = +1.
             WeightQuant.Ternary => IntegerDenseLayer.Ternary(name, fanIn, PackRows(integers.abs().sub(0.5), dense.Units), PackRows(integers.sub(0.5), dense.Units), multipliers, plan.Output),
-            _ => IntegerDenseLayer.NBits(name, fanIn, dense.Weights.Bits.Value, integers.to_type(torch.ScalarType.Int8).data<sbyte>().ToArray(), multipliers, plan.Output),
+            _ => IntegerDenseLayer.NBits(name, fanIn, weights.Bits, integers.to_type(torch.ScalarType.Int8).data<sbyte>().ToArray(), multipliers, plan.Output),
         };
         return (layer, plan.Next);
     }
@@ -149,16 +149,13 @@ public static class EngineExporter
             return (conv, plan.Next);
         }
         var general = new GeneralConvLayer(name, ConvGeometry.Of(inputShape, c.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups),
-            IntegerWeightsOf(c.Weights, weights.Integers), plan.IntegerSums, plan.IntegerSums ? 1 : incoming.Divisor, plan.Output);
+            IntegerWeightsOf(weights), plan.IntegerSums, plan.IntegerSums ? 1 : incoming.Divisor, plan.Output);
         return (general, plan.Next);
     }
 
-    /// <summary>A layer's integer weights at their width: binary 1 bit, ternary 2, n-bit n.</summary>
-    private static LayerWeights IntegerWeightsOf(WeightSpec spec, torch.Tensor integers)
-    {
-        var bits = spec.Mode switch { WeightQuant.Binary => 1, WeightQuant.Ternary => 2, _ => spec.Bits.Value };
-        return LayerWeights.Integer(bits, integers.detach().contiguous().to_type(torch.ScalarType.Int32).data<int>().ToArray());
-    }
+    /// <summary>A layer's integer weights at the width the quantizer gives them (binary 1 bit, ternary 2, n-bit n).</summary>
+    private static LayerWeights IntegerWeightsOf(IntegerWeights weights) =>
+        LayerWeights.Integer(weights.Bits, weights.Integers.detach().contiguous().to_type(torch.ScalarType.Int32).data<int>().ToArray());
 
     /// <summary>The engine computes its layers' shapes itself (it has no core); they must be the spec's.</summary>
     private static EngineLayer Checked(EngineLayer layer, Stage stage, int[] engineShape)

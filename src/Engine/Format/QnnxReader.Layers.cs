@@ -70,8 +70,8 @@ internal sealed partial class QnnxReader
                 return IntegerDenseLayer.Ternary(name, inputs, nonzero, positive, multipliers, output);
             case (byte)IntegerWeights.NBits:
             case PackedNBits when version >= 5:
-                if (bits is < 2 or > 8)
-                    throw Fail($"{bits}-bit weights; the engine stores 2 to 8 bits");
+                if (bits is < IntegerDenseLayer.MinByteWeightBits or > IntegerDenseLayer.MaxByteWeightBits)
+                    throw Fail($"{bits}-bit weights; the engine stores {IntegerDenseLayer.MinByteWeightBits} to {IntegerDenseLayer.MaxByteWeightBits} bits");
                 var top = (1 << (bits - 1)) - 1;
                 if (multipliers is null && flowing == Flow.Reals)
                     throw Fail("n-bit weights on real-valued inputs (the previous layer outputs logits); the engine sums them as integers");

@@ -85,11 +85,18 @@ public sealed class IntegerDenseLayer : EngineLayer
         return new IntegerDenseLayer(name, inputs, IntegerWeights.Ternary, 2, weights, codeMultipliers, output);
     }
 
-    /// <summary>n-bit integer weights, row by row (2 ≤ bits ≤ 8).</summary>
+    /// <summary>The narrowest and widest n-bit weights this layer stores, a byte each; wider ones
+    /// (up to 31 bits) run in a <see cref="GeneralDenseLayer"/>.</summary>
+    public const int MinByteWeightBits = 2;
+
+    /// <summary>See <see cref="MinByteWeightBits"/>.</summary>
+    public const int MaxByteWeightBits = 8;
+
+    /// <summary>n-bit integer weights, row by row (<see cref="MinByteWeightBits"/> ≤ bits ≤ <see cref="MaxByteWeightBits"/>).</summary>
     public static IntegerDenseLayer NBits(string name, int inputs, int bits, sbyte[] weights, int[]? codeMultipliers, LayerOutput output) =>
-        bits is >= 2 and <= 8
+        bits is >= MinByteWeightBits and <= MaxByteWeightBits
             ? new IntegerDenseLayer(name, inputs, IntegerWeights.NBits, bits, weights, codeMultipliers, output)
-            : throw new ArgumentException($"{name}: {bits}-bit weights; the engine stores 2 to 8 bits");
+            : throw new ArgumentException($"{name}: {bits}-bit weights; the engine stores {MinByteWeightBits} to {MaxByteWeightBits} bits");
 
     /// <inheritdoc />
     public override string Name { get; }

@@ -59,8 +59,7 @@ internal static class OnnxWeights
         var perChannel = values.Length / weights.Scales.Length;
         var quantized = values.Select((q, i) => q * weights.Scales[i / perChannel]).ToArray();
         var steps = weights.Scales.Select(s => s == 0 ? 1f : s).ToArray();
-        var bits = spec.Mode == WeightQuant.Ternary ? 2 : spec.Bits.Value;
         return QonnxNodes.Quant(graph, stage + ".weight", graph.Constant(stage + ".weight_values", OnnxTensors.Float(dims, quantized)),
-            graph.Constant(stage + ".weight_steps", OnnxTensors.Float(scaleDims, steps)), bits, signed: true, narrow: true);
+            graph.Constant(stage + ".weight_steps", OnnxTensors.Float(scaleDims, steps)), weights.Bits, signed: true, narrow: true);
     }
 }

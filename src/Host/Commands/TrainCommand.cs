@@ -108,30 +108,22 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
         torch.nn.Module<torch.Tensor, torch.Tensor>? best = null;
         RunResult? bestResult = null;
         new EpochProgress(terminal, runCount, config.Epochs).Track(progress =>
-        {
-            for (var run = 0; run < runCount; run++)
-            {
-                var runConfig = Trainer.Configure(config, seed: config.Seed + run);
-                torch.manual_seed(runConfig.Seed);
-                var network = chosen.Create();
-                var result = Training.fit(network, runConfig, train, test, run, Microsoft.FSharp.Core.FuncConvert.FromAction<EpochRecord>(progress.Epoch));
-                progress.RunDone(result);
-                results.Add(result);
-                // A diverged run's weights are worth keeping only where its best epoch was restored.
-                var savable = !result.Diverged || (config.RestoreBest && result.BestEpoch >= 1);
-                if (savable && (bestResult is null || result.Accuracy > bestResult.Accuracy))
+            Training.repeatRunsKeeping(runCount, Microsoft.FSharp.Core.FuncConvert.FromFunc(chosen.Create), config, train, test,
+                Microsoft.FSharp.Core.FuncConvert.FromAction<EpochRecord>(progress.Epoch),
+                Microsoft.FSharp.Core.FuncConvert.FromFunc<torch.nn.Module<torch.Tensor, torch.Tensor>, RunResult, bool>((network, result) =>
                 {
+                    progress.RunDone(result);
+                    results.Add(result);
+                    // A diverged run's weights are worth keeping only where its best epoch was restored.
+                    var savable = !result.Diverged || (config.RestoreBest && result.BestEpoch >= 1);
+                    if (!savable || (bestResult is not null && result.Accuracy <= bestResult.Accuracy))
+                        return false;
                     best?.Dispose();
                     // Saved from the CPU, whatever device it trained on.
                     network.to(torch.CPU);
                     (best, bestResult) = (network, result);
-                }
-                else
-                {
-                    network.Dispose();
-                }
-            }
-        });
+                    return true;
+                })));
 
         var provenance = Provenance.Of(config, loaded, train.Count, test.Count, threadCount);
         var summary = Summarize(chosen, loaded.Name, config, train, test, results, threadCount, provenance);
@@ -149,7 +141,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
             // The saved model is one run: its record trains that run again, from its own seed.
             var runProvenance = provenance with { Training = Trainer.Configure(config, seed: bestResult!.Seed) };
             var info = new SavedModelInfo(chosen.Name, loaded.Name, loaded.ClassNames.ToArray(), bestResult.Accuracy,
-                Math.Max(config.BatchSize, 256), dataOptions.SplitSeed, dataOptions.LabelColumn, DateTime.UtcNow.ToString("O"), runProvenance);
+                Training.evaluationBatchSize(config), dataOptions.SplitSeed, dataOptions.LabelColumn, DateTime.UtcNow.ToString("O"), runProvenance);
             var at = files.Write("--save", savePath, temporary => SavedModel.Write(temporary, best!, chosen.Spec, info));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"saved run {bestResult.Run + 1} (accuracy {bestResult.Accuracy * 100:F2}%) to {at}"));
@@ -166,7 +158,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
     /// libtorch tries (and fails with a native error, or takes the machine).</summary>
     private static void CheckMemory(ModelChoice chosen, TrainConfig config)
     {
-        var needed = global::Qnn.Spec.trainingBytes(chosen.Spec, config.BatchSize, Math.Max(config.BatchSize, 256));
+        var needed = global::Qnn.Spec.trainingBytes(chosen.Spec, config.BatchSize, Training.evaluationBatchSize(config));
         var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (needed > available)
             throw new UsageException(string.Create(CultureInfo.InvariantCulture,

@@ -106,7 +106,7 @@ public static class BytesCost
         {
             WeightQuant.Binary => header + 4 + Row(fanIn) * units,
             WeightQuant.Ternary => header + 2 + 2 * (4 + Row(fanIn) * units),
-            _ when d.Weights.Bits?.Value is { } bits && bits <= 8 => header + 2 + 4 + (fanIn * units * bits + 7) / 8,
+            _ when d.Weights.Bits?.Value is { } bits && bits <= Qnn.Engine.IntegerDenseLayer.MaxByteWeightBits => header + 2 + 4 + (fanIn * units * bits + 7) / 8,
             _ => header + 2 + 4 + fanIn * units * 4,
         };
     }

@@ -50,13 +50,8 @@ public static class ComplexityCost
         stages.Last(s => s.Layer < index && s.Kind != StageKind.Flatten).Shape;
 
     /// <summary>c_w: 32 float, b for b-bit, 1 binary (scaled or not), 2 ternary.</summary>
-    public static double WeightCost(WeightSpec weights) => weights.Mode switch
-    {
-        WeightQuant.Binary => 1,
-        WeightQuant.Ternary => 2,
-        WeightQuant.NBits => weights.Bits?.Value ?? 32,
-        _ => 32,
-    };
+    public static double WeightCost(WeightSpec weights) =>
+        Qnn.Rules.WeightBits.PerWeight(weights.Mode, weights.Bits is null ? null : weights.Bits.Value);
 
     /// <summary>c_a: 0 none (and logits), 1 any sign, 2 ternarize, k for k-bit DoReFa, 10 ReLU.</summary>
     public static double ActivationCost(Activation activation, int? bits) => activation switch

@@ -48,10 +48,10 @@ public sealed class CandidateEvaluator : IDisposable
         for (var f = 0; f < folds.Count; f++)
         {
             var config = Trainer.Configure(settings.Training, seed: settings.Training.Seed + f);
-            torch.manual_seed(config.Seed);
-            using var network = Spec.build(spec);
-            var result = Training.fit(network, config, folds[f].Train, folds[f].Test, f,
-                Microsoft.FSharp.Core.FuncConvert.FromAction<EpochRecord>(_ => epochDone?.Invoke()));
+            var (network, result) = Training.seededRun(
+                Microsoft.FSharp.Core.FuncConvert.FromFunc<torch.nn.Module<torch.Tensor, torch.Tensor>>(() => Spec.build(spec)),
+                config, folds[f].Train, folds[f].Test, f, Microsoft.FSharp.Core.FuncConvert.FromAction<EpochRecord>(_ => epochDone?.Invoke())).ToValueTuple();
+            network.Dispose();
             if (result.Diverged)
                 throw new CandidateFailedException($"fold {f + 1} diverged at epoch {result.DivergedAtEpoch.Value}");
             accuracies[f] = result.Accuracy;
