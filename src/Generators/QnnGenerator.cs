@@ -2,7 +2,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Qnn.Generators.Analysis;
 using Qnn.Generators.Emit;
-using Qnn.Generators.Model;
+using Qnn.Generators.Declarations;
 using Qnn.Generators.Reading;
 
 namespace Qnn.Generators;

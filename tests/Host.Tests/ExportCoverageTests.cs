@@ -67,7 +67,7 @@ public class ExportCoverageTests
         foreach (var name in new[] { "VertebralMlp", "FloatMlp", "TernaryMlp", "NBitsMlp", "MiniMnistCnn", "BinaryLeNet5" })
         {
             torch.manual_seed(1);
-            using var network = Qnn.Spec.build(Models.ModelCatalog.Resolve(name).Spec);
+            using var network = Qnn.Spec.build(Catalog.ModelCatalog.Resolve(name).Spec);
             var source = CExporter.Generate(EngineExporter.Export(network), "net");
             Assert.Contains("int net_predict(const float *input);", source.Header);
             // Unrounded (32-bit) inputs have no integer codes, so no codes entry point.
@@ -81,7 +81,7 @@ public class ExportCoverageTests
         string Inspect(string model)
         {
             torch.manual_seed(1);
-            using var network = Qnn.Spec.build(Models.ModelCatalog.Resolve(model).Spec);
+            using var network = Qnn.Spec.build(Catalog.ModelCatalog.Resolve(model).Spec);
             var path = Temp(model + ".qnnx");
             using (var file = File.Create(path))
                 QnnxFormat.Write(EngineExporter.Export(network), file);
@@ -108,7 +108,7 @@ public class ExportCoverageTests
         foreach (var name in new[] { "VertebralMlp", "FloatMlp", "TernaryMlp", "NBitsMlp", "MiniMnistCnn", "BinaryLeNet5" })
         {
             torch.manual_seed(1);
-            using var network = Qnn.Spec.build(Models.ModelCatalog.Resolve(name).Spec);
+            using var network = Qnn.Spec.build(Catalog.ModelCatalog.Resolve(name).Spec);
             var engine = EngineExporter.Export(network);
             using var stream = new MemoryStream();
             QnnxFormat.Write(engine, stream);

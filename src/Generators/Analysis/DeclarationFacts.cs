@@ -1,5 +1,5 @@
 using System.Linq;
-using Qnn.Generators.Model;
+using Qnn.Generators.Declarations;
 using Qnn.Rules;
 
 namespace Qnn.Generators.Analysis;

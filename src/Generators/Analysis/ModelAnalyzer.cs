@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
-using Qnn.Generators.Model;
+using Qnn.Generators.Declarations;
 using Qnn.Rules;
-using DeclarationSite = Qnn.Generators.Model.Site;
+using DeclarationSite = Qnn.Generators.Declarations.Site;
 
 namespace Qnn.Generators.Analysis;
 

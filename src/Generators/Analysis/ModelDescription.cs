@@ -1,9 +1,9 @@
-using Qnn.Generators.Model;
+using Qnn.Generators.Declarations;
 
 namespace Qnn.Generators.Analysis;
 
 /// <summary>The resolved input of a valid model: feature count and widths, or an image.</summary>
-public sealed record InputDescription(
+internal sealed record InputDescription(
     bool IsImage,
     int Features,
     int Bits,
@@ -18,7 +18,7 @@ public sealed record InputDescription(
 /// values (<c>Declared*</c> are null where the declaration left them out, as the spec's options),
 /// its shapes and cost. Its modules are the model's <see cref="ModelDescription.Stages"/>.
 /// </summary>
-public sealed record LayerDescription(
+internal sealed record LayerDescription(
     int Index,
     bool IsConv,
     int Size,
@@ -46,10 +46,10 @@ public sealed record LayerDescription(
 
 /// <summary>One module of the generated class, as the rule book's planner names it: its kind
 /// (a <c>StageKind</c> name), its field name and the layer it belongs to (-1 for the input).</summary>
-public sealed record StageDescription(string Kind, string Name, int Layer);
+internal sealed record StageDescription(string Kind, string Name, int Layer);
 
 /// <summary>A model that passed every rule: what the emitter needs, as plain values.</summary>
-public sealed record ModelDescription(
+internal sealed record ModelDescription(
     string? Namespace,
     string ClassName,
     EquatableArray<ContainingType> ContainingTypes,
@@ -72,4 +72,4 @@ public sealed record ModelDescription(
 /// The second stage's result for the model <paramref name="ModelKey"/>: the description (null when
 /// an error was found) and the diagnostics, which point at sites rather than positions.
 /// </summary>
-public sealed record ModelAnalysis(string ModelKey, ModelDescription? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+internal sealed record ModelAnalysis(string ModelKey, ModelDescription? Model, EquatableArray<DiagnosticInfo> Diagnostics);

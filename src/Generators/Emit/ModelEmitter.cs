@@ -10,7 +10,7 @@ namespace Qnn.Generators.Emit;
 /// The last pipeline stage: writes the members of a valid model as C# source. Fully qualified
 /// names, deterministic output, and a <c>forward</c> a person can step through line by line.
 /// </summary>
-public static class ModelEmitter
+internal static class ModelEmitter
 {
     private const string Tensor = "global::TorchSharp.torch.Tensor";
     private const string Nn = "global::TorchSharp.torch.nn";

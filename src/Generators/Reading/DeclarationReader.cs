@@ -5,7 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Qnn.Generators.Model;
+using Qnn.Generators.Declarations;
 
 namespace Qnn.Generators.Reading;
 
@@ -14,7 +14,7 @@ namespace Qnn.Generators.Reading;
 /// <see cref="ModelDeclaration"/> of plain values and, apart, the <see cref="ModelLocations"/> of
 /// its sites. No symbols or syntax nodes leave this class.
 /// </summary>
-public static class DeclarationReader
+internal static class DeclarationReader
 {
     public const string AttributeNamespace = "Qnn";
     public const string MlpAttribute = "Qnn.QuantizedMlpAttribute";

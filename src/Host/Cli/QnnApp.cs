@@ -17,7 +17,7 @@ public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null, IRe
     public const int HelpWidth = 100;
 
     public static string RootNotes => $"""
-        Models: {Models.ModelCatalog.Names}, or a spec file (.json).
+        Models: {Catalog.ModelCatalog.Names}, or a spec file (.json).
         Data sets: {DataSetCatalog.Names}.
         Exit codes: 0 success; 2 bad usage, invalid model spec or an output path that cannot be
         written (checked before any work); 3 bad data, model or engine file; 4 a result could not be

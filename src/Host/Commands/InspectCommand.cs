@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Qnn.Host.Cli;
-using Qnn.Host.Models;
+using Qnn.Host.Catalog;
 using Qnn.Host.Persistence;
 using Qnn.Host.Reports;
 

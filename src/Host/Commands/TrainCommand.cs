@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Qnn.Host.Cli;
 using Qnn.Host.Data;
-using Qnn.Host.Models;
+using Qnn.Host.Catalog;
 using Qnn.Host.Persistence;
 using Qnn.Host.Reports;
 using TorchSharp;
@@ -156,7 +156,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
 
     /// <summary>A model whose training cannot fit in this machine's memory is refused before
     /// libtorch tries (and fails with a native error, or takes the machine).</summary>
-    private static void CheckMemory(ModelChoice chosen, TrainConfig config)
+    private static void CheckMemory(Qnn.Models.DeclaredModel chosen, TrainConfig config)
     {
         var needed = global::Qnn.Spec.trainingBytes(chosen.Spec, config.BatchSize, Training.evaluationBatchSize(config));
         var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
@@ -193,7 +193,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
             device: given(device) ? Devices.Resolve(flags.GetValue(device)!) : Devices.Resolve(baseline.Device));
     }
 
-    private static TrainingSummary Summarize(ModelChoice chosen, string dataSet, TrainConfig config, TensorDataset train, TensorDataset test, List<RunResult> results, int threads, Provenance provenance)
+    private static TrainingSummary Summarize(Qnn.Models.DeclaredModel chosen, string dataSet, TrainConfig config, TensorDataset train, TensorDataset test, List<RunResult> results, int threads, Provenance provenance)
     {
         var repeat = Training.summarize(results.ToArray());
         return new TrainingSummary(chosen.Name, dataSet, results.Count, config.Epochs, train.Count, test.Count,

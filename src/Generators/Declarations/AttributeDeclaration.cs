@@ -1,9 +1,9 @@
 using System;
 
-namespace Qnn.Generators.Model;
+namespace Qnn.Generators.Declarations;
 
 /// <summary>A DSL attribute on a model class: its short name (Dense, Conv, Input…), its arguments and its site.</summary>
-public sealed record AttributeDeclaration(string Name, EquatableArray<ArgumentDeclaration> Arguments, Site Site)
+internal sealed record AttributeDeclaration(string Name, EquatableArray<ArgumentDeclaration> Arguments, Site Site)
 {
     public ArgumentDeclaration? Find(string name)
     {

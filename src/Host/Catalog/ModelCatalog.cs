@@ -2,21 +2,18 @@ using Qnn.Host.Cli;
 using Qnn.Models;
 using TorchSharp;
 
-namespace Qnn.Host.Models;
+namespace Qnn.Host.Catalog;
 
-/// <summary>A model to train: its spec, how to build it, and the data set it is made for.</summary>
-public sealed record ModelChoice(string Name, ModelSpec Spec, Func<torch.nn.Module<torch.Tensor, torch.Tensor>> Create, string DefaultDataSet, string Description);
 
 /// <summary>The models declared in Qnn.Models (through the generator), and spec files (`--model path.json`).</summary>
 public static class ModelCatalog
 {
-    public static readonly IReadOnlyList<ModelChoice> All =
-        DeclaredModels.All.Select(m => new ModelChoice(m.Name, m.Spec, m.Create, m.DefaultDataSet, m.Description)).ToArray();
+    public static IReadOnlyList<DeclaredModel> All => DeclaredModels.All;
 
     public static string Names => string.Join(", ", All.Select(m => m.Name));
 
     /// <summary>A declared model by name, or a spec file (a path that exists or ends in .json).</summary>
-    public static ModelChoice Resolve(string nameOrFile)
+    public static DeclaredModel Resolve(string nameOrFile)
     {
         var declared = All.FirstOrDefault(m => string.Equals(m.Name, nameOrFile, StringComparison.OrdinalIgnoreCase));
         if (declared is not null)
@@ -29,19 +26,19 @@ public static class ModelCatalog
         }
         var spec = ReadSpecFile(nameOrFile);
         var dataSet = spec.Kind == ModelKind.Cnn ? "mini-mnist" : "vertebral";
-        return new ModelChoice(spec.Name, spec, () => global::Qnn.Spec.build(spec), dataSet, $"from {nameOrFile}");
+        return new DeclaredModel(spec.Name, spec, () => global::Qnn.Spec.build(spec), dataSet, $"from {nameOrFile}");
     }
 
     /// <summary>The model a training record names: the declared model of that name when its spec is
     /// the recorded one, else a network built from the recorded spec.</summary>
-    public static ModelChoice FromRecord(string name, ModelSpec spec, string recordPath)
+    public static DeclaredModel FromRecord(string name, ModelSpec spec, string recordPath)
     {
         var json = global::Qnn.Spec.toJson(spec);
         var declared = All.FirstOrDefault(m => m.Name == name && global::Qnn.Spec.toJson(m.Spec) == json);
         if (declared is not null)
             return declared;
         var dataSet = spec.Kind == ModelKind.Cnn ? "mini-mnist" : "vertebral";
-        return new ModelChoice(name, spec, () => global::Qnn.Spec.build(spec), dataSet, $"as recorded in {recordPath}");
+        return new DeclaredModel(name, spec, () => global::Qnn.Spec.build(spec), dataSet, $"as recorded in {recordPath}");
     }
 
     /// <summary>The largest spec file read (a spec of thousands of layers is a few hundred KB).</summary>

@@ -1,12 +1,12 @@
 using Microsoft.CodeAnalysis;
 
-namespace Qnn.Generators.Model;
+namespace Qnn.Generators.Declarations;
 
 /// <summary>
 /// A diagnostic to report, as cacheable data: its code (one descriptor per code), the site at
 /// fault and the arguments of the descriptor's message format.
 /// </summary>
-public sealed record DiagnosticInfo(string Id, Site Site, EquatableArray<string> Arguments)
+internal sealed record DiagnosticInfo(string Id, Site Site, EquatableArray<string> Arguments)
 {
     /// <summary>The diagnostic at the site's current location.</summary>
     public Diagnostic ToDiagnostic(ModelLocations? locations)

@@ -1,4 +1,4 @@
-namespace Qnn.Generators.Model;
+namespace Qnn.Generators.Declarations;
 
 /// <summary>
 /// Where a diagnostic points, as a key into the declaration rather than a source position: the
@@ -7,7 +7,7 @@ namespace Qnn.Generators.Model;
 /// attribute's arguments. Keys stay equal when lines above the model move, so the cached
 /// pipeline holds no positions; <see cref="ModelLocations"/> turns a key into a location.
 /// </summary>
-public sealed record Site(string Kind, int Index, string? Argument)
+internal sealed record Site(string Kind, int Index, string? Argument)
 {
     public static Site Class { get; } = new("class", 0, null);
 

@@ -3,13 +3,13 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace Qnn.Generators.Model;
+namespace Qnn.Generators.Declarations;
 
 /// <summary>
 /// An immutable array with value equality, so pipeline models that hold lists compare by content
 /// and the incremental generator can cache them.
 /// </summary>
-public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
+internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
     where T : IEquatable<T>
 {
     private readonly T[]? items;

@@ -1,9 +1,9 @@
 using System.Linq;
 
-namespace Qnn.Generators.Model;
+namespace Qnn.Generators.Declarations;
 
 /// <summary>A type that contains a nested model class (it must be partial too).</summary>
-public sealed record ContainingType(string Keyword, string Name, bool IsPartial, bool IsGeneric);
+internal sealed record ContainingType(string Keyword, string Name, bool IsPartial, bool IsGeneric);
 
 /// <summary>
 /// What the first pipeline stage reads from a model class: names, the C# facts the rules need
@@ -11,7 +11,7 @@ public sealed record ContainingType(string Keyword, string Name, bool IsPartial,
 /// source positions, so an edit elsewhere in the file (even lines above the model) leaves it
 /// equal and the later stages cached.
 /// </summary>
-public sealed record ModelDeclaration(
+internal sealed record ModelDeclaration(
     string? Namespace,
     string ClassName,
     EquatableArray<ContainingType> ContainingTypes,

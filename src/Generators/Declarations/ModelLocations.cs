@@ -1,13 +1,13 @@
 using System.Linq;
 
-namespace Qnn.Generators.Model;
+namespace Qnn.Generators.Declarations;
 
 /// <summary>
 /// Where each <see cref="Site"/> of one model declaration stands in source. Kept out of the
 /// cached model: it changes whenever a line above the model moves, and only the diagnostics
 /// step reads it.
 /// </summary>
-public sealed record ModelLocations(string ModelKey, EquatableArray<SiteLocation> Sites)
+internal sealed record ModelLocations(string ModelKey, EquatableArray<SiteLocation> Sites)
 {
     /// <summary>The site's location; an argument not found falls back to its attribute, then to the class.</summary>
     public LocationInfo? Find(Site site) =>
