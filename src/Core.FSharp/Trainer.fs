@@ -18,7 +18,9 @@ type Trainer =
         ) : RunResult =
         Training.fit model config trainSet testSet 0 (fun r -> if not (isNull progress) then progress.Invoke r)
 
-    /// `runs` trainings of fresh models from `build`, seeded config.Seed + i (see `Training.repeatRuns`).
+    /// `runs` trainings of fresh models from `build`, seeded config.Seed + i (see
+    /// `Training.repeatRunsKeeping`): after each run `keep` says whether the caller takes its model
+    /// (it then owns it); without `keep` every model is disposed.
     static member RepeatRuns
         (
             runs: int,
@@ -26,12 +28,15 @@ type Trainer =
             config: TrainConfig,
             trainSet: TensorDataset,
             testSet: TensorDataset,
-            [<Optional; DefaultParameterValue(null: Action<EpochRecord>)>] progress: Action<EpochRecord>
+            [<Optional; DefaultParameterValue(null: Action<EpochRecord>)>] progress: Action<EpochRecord>,
+            [<Optional; DefaultParameterValue(null: Func<torch.nn.Module<torch.Tensor, torch.Tensor>, RunResult, bool>)>] keep: Func<torch.nn.Module<torch.Tensor, torch.Tensor>, RunResult, bool>
         ) : RepeatResult =
-        Training.repeatRuns runs build.Invoke config trainSet testSet (fun r -> if not (isNull progress) then progress.Invoke r)
+        Training.repeatRunsKeeping runs build.Invoke config trainSet testSet
+            (fun r -> if not (isNull progress) then progress.Invoke r)
+            (fun model result -> not (isNull keep) && keep.Invoke(model, result))
 
     /// Loss and accuracy in evaluation mode.
-    static member Evaluate(model: torch.nn.Module<torch.Tensor, torch.Tensor>, data: TensorDataset, [<Optional; DefaultParameterValue(256)>] batchSize: int) =
+    static member Evaluate(model: torch.nn.Module<torch.Tensor, torch.Tensor>, data: TensorDataset, [<Optional; DefaultParameterValue(Training.MinEvaluationBatchSize)>] batchSize: int) =
         Training.evaluate model data batchSize
 
     /// The config with these fields changed; the rest as given (C# cannot use F#'s `with`).

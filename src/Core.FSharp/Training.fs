@@ -107,10 +107,14 @@ let private restore (model: Model) (saved: Collections.Generic.IDictionary<strin
 let private disposeSnapshot (saved: Collections.Generic.IDictionary<string, torch.Tensor> option) =
     saved |> Option.iter (fun s -> for t in s.Values do t.Dispose())
 
+/// The smallest batch evaluation runs at (`evaluationBatchSize`; `Trainer.Evaluate`'s default).
+[<Literal>]
+let MinEvaluationBatchSize = 256
+
 /// The batch evaluation and BatchNorm recalibration run at: the training batch, and at least 256
 /// (evaluation keeps no activations for a backward pass, so larger batches cost little). A saved
 /// model records it, so `qnn eval` evaluates as training did.
-let evaluationBatchSize (config: TrainConfig) = max config.BatchSize 256
+let evaluationBatchSize (config: TrainConfig) = max config.BatchSize MinEvaluationBatchSize
 
 /// Calibrates every `ICalibratedLayer` (the input quantizer) on the training features.
 let calibrate (model: Model) (trainSet: TensorDataset) =

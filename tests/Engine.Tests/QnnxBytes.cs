@@ -32,12 +32,14 @@ internal static class QnnxBytes
         return sealedBytes;
     }
 
-    /// <summary>The same model (one without class names) in the version-4, 3, 2 or 1 layout:
-    /// version 4 stores n-bit integers a byte each; below it no class-names block, and below
-    /// version 3 no checksum after "END!".</summary>
-    public static byte[] AsVersion(byte[] file, ushort version)
+    /// <summary>A test model in the version-4, 3, 2 or 1 layout. The writer writes only the
+    /// current version, so version 4 is a file it wrote (Files/, from QnnxTestModels: the CNN and
+    /// the two integer MLPs): version 4 stores n-bit integers a byte each; below it no class-names
+    /// block (only for a model without names), and below version 3 no checksum after "END!".</summary>
+    public static byte[] AsVersion(EngineModel model, ushort version)
     {
-        var version4 = QnnxWriter.Bytes(Read(file), 4);
+        var version4 = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Files", VersionFourFiles[model.Name]));
+        Assert.Equal(4, BinaryPrimitives.ReadUInt16LittleEndian(version4.AsSpan(4)));
         if (version == 4)
             return version4;
         var content = version4[..^4];
@@ -46,6 +48,13 @@ internal static class QnnxBytes
         BinaryPrimitives.WriteUInt16LittleEndian(old.AsSpan(4), version);
         return version >= 3 ? old.Concat(BitConverter.GetBytes(Crc(old))).ToArray() : old;
     }
+
+    private static readonly Dictionary<string, string> VersionFourFiles = new()
+    {
+        [QnnxTestModels.Cnn().Name] = "cnn.v4.qnnx",
+        ["NBitsFirst"] = "nbits-first.v4.qnnx",
+        ["TernaryFirst"] = "ternary-first.v4.qnnx",
+    };
 
     /// <summary>A file written field by field: header, <paramref name="body"/>, "END!" and the checksum.</summary>
     public static byte[] Crafted(Action<BinaryWriter> body)

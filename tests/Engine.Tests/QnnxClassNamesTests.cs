@@ -12,10 +12,11 @@ public class QnnxClassNamesTests
     [Fact]
     public void Class_names_round_trip_through_a_version_4_and_5_file()
     {
-        var bytes = Of(QnnxTestModels.Integer(ternaryFirst: true));
+        var model = QnnxTestModels.Integer(ternaryFirst: true);
+        var bytes = Of(model);
         Assert.Equal(5, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         Assert.Equal(new[] { "a", "", "größer" }, Read(bytes).ClassNames);
-        var version4 = AsVersion(bytes, 4);
+        var version4 = AsVersion(model, 4);
         Assert.Equal(4, BinaryPrimitives.ReadUInt16LittleEndian(version4.AsSpan(4)));
         Assert.Equal(new[] { "a", "", "größer" }, Read(version4).ClassNames);
         Assert.Null(Read(Of(QnnxTestModels.Integer(ternaryFirst: false))).ClassNames);
@@ -25,7 +26,7 @@ public class QnnxClassNamesTests
     public void A_version_3_file_has_no_names_and_predicts_the_same()
     {
         var model = QnnxTestModels.Cnn();
-        var v3 = AsVersion(Of(model), 3);
+        var v3 = AsVersion(model, 3);
         Assert.Equal(3, BinaryPrimitives.ReadUInt16LittleEndian(v3.AsSpan(4)));
         var back = Read(v3);
         Assert.Null(back.ClassNames);

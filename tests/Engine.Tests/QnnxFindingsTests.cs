@@ -267,7 +267,7 @@ public class QnnxFindingsTests
     public void Version_2_and_1_files_without_a_checksum_still_load(ushort version)
     {
         var model = QnnxTestModels.Cnn();
-        var old = AsVersion(Of(model), version);
+        var old = AsVersion(model, version);
         Assert.Equal("END!"u8.ToArray(), old[^4..]);
         var back = Read(old);
         var (a, b) = (model.CreateWorkspace(), back.CreateWorkspace());
@@ -286,8 +286,8 @@ public class QnnxFindingsTests
     {
         var model = QnnxTestModels.Integer(ternaryFirst: false);
         var bytes = Of(model);
-        var back = Read(AsVersion(bytes, 2));
+        var back = Read(AsVersion(model, 2));
         Assert.Equal(bytes, Of(back));
-        Assert.Equal("layer 0 (fc1): integer dense layers need format version 2; the file says 1", Refusal(AsVersion(bytes, 1)));
+        Assert.Equal("layer 0 (fc1): integer dense layers need format version 2; the file says 1", Refusal(AsVersion(model, 1)));
     }
 }

@@ -6,28 +6,21 @@ namespace Qnn.Engine;
 /// checksum last.</summary>
 internal static class QnnxWriter
 {
-    /// <summary>The whole file of <paramref name="model"/> in the current version, or in version 4
-    /// (n-bit integers a byte each; tests derive the older layouts from it), which refuses what
-    /// only version 5 holds.</summary>
-    public static byte[] Bytes(EngineModel model, ushort version = QnnxFormat.Version)
+    /// <summary>The whole file of <paramref name="model"/> in the current version (the reader
+    /// reads every older one; tests keep files of version 4 in tests/Engine.Tests/Files).</summary>
+    public static byte[] Bytes(EngineModel model)
     {
-        if (version is not (4 or QnnxFormat.Version))
-            throw new ArgumentOutOfRangeException(nameof(version), version, "the writer writes versions 4 and 5");
-        if (version < 5 && model.Layers.FirstOrDefault(NeedsVersion5) is { } newer)
-            throw new NotSupportedException($"{newer.Name} needs format version 5");
-        if (version < 5 && !model.Input.AllCodes)
-            throw new NotSupportedException("inputs wider than 24 bits need format version 5");
         using var stream = new MemoryStream();
         using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(QnnxFormat.Magic);
-            w.Write(version);
+            w.Write(QnnxFormat.Version);
             w.Write((ushort)0);
             WriteString(w, model.Name, "the model name");
             WriteInput(w, model.Input);
             w.Write((uint)model.Layers.Count);
             foreach (var layer in model.Layers)
-                WriteLayer(w, layer, version);
+                WriteLayer(w, layer);
             var names = model.ClassNames ?? Array.Empty<string>();
             w.Write((uint)names.Count);
             foreach (var name in names)
@@ -48,17 +41,7 @@ internal static class QnnxWriter
         foreach (var b in input.Bits) w.Write((byte)b);
     }
 
-    /// <summary>Whether a layer takes a kind or an output form that version 4 lacks.</summary>
-    private static bool NeedsVersion5(EngineLayer layer) => layer switch
-    {
-        GeneralDenseLayer or GeneralConvLayer or ValueMaxPoolLayer => true,
-        BinaryDenseLayer d => d.Output.Form is OutputForm.Levels or OutputForm.Activated,
-        IntegerDenseLayer d => d.Output.Form is OutputForm.Levels or OutputForm.Activated,
-        ConvLayer c => c.Output.Form is OutputForm.Levels or OutputForm.Activated,
-        _ => false,
-    };
-
-    private static void WriteLayer(BinaryWriter w, EngineLayer layer, ushort version)
+    private static void WriteLayer(BinaryWriter w, EngineLayer layer)
     {
         switch (layer)
         {
@@ -84,22 +67,16 @@ internal static class QnnxWriter
                 break;
             case IntegerDenseLayer dense:
                 WriteDenseHeader(w, LayerKind.IntegerDense, dense, dense.CodeMultipliers, dense.Output);
-                // Version 5 writes n-bit integers packed to their width (coding 3).
-                w.Write(dense.Coding == IntegerWeights.NBits && version >= 5 ? (byte)3 : (byte)dense.Coding);
+                // n-bit integers are written packed to their width (coding 3, version 5).
+                w.Write(dense.Coding == IntegerWeights.NBits ? (byte)3 : (byte)dense.Coding);
                 w.Write((byte)dense.Bits);
                 if (dense.Coding == IntegerWeights.Ternary)
                 {
                     WriteWords(w, dense.NonzeroPlane);
                     WriteWords(w, dense.PositivePlane);
                 }
-                else if (version < 5)
-                {
-                    w.Write(dense.Weights.Length);
-                    foreach (var q in dense.Weights) w.Write(q);
-                }
                 else
                 {
-                    // Coding 3 (version 5): the n-bit integers packed to their width.
                     var packed = LayerWeights.Integer(dense.Bits, dense.Weights.ToArray().Select(q => (int)q).ToArray()).Packed();
                     w.Write(dense.Weights.Length);
                     w.Write(packed);

@@ -104,8 +104,6 @@ internal sealed class PackedWindowConv
     public int PixelCount => paddedHeight * paddedWidth;
     /// <summary>Strip words.</summary>
     public int StripCount => paddedHeight * stripWidth;
-    /// <summary>Window words.</summary>
-    public int WindowWords => windowWords;
 
     /// <summary>
     /// One sample: sign outputs as bits into <paramref name="masks"/> (<see cref="MaskWords"/>·positions words),

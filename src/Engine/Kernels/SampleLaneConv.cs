@@ -104,8 +104,6 @@ internal sealed class SampleLaneConv
     public int ShiftedWords => (channels * kernel * 2 + 1) * planeStride;
     /// <summary>Words of the output rows.</summary>
     public int OutputWords => outChannels * outputStride;
-    /// <summary>The most samples one <see cref="Run"/> takes.</summary>
-    public int MaxSamples => maxSamples;
 
     /// <summary>Clears the input rows before a block's samples are placed.</summary>
     public void Clear(Span<uint> lanes) => lanes.Slice(0, LaneWords).Clear();

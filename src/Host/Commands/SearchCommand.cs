@@ -27,10 +27,10 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
     private readonly Option<int> trials = Flag.Int("--trials", "The study's budget of finished trials, over every worker and restart", 200, 1);
     private readonly Option<int> population = Flag.Int("--population", "NSGA-II's population", 20, 2);
     private readonly Option<int?> folds = Flag.OptionalInt("--folds", "Stratified cross-validation folds; 1 uses the data set's fixed split [default: 5 under 10,000 rows, else 1]", 1);
-    private readonly Option<int> epochs = Flag.Int("--epochs", "Epochs per training", 15, 1);
-    private readonly Option<int> batchSize = Flag.Int("--batch-size", "Samples per batch", 32, 2);
-    private readonly Option<double> learningRate = Flag.Number("--lr", "Learning rate", 0.01, positive: true);
-    private readonly Option<double> weightDecay = Flag.Number("--weight-decay", "Weight decay", 1e-4, positive: false);
+    private readonly Option<int> epochs = Flag.Int("--epochs", "Epochs per training", TrainConfig.Default.Epochs, 1);
+    private readonly Option<int> batchSize = Flag.Int("--batch-size", "Samples per batch", TrainConfig.Default.BatchSize, 2);
+    private readonly Option<double> learningRate = Flag.Number("--lr", "Learning rate", TrainConfig.Default.LearningRate, positive: true);
+    private readonly Option<double> weightDecay = Flag.Number("--weight-decay", "Weight decay", TrainConfig.Default.WeightDecay, positive: false);
     private readonly Option<string> cost = Flag.Choice("--cost", "The cost minimized (every trial records all three)", "complexity", "complexity", "bitops", "bytes");
     private readonly Option<double?> minAccuracy = Flag.OptionalNumber("--min-accuracy", "Constraint: candidates below this accuracy (a fraction) rank behind the others", 0, 1);
     private readonly Option<double?> maxCost = Flag.OptionalNumber("--max-cost", "Constraint: candidates above this cost rank behind the others", 0, double.MaxValue);
@@ -42,7 +42,7 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
 
     private readonly Option<int> workers = Flag.Int("--workers", "Candidates trained at once in this process", 1, 1, MaxWorkers);
     private readonly Option<int> threads = Flag.Int("--threads", "torch's threads for the whole process, shared by the workers (1 suits small candidates)", 1, 1);
-    private readonly Option<int> seed = Flag.Int("--seed", "Seed of the sampler and of the folds", 42, 0);
+    private readonly Option<int> seed = Flag.Int("--seed", "Seed of the sampler and of the folds", TrainConfig.Default.Seed, 0);
     private readonly Option<string> device = Devices.Flag();
     private readonly Option<string?> json = Flag.Text("--json", "FILE", "Write the study (trials and front) as JSON");
     private readonly Option<string?> plot = Flag.Text("--plot", "FILE.png", "Draw every trial and the front, accuracy against cost");

@@ -108,9 +108,8 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
         torch.nn.Module<torch.Tensor, torch.Tensor>? best = null;
         RunResult? bestResult = null;
         new EpochProgress(terminal, runCount, config.Epochs).Track(progress =>
-            Training.repeatRunsKeeping(runCount, Microsoft.FSharp.Core.FuncConvert.FromFunc(chosen.Create), config, train, test,
-                Microsoft.FSharp.Core.FuncConvert.FromAction<EpochRecord>(progress.Epoch),
-                Microsoft.FSharp.Core.FuncConvert.FromFunc<torch.nn.Module<torch.Tensor, torch.Tensor>, RunResult, bool>((network, result) =>
+            Trainer.RepeatRuns(runCount, chosen.Create, config, train, test, progress.Epoch,
+                keep: (network, result) =>
                 {
                     progress.RunDone(result);
                     results.Add(result);
@@ -123,7 +122,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
                     network.to(torch.CPU);
                     (best, bestResult) = (network, result);
                     return true;
-                })));
+                }));
 
         var provenance = Provenance.Of(config, loaded, train.Count, test.Count, threadCount);
         var summary = Summarize(chosen, loaded.Name, config, train, test, results, threadCount, provenance);

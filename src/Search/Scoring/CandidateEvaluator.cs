@@ -34,12 +34,6 @@ public sealed class CandidateEvaluator : IDisposable
         }
     }
 
-    /// <summary>How many trainings one candidate takes.</summary>
-    public int FoldCount => folds.Count;
-
-    /// <summary>The rows a candidate trains on in fold 0 (for sizing and tests).</summary>
-    public int TrainingRows => folds[0].Train.Count;
-
     /// <summary>Each fold's test accuracy in [0, 1]. <paramref name="epochDone"/> runs after every
     /// epoch of every fold (workers heartbeat there).</summary>
     public double[] Evaluate(ModelSpec spec, Action? epochDone = null)
