@@ -9,6 +9,8 @@ using Qnn.Engine;
 using Qnn.Export;
 using Qnn.Models;
 using TorchSharp;
+using Qnn.Engine.Format;
+using Qnn.Engine.Kernels;
 
 Allocator.tuneForTraining();
 torch.set_num_threads(1);

@@ -2,6 +2,7 @@
 // separated numbers, no header), computed by the engine alone — the program a device would carry.
 using System.Globalization;
 using Qnn.Engine;
+using Qnn.Engine.Format;
 
 if (args.Length != 2)
 {

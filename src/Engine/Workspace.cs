@@ -1,3 +1,5 @@
+using Qnn.Engine.Execution;
+
 namespace Qnn.Engine;
 
 /// <summary>Every buffer one prediction needs, made once per thread and reused for each sample.</summary>

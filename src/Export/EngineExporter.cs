@@ -1,5 +1,7 @@
 using Qnn.Engine;
 using TorchSharp;
+using Qnn.Engine.Format;
+using Qnn.Engine.Kernels;
 
 namespace Qnn.Export;
 
@@ -144,7 +146,7 @@ public static class EngineExporter
         if (plan.IntegerSums && c.Weights.Mode == WeightQuant.Binary && incoming.Kind is Incoming.Values.Codes or Incoming.Values.Signs
             && plan.Output.Form is OutputForm.Signs or OutputForm.Logits)
         {
-            var conv = new ConvLayer(name, ConvGeometry.Of(inputShape, c.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups),
+            var conv = new BinaryConvLayer(name, ConvGeometry.Of(inputShape, c.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups),
                 PackRows(weights.Integers, c.Channels), incoming.Kind == Incoming.Values.Codes, plan.Output);
             return (conv, plan.Next);
         }

@@ -1,4 +1,5 @@
 using Qnn.Engine;
+using Qnn.Engine.Format;
 
 namespace Qnn.Export;
 

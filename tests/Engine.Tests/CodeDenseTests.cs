@@ -1,4 +1,5 @@
 using Xunit;
+using Qnn.Engine.Kernels;
 
 namespace Qnn.Engine.Tests;
 

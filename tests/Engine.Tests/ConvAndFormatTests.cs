@@ -1,4 +1,6 @@
 using Xunit;
+using Qnn.Engine.Format;
+using Qnn.Engine.Kernels;
 
 namespace Qnn.Engine.Tests;
 
@@ -50,7 +52,7 @@ public class ConvAndFormatTests
         for (var c = 0; c < outChannels; c++)
             BitPacking.PackSigns(weights.AsSpan(c * perRow, perRow), packed.AsSpan(c * words, words));
         // Logits with α = 1, β = 0 expose the raw pre-activations.
-        var layer = new ConvLayer("conv", ConvGeometry.Of(shape, outChannels, kernel, stride, padding, dilation, groups), packed, codes,
+        var layer = new BinaryConvLayer("conv", ConvGeometry.Of(shape, outChannels, kernel, stride, padding, dilation, groups), packed, codes,
             LayerOutput.Logits(Enumerable.Repeat(1f, outChannels).ToArray(), new float[outChannels], 1f));
         var output = new float[layer.OutputSize];
         layer.Forward(input, output, new ulong[layer.ScratchWords]);
@@ -71,7 +73,7 @@ public class ConvAndFormatTests
         var packed = Enumerable.Range(0, 4).Select(c => BitPacking.PackSigns(weights.AsSpan(c * 18, 18))[0]).ToArray();
         var thresholds = new[] { new SignThreshold(100, ThresholdDirection.AtLeast), new SignThreshold(-50, ThresholdDirection.AtMost),
             new SignThreshold(0, ThresholdDirection.Always), new SignThreshold(0, ThresholdDirection.Never) };
-        var layer = new ConvLayer("conv", ConvGeometry.Of(shape, 4, 3, 1, 1, 1, 1), packed, codeInputs: true, LayerOutput.Signs(thresholds));
+        var layer = new BinaryConvLayer("conv", ConvGeometry.Of(shape, 4, 3, 1, 1, 1, 1), packed, codeInputs: true, LayerOutput.Signs(thresholds));
         var output = new float[layer.OutputSize];
         layer.Forward(input, output, new ulong[layer.ScratchWords]);
         for (var c = 0; c < 4; c++)
@@ -95,7 +97,7 @@ public class ConvAndFormatTests
     {
         var random = new Random(1);
         var input = new InputStage(new[] { 1, 6, 6 }, new[] { 0f }, new[] { 255f }, new[] { 8 });
-        var conv = new ConvLayer("conv1", ConvGeometry.Of(new[] { 1, 6, 6 }, 4, 3, 1, 1, 1, 1),
+        var conv = new BinaryConvLayer("conv1", ConvGeometry.Of(new[] { 1, 6, 6 }, 4, 3, 1, 1, 1, 1),
             Enumerable.Range(0, 4).Select(_ => BitPacking.PackSigns(Signs(random, 9))[0]).ToArray(), codeInputs: true,
             LayerOutput.Signs(Enumerable.Range(0, 4).Select(i => new SignThreshold(i * 10 - 20, i % 2 == 0 ? ThresholdDirection.AtLeast : ThresholdDirection.AtMost)).ToArray()));
         var pool = new MaxPoolLayer("pool1", new[] { 4, 6, 6 }, 2);

@@ -1,4 +1,5 @@
 using Xunit;
+using Qnn.Engine.Kernels;
 
 namespace Qnn.Engine.Tests;
 
@@ -20,7 +21,7 @@ public class ConvKernelTests
             _ => j % 2 == 0 ? ThresholdDirection.AtLeast : ThresholdDirection.AtMost,
         })).ToArray();
 
-    private static ConvLayer Layer(Random random, int channels, int height, int width, int outChannels, int kernel, int stride,
+    private static BinaryConvLayer Layer(Random random, int channels, int height, int width, int outChannels, int kernel, int stride,
         int padding, int dilation, int groups, bool codes, bool signs)
     {
         var bits = channels / groups * kernel * kernel;
@@ -32,14 +33,14 @@ public class ConvKernelTests
         var output = signs
             ? LayerOutput.Signs(Thresholds(random, outChannels, spread))
             : LayerOutput.Logits(Enumerable.Range(0, outChannels).Select(j => 0.5f + j).ToArray(), Enumerable.Range(0, outChannels).Select(j => 0.25f * j).ToArray(), 1f);
-        return new ConvLayer("conv", ConvGeometry.Of(new[] { channels, height, width }, outChannels, kernel, stride, padding, dilation, groups), packed, codes, output);
+        return new BinaryConvLayer("conv", ConvGeometry.Of(new[] { channels, height, width }, outChannels, kernel, stride, padding, dilation, groups), packed, codes, output);
     }
 
-    private static float[] Input(Random random, ConvLayer layer, int codeLimit = 256) => layer.CodeInputs
+    private static float[] Input(Random random, BinaryConvLayer layer, int codeLimit = 256) => layer.CodeInputs
         ? Enumerable.Range(0, layer.InputSize).Select(_ => (float)random.Next(codeLimit)).ToArray()
         : Signs(random, layer.InputSize);
 
-    private static float[] Run(ConvLayer layer, float[] input, ConvPath path)
+    private static float[] Run(BinaryConvLayer layer, float[] input, ConvPath path)
     {
         var output = new float[layer.OutputSize];
         // Scratch left dirty by an earlier sample must not matter.
@@ -50,7 +51,7 @@ public class ConvKernelTests
 
     /// <summary>Runs the reference path, checks that each of <paramref name="paths"/> gives the
     /// same outputs, and returns them.</summary>
-    private static float[] AssertPathsEqualTheReference(ConvLayer layer, float[] input, params ConvPath[] paths)
+    private static float[] AssertPathsEqualTheReference(BinaryConvLayer layer, float[] input, params ConvPath[] paths)
     {
         var expected = Run(layer, input, ConvPath.Reference);
         foreach (var path in paths)
@@ -60,7 +61,7 @@ public class ConvKernelTests
 
     /// <summary>Pools the reference path's outputs, checks that each of <paramref name="paths"/>
     /// convolving and pooling at once gives the same, and returns them.</summary>
-    private static float[] AssertPoolingEqualsTheReference(ConvLayer layer, float[] input, int pool, params ConvPath[] paths)
+    private static float[] AssertPoolingEqualsTheReference(BinaryConvLayer layer, float[] input, int pool, params ConvPath[] paths)
     {
         var pooling = new MaxPoolLayer("pool", new[] { layer.OutChannels, layer.OutHeight, layer.OutWidth }, pool);
         var expected = new float[pooling.OutputSize];

@@ -1,4 +1,6 @@
 using Xunit;
+using Qnn.Engine.Format;
+using Qnn.Engine.Kernels;
 
 namespace Qnn.Engine.Tests;
 

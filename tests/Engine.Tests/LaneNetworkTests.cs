@@ -1,5 +1,7 @@
 using System.Runtime.Intrinsics;
 using Xunit;
+using Qnn.Engine.Execution;
+using Qnn.Engine.Kernels;
 
 namespace Qnn.Engine.Tests;
 

@@ -2,6 +2,7 @@ using Xunit;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
+using Qnn.Engine.Format;
 
 namespace Qnn.Engine.Tests;
 

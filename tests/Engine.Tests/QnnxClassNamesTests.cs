@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Xunit;
 using static Qnn.Engine.Tests.QnnxBytes;
+using Qnn.Engine.Format;
 
 namespace Qnn.Engine.Tests;
 

@@ -1,5 +1,7 @@
 using Xunit;
 using static Qnn.Engine.Tests.QnnxBytes;
+using Qnn.Engine.Format;
+using Qnn.Engine.Kernels;
 
 namespace Qnn.Engine.Tests;
 

@@ -1,4 +1,5 @@
 using Xunit;
+using Qnn.Engine.Format;
 
 namespace Qnn.Engine.Tests;
 

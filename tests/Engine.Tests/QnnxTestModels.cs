@@ -1,3 +1,5 @@
+using Qnn.Engine.Kernels;
+
 namespace Qnn.Engine.Tests;
 
 /// <summary>Small engine models of each kind the file holds, for the format's tests.</summary>

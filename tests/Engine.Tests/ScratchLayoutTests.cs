@@ -1,4 +1,5 @@
 using Xunit;
+using Qnn.Engine.Kernels;
 
 namespace Qnn.Engine.Tests;
 
@@ -81,15 +82,15 @@ public class ScratchLayoutTests
         // ±1 inputs of at most 32 channels (27-bit windows): window and mask, a 10×10 padded image
         // of uint pixel words (50 words), 10×8 strips, then 64 positions' output bits (32-bit words)
         // and as many pooled.
-        Assert.Equal(1 + 1 + 50 + 80 + 32 + 32, new ConvLayer("conv", ConvGeometry.Of(new[] { 3, 8, 8 }, 4, 3, 1, 1, 1, 1), new ulong[4], false, Logits(4)).ScratchWords);
+        Assert.Equal(1 + 1 + 50 + 80 + 32 + 32, new BinaryConvLayer("conv", ConvGeometry.Of(new[] { 3, 8, 8 }, 4, 3, 1, 1, 1, 1), new ulong[4], false, Logits(4)).ScratchWords);
         // ±1 inputs of 40 channels: window and mask (360 bits, 6 words each), then one word per pixel.
-        Assert.Equal(6 + 6 + 8 * 8, new ConvLayer("conv", ConvGeometry.Of(new[] { 40, 8, 8 }, 4, 3, 1, 1, 1, 1), new ulong[4 * 6], false, Logits(4)).ScratchWords);
+        Assert.Equal(6 + 6 + 8 * 8, new BinaryConvLayer("conv", ConvGeometry.Of(new[] { 40, 8, 8 }, 4, 3, 1, 1, 1, 1), new ulong[4 * 6], false, Logits(4)).ScratchWords);
         // ±1 inputs of 70 channels: a window of 630 bits (10 words) and its mask.
-        Assert.Equal(2 * 10, new ConvLayer("conv", ConvGeometry.Of(new[] { 70, 4, 4 }, 2, 3, 1, 1, 1, 1), new ulong[2 * 10], false, Logits(2)).ScratchWords);
+        Assert.Equal(2 * 10, new BinaryConvLayer("conv", ConvGeometry.Of(new[] { 70, 4, 4 }, 2, 3, 1, 1, 1, 1), new ulong[2 * 10], false, Logits(2)).ScratchWords);
         // Codes at stride 1: window and mask, then a 7×7 padded copy with 16 floats of slack (65
         // floats, 32.5 words).
-        Assert.Equal(2 + 33, new ConvLayer("conv", ConvGeometry.Of(new[] { 1, 5, 5 }, 2, 3, 1, 1, 1, 1), new ulong[2], true, Logits(2)).ScratchWords);
+        Assert.Equal(2 + 33, new BinaryConvLayer("conv", ConvGeometry.Of(new[] { 1, 5, 5 }, 2, 3, 1, 1, 1, 1), new ulong[2], true, Logits(2)).ScratchWords);
         // Codes at stride 2: window and mask only.
-        Assert.Equal(2, new ConvLayer("conv", ConvGeometry.Of(new[] { 1, 5, 5 }, 2, 3, 2, 1, 1, 1), new ulong[2], true, Logits(2)).ScratchWords);
+        Assert.Equal(2, new BinaryConvLayer("conv", ConvGeometry.Of(new[] { 1, 5, 5 }, 2, 3, 2, 1, 1, 1), new ulong[2], true, Logits(2)).ScratchWords);
     }
 }

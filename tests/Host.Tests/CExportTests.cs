@@ -4,6 +4,7 @@ using Qnn.Export.C;
 using Qnn.Host.Data;
 using Qnn.Host.Persistence;
 using Xunit;
+using Qnn.Engine.Format;
 
 namespace Qnn.Host.Tests;
 

@@ -1,5 +1,7 @@
 using Qnn.Engine;
 using Xunit;
+using Qnn.Engine.Format;
+using Qnn.Engine.Kernels;
 
 namespace Qnn.Host.Tests;
 
@@ -30,7 +32,7 @@ public class EngineCoreAgreementTests
             Assert.Equal(expected, new ConvGeometry(1, size, size, 1, kernel, stride, padding, dilation, 1).OutSide(size));
             if (expected == 0)
                 continue;
-            var conv = new ConvLayer("conv1", ConvGeometry.Of(new[] { 1, size, size + 1 }, 1, kernel, stride, padding, dilation, 1),
+            var conv = new BinaryConvLayer("conv1", ConvGeometry.Of(new[] { 1, size, size + 1 }, 1, kernel, stride, padding, dilation, 1),
                 new ulong[BitPacking.WordsFor(kernel * kernel)], codeInputs: false,
                 LayerOutput.Signs(new[] { new SignThreshold(0, ThresholdDirection.AtLeast) }));
             Assert.Equal(expected, conv.OutHeight);

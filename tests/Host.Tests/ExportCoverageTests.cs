@@ -4,6 +4,7 @@ using Qnn.Export.C;
 using TorchSharp;
 using Xunit;
 using static Qnn.Host.Tests.ExportTests;
+using Qnn.Engine.Format;
 
 namespace Qnn.Host.Tests;
 

@@ -5,6 +5,7 @@ using Qnn.Host.Persistence;
 using Qnn.Models;
 using TorchSharp;
 using Xunit;
+using Qnn.Engine.Format;
 
 namespace Qnn.Host.Tests;
 

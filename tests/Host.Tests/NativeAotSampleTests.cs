@@ -3,6 +3,7 @@ using Qnn.Export;
 using Qnn.Models;
 using TorchSharp;
 using Xunit;
+using Qnn.Engine.Format;
 
 namespace Qnn.Host.Tests;
 

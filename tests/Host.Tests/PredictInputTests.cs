@@ -5,6 +5,7 @@ using Qnn.Export;
 using Qnn.Host.Reports;
 using TorchSharp;
 using Xunit;
+using Qnn.Engine.Format;
 
 namespace Qnn.Host.Tests;
 

@@ -3,6 +3,7 @@ using Qnn.Engine;
 using Qnn.Export;
 using Qnn.Search.Costs;
 using TorchSharp;
+using Qnn.Engine.Format;
 
 namespace Qnn.Search.Tests;
 

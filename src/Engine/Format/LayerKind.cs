@@ -1,4 +1,4 @@
-namespace Qnn.Engine;
+namespace Qnn.Engine.Format;
 
 /// <summary>The byte that opens each layer in a .qnnx file. The values are the file format: a
 /// value once written stays (version-1 files hold kinds 1 to 4).</summary>
@@ -6,7 +6,7 @@ internal enum LayerKind : byte
 {
     /// <summary><see cref="BinaryDenseLayer"/>.</summary>
     BinaryDense = 1,
-    /// <summary><see cref="ConvLayer"/>.</summary>
+    /// <summary><see cref="BinaryConvLayer"/>.</summary>
     Conv = 2,
     /// <summary><see cref="MaxPoolLayer"/>.</summary>
     MaxPool = 3,

@@ -1,6 +1,6 @@
 using System.IO.Hashing;
 
-namespace Qnn.Engine;
+namespace Qnn.Engine.Format;
 
 /// <summary>
 /// The .qnnx file format, version 5, little-endian throughout (docs/formats.md has every field):

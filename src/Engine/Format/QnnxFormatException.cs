@@ -1,4 +1,4 @@
-namespace Qnn.Engine;
+namespace Qnn.Engine.Format;
 
 /// <summary>A .qnnx file that cannot be read: bad magic, unknown version, a checksum mismatch,
 /// truncated, sizes that disagree, or a number past <see cref="QnnxLimits"/>; the message names

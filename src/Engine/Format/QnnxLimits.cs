@@ -1,4 +1,4 @@
-namespace Qnn.Engine;
+namespace Qnn.Engine.Format;
 
 /// <summary>
 /// What a .qnnx file may declare, in one place: the reader refuses a file past any of these

@@ -1,4 +1,4 @@
-namespace Qnn.Engine;
+namespace Qnn.Engine.Format;
 
 /// <summary>The version-5 half of <see cref="QnnxReader"/>: general dense and convolution
 /// layers, value max-pooling, levels and activated outputs, weights packed to their width.</summary>

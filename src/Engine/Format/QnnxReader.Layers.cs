@@ -1,4 +1,6 @@
-namespace Qnn.Engine;
+using Qnn.Engine.Kernels;
+
+namespace Qnn.Engine.Format;
 
 /// <summary>The layer half of <see cref="QnnxReader"/>: each kind's fields, their limits, and
 /// what the values flowing from layer to layer allow.</summary>
@@ -59,7 +61,7 @@ internal sealed partial class QnnxReader
         var bits = r.ReadByte();
         switch (coding)
         {
-            case (byte)IntegerWeights.Ternary:
+            case (byte)IntegerCoding.Ternary:
                 if (bits != 2)
                     throw Fail($"ternary weights take 2 bits; the file says {bits}");
                 Accumulates(inputs, multipliers, usesValues: multipliers is not null, largestWeight: 1);
@@ -68,7 +70,7 @@ internal sealed partial class QnnxReader
                 var nonzero = Words("nonzero plane words", planeWords);
                 var positive = Words("positive plane words", planeWords);
                 return IntegerDenseLayer.Ternary(name, inputs, nonzero, positive, multipliers, output);
-            case (byte)IntegerWeights.NBits:
+            case (byte)IntegerCoding.NBits:
             case PackedNBits when version >= 5:
                 if (bits is < IntegerDenseLayer.MinByteWeightBits or > IntegerDenseLayer.MaxByteWeightBits)
                     throw Fail($"{bits}-bit weights; the engine stores {IntegerDenseLayer.MinByteWeightBits} to {IntegerDenseLayer.MaxByteWeightBits} bits");
@@ -136,7 +138,7 @@ internal sealed partial class QnnxReader
         return flag == 1;
     }
 
-    private ConvLayer ReadConv(string name, int index)
+    private BinaryConvLayer ReadConv(string name, int index)
     {
         var geometry = ReadGeometry();
         var codes = CodeInputs(index);
@@ -145,7 +147,7 @@ internal sealed partial class QnnxReader
         if (codes && geometry.WindowSize * LargestCode() > QnnxLimits.MaxAccumulator)
             throw Fail($"a window of {geometry.WindowSize} codes up to {LargestCode()} can sum past {QnnxLimits.MaxAccumulator}");
         var words = Words("weight words", BitPacking.WordsFor((int)geometry.WindowSize) * (long)geometry.OutChannels);
-        return new ConvLayer(name, geometry, words, codes, output);
+        return new BinaryConvLayer(name, geometry, words, codes, output);
     }
 
     /// <summary>A convolution's nine geometry fields, checked (the weights they imply counted).</summary>

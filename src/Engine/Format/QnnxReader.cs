@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 
-namespace Qnn.Engine;
+namespace Qnn.Engine.Format;
 
 /// <summary>
 /// Reads the bytes of a .qnnx file (see <see cref="QnnxFormat"/>) and checks what every number

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Qnn.Engine;
+namespace Qnn.Engine.Format;
 
 /// <summary>Lays a model out as the bytes of a .qnnx file (see <see cref="QnnxFormat"/>), the
 /// checksum last.</summary>
@@ -19,8 +19,9 @@ internal static class QnnxWriter
             WriteString(w, model.Name, "the model name");
             WriteInput(w, model.Input);
             w.Write((uint)model.Layers.Count);
+            var layers = new LayerWriter(w);
             foreach (var layer in model.Layers)
-                WriteLayer(w, layer);
+                layer.Accept(layers);
             var names = model.ClassNames ?? Array.Empty<string>();
             w.Write((uint)names.Count);
             foreach (var name in names)
@@ -41,72 +42,91 @@ internal static class QnnxWriter
         foreach (var b in input.Bits) w.Write((byte)b);
     }
 
-    private static void WriteLayer(BinaryWriter w, EngineLayer layer)
+    /// <summary>Each layer kind's record: the kind byte and name, then its fields; gives the kind written.</summary>
+    private sealed class LayerWriter(BinaryWriter w) : ILayerVisitor<LayerKind>
     {
-        switch (layer)
+        public LayerKind Visit(BinaryDenseLayer dense)
         {
-            case BinaryDenseLayer dense:
-                WriteDenseHeader(w, LayerKind.BinaryDense, dense, dense.CodeMultipliers, dense.Output);
-                WriteWords(w, dense.PackedWeights);
-                break;
-            case ConvLayer conv:
-                WriteConvHeader(w, LayerKind.Conv, conv);
-                w.Write(conv.CodeInputs ? (byte)1 : (byte)0);
-                WriteOutput(w, conv.Output);
-                WriteWords(w, conv.PackedWeights);
-                break;
-            case MaxPoolLayer pool:
-                WritePooling(w, LayerKind.MaxPool, pool);
-                break;
-            case FloatDenseLayer dense:
-                WriteSizes(w, LayerKind.FloatDense, dense);
-                w.Write(dense.Signs ? (byte)1 : (byte)0);
-                foreach (var v in dense.Weights) w.Write(v);
-                foreach (var v in dense.Alpha) w.Write(v);
-                foreach (var v in dense.Beta) w.Write(v);
-                break;
-            case IntegerDenseLayer dense:
-                WriteDenseHeader(w, LayerKind.IntegerDense, dense, dense.CodeMultipliers, dense.Output);
-                // n-bit integers are written packed to their width (coding 3, version 5).
-                w.Write(dense.Coding == IntegerWeights.NBits ? (byte)3 : (byte)dense.Coding);
-                w.Write((byte)dense.Bits);
-                if (dense.Coding == IntegerWeights.Ternary)
-                {
-                    WriteWords(w, dense.NonzeroPlane);
-                    WriteWords(w, dense.PositivePlane);
-                }
-                else
-                {
-                    var packed = LayerWeights.Integer(dense.Bits, dense.Weights.ToArray().Select(q => (int)q).ToArray()).Packed();
-                    w.Write(dense.Weights.Length);
-                    w.Write(packed);
-                }
-                break;
-            case GeneralDenseLayer dense:
-                WriteSizes(w, LayerKind.GeneralDense, dense);
-                w.Write(dense.IntegerSums ? (byte)0 : (byte)1);
-                if (dense.IntegerSums)
-                    WriteMultipliers(w, dense.Multipliers);
-                else
-                {
-                    w.Write(dense.Divisors is null ? (byte)0 : (byte)1);
-                    foreach (var d in dense.Divisors ?? Array.Empty<float>()) w.Write(d);
-                }
-                WriteOutput(w, dense.Output);
-                WriteWeights(w, dense.Weights);
-                break;
-            case GeneralConvLayer conv:
-                WriteConvHeader(w, LayerKind.GeneralConv, conv);
-                w.Write(conv.IntegerSums ? (byte)0 : (byte)1);
-                w.Write(conv.Divisor);
-                WriteOutput(w, conv.Output);
-                WriteWeights(w, conv.Weights);
-                break;
-            case ValueMaxPoolLayer pool:
-                WritePooling(w, LayerKind.ValueMaxPool, pool);
-                break;
-            default:
-                throw new NotSupportedException($"{layer.GetType().Name} has no file form");
+            WriteDenseHeader(w, LayerKind.BinaryDense, dense, dense.CodeMultipliers, dense.Output);
+            WriteWords(w, dense.PackedWeights);
+            return LayerKind.BinaryDense;
+        }
+
+        public LayerKind Visit(BinaryConvLayer conv)
+        {
+            WriteConvHeader(w, LayerKind.Conv, conv);
+            w.Write(conv.CodeInputs ? (byte)1 : (byte)0);
+            WriteOutput(w, conv.Output);
+            WriteWords(w, conv.PackedWeights);
+            return LayerKind.Conv;
+        }
+
+        public LayerKind Visit(MaxPoolLayer pool)
+        {
+            WritePooling(w, LayerKind.MaxPool, pool);
+            return LayerKind.MaxPool;
+        }
+
+        public LayerKind Visit(FloatDenseLayer dense)
+        {
+            WriteSizes(w, LayerKind.FloatDense, dense);
+            w.Write(dense.Signs ? (byte)1 : (byte)0);
+            foreach (var v in dense.Weights) w.Write(v);
+            foreach (var v in dense.Alpha) w.Write(v);
+            foreach (var v in dense.Beta) w.Write(v);
+            return LayerKind.FloatDense;
+        }
+
+        public LayerKind Visit(IntegerDenseLayer dense)
+        {
+            WriteDenseHeader(w, LayerKind.IntegerDense, dense, dense.CodeMultipliers, dense.Output);
+            // n-bit integers are written packed to their width (coding 3, version 5).
+            w.Write(dense.Coding == IntegerCoding.NBits ? (byte)3 : (byte)dense.Coding);
+            w.Write((byte)dense.Bits);
+            if (dense.Coding == IntegerCoding.Ternary)
+            {
+                WriteWords(w, dense.NonzeroPlane);
+                WriteWords(w, dense.PositivePlane);
+            }
+            else
+            {
+                var packed = LayerWeights.Integer(dense.Bits, dense.Weights.ToArray().Select(q => (int)q).ToArray()).Packed();
+                w.Write(dense.Weights.Length);
+                w.Write(packed);
+            }
+            return LayerKind.IntegerDense;
+        }
+
+        public LayerKind Visit(GeneralDenseLayer dense)
+        {
+            WriteSizes(w, LayerKind.GeneralDense, dense);
+            w.Write(dense.IntegerSums ? (byte)0 : (byte)1);
+            if (dense.IntegerSums)
+                WriteMultipliers(w, dense.Multipliers);
+            else
+            {
+                w.Write(dense.Divisors is null ? (byte)0 : (byte)1);
+                foreach (var d in dense.Divisors ?? Array.Empty<float>()) w.Write(d);
+            }
+            WriteOutput(w, dense.Output);
+            WriteWeights(w, dense.Weights);
+            return LayerKind.GeneralDense;
+        }
+
+        public LayerKind Visit(GeneralConvLayer conv)
+        {
+            WriteConvHeader(w, LayerKind.GeneralConv, conv);
+            w.Write(conv.IntegerSums ? (byte)0 : (byte)1);
+            w.Write(conv.Divisor);
+            WriteOutput(w, conv.Output);
+            WriteWeights(w, conv.Weights);
+            return LayerKind.GeneralConv;
+        }
+
+        public LayerKind Visit(ValueMaxPoolLayer pool)
+        {
+            WritePooling(w, LayerKind.ValueMaxPool, pool);
+            return LayerKind.ValueMaxPool;
         }
     }
 

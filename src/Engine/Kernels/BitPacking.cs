@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace Qnn.Engine;
+namespace Qnn.Engine.Kernels;
 
 /// <summary>
 /// Packs ±1 values 64 to a <c>ulong</c>: bit i of word i/64 is 1 for +1 (a value &gt;= 0, so sign(0) =

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Qnn.Engine;
+namespace Qnn.Engine.Kernels;
 
 /// <summary>
 /// A binary convolution on ±1 inputs at stride 1 as a column counter over output positions: each

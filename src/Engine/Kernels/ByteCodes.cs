@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace Qnn.Engine;
+namespace Qnn.Engine.Kernels;
 
 /// <summary>Integer input codes (held as floats) narrowed to bytes, for the u8 × ±1 byte dots.</summary>
 internal static class ByteCodes

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Qnn.Engine;
+namespace Qnn.Engine.Kernels;
 
 /// <summary>
 /// u8 input codes against ±1 weights with AVX-512BW where the runtime offers no VNNI (.NET 10

@@ -1,4 +1,4 @@
-namespace Qnn.Engine;
+namespace Qnn.Engine.Kernels;
 
 /// <summary>
 /// The k-major ±1 byte layout the byte-dot kernels share (<see cref="ByteDotVnni"/> with 8 outputs

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Qnn.Engine;
+namespace Qnn.Engine.Kernels;
 
 /// <summary>The instruction set a popcount kernel uses.</summary>
 public enum PopCountPath

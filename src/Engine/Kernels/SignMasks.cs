@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace Qnn.Engine;
+namespace Qnn.Engine.Kernels;
 
 /// <summary>
 /// Per-position channel bits (bit c%32 of masks[(c/32)·positions + position], set for +1) turned

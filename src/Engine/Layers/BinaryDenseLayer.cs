@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
+using Qnn.Engine.Kernels;
 
 namespace Qnn.Engine;
 
@@ -16,6 +17,9 @@ namespace Qnn.Engine;
 /// </summary>
 public sealed class BinaryDenseLayer : EngineLayer
 {
+    /// <inheritdoc/>
+    public override TResult Accept<TResult>(ILayerVisitor<TResult> visitor) => visitor.Visit(this);
+
     private readonly ulong[] packedWeights;
     private readonly int[]? codeMultipliers;
     private readonly int words;

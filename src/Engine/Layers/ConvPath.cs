@@ -1,6 +1,6 @@
 namespace Qnn.Engine;
 
-/// <summary>Which algorithm a <see cref="ConvLayer"/> runs (tests compare them).</summary>
+/// <summary>Which algorithm a <see cref="BinaryConvLayer"/> runs (tests compare them).</summary>
 internal enum ConvPath
 {
     /// <summary>The fastest path for the layer, with vectors where the CPU has them.</summary>

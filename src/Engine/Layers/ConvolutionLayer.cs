@@ -3,7 +3,7 @@ namespace Qnn.Engine;
 /// <summary>
 /// What both convolution layers share: the name, the <see cref="ConvGeometry"/> (checked once,
 /// here) and the output sizes it implies, and one <see cref="LayerOutput"/> per output channel.
-/// <see cref="ConvLayer"/> runs binary weights; <see cref="GeneralConvLayer"/> everything else.
+/// <see cref="BinaryConvLayer"/> runs binary weights; <see cref="GeneralConvLayer"/> everything else.
 /// </summary>
 public abstract class ConvolutionLayer : EngineLayer
 {

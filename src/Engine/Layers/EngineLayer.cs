@@ -8,6 +8,9 @@ namespace Qnn.Engine;
 /// </summary>
 public abstract class EngineLayer
 {
+    /// <summary>Hands this layer to the visitor's method for its kind.</summary>
+    public abstract TResult Accept<TResult>(ILayerVisitor<TResult> visitor);
+
     /// <summary>A short name for inspection: fc1, conv2, pool2…</summary>
     public abstract string Name { get; }
 

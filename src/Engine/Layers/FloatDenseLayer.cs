@@ -7,6 +7,9 @@ namespace Qnn.Engine;
 /// </summary>
 public sealed class FloatDenseLayer : EngineLayer
 {
+    /// <inheritdoc/>
+    public override TResult Accept<TResult>(ILayerVisitor<TResult> visitor) => visitor.Visit(this);
+
     private readonly float[] weights;
     private readonly float[] alpha;
     private readonly float[] beta;

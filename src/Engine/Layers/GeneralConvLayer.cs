@@ -2,7 +2,7 @@ namespace Qnn.Engine;
 
 /// <summary>
 /// A 2-D convolution (square kernel, stride, zero padding, dilation, groups) for every
-/// combination <see cref="ConvLayer"/> does not run (format version 5): ternary, n-bit (1..31
+/// combination <see cref="BinaryConvLayer"/> does not run (format version 5): ternary, n-bit (1..31
 /// bits) and scaled-binary integer weights or float weights, on input codes, ±1, ternary values,
 /// DoReFa codes or real numbers. With <see cref="IntegerSums"/> each output position is an exact
 /// integer sum and the output applies folded thresholds; otherwise it sums w·(x / divisor) in
@@ -11,6 +11,9 @@ namespace Qnn.Engine;
 /// </summary>
 public sealed class GeneralConvLayer : ConvolutionLayer
 {
+    /// <inheritdoc/>
+    public override TResult Accept<TResult>(ILayerVisitor<TResult> visitor) => visitor.Visit(this);
+
     /// <param name="name">The layer's name.</param>
     /// <param name="geometry">Input shape, channels, kernel, stride, padding, dilation, groups.</param>
     /// <param name="weights">Out channels × in/groups × kernel × kernel.</param>

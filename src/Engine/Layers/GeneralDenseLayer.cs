@@ -11,6 +11,9 @@ namespace Qnn.Engine;
 /// </summary>
 public sealed class GeneralDenseLayer : EngineLayer
 {
+    /// <inheritdoc/>
+    public override TResult Accept<TResult>(ILayerVisitor<TResult> visitor) => visitor.Visit(this);
+
     private readonly int[]? multipliers;
     private readonly float[]? divisors;
     // Integer sums: each weight times its input's multiplier, row by row (null where one exceeds

@@ -1,13 +1,6 @@
-namespace Qnn.Engine;
+using Qnn.Engine.Kernels;
 
-/// <summary>How an <see cref="IntegerDenseLayer"/> stores its weights.</summary>
-public enum IntegerWeights
-{
-    /// <summary>{-1, 0, +1} as two bit-planes: nonzero, and positive (2 bits a weight).</summary>
-    Ternary = 1,
-    /// <summary>Symmetric n-bit integers in [-(2^(n-1) - 1), 2^(n-1) - 1], one byte each (n ≤ 8).</summary>
-    NBits = 2,
-}
+namespace Qnn.Engine;
 
 /// <summary>
 /// A fully connected layer whose weights are small integers q (ternary, or n-bit): each output's
@@ -18,6 +11,9 @@ public enum IntegerWeights
 /// </summary>
 public sealed class IntegerDenseLayer : EngineLayer
 {
+    /// <inheritdoc/>
+    public override TResult Accept<TResult>(ILayerVisitor<TResult> visitor) => visitor.Visit(this);
+
     private readonly sbyte[] weights;
     private readonly ulong[]? nonzero;
     private readonly ulong[]? positive;
@@ -30,7 +26,7 @@ public sealed class IntegerDenseLayer : EngineLayer
     private readonly ScratchRegion<int> sums;
     private readonly int scratchWords;
 
-    private IntegerDenseLayer(string name, int inputs, IntegerWeights coding, int bits, sbyte[] weights, int[]? codeMultipliers, LayerOutput output)
+    private IntegerDenseLayer(string name, int inputs, IntegerCoding coding, int bits, sbyte[] weights, int[]? codeMultipliers, LayerOutput output)
     {
         Name = name;
         InputSize = inputs;
@@ -52,7 +48,7 @@ public sealed class IntegerDenseLayer : EngineLayer
         integerInputs = layout.Add<ulong>(inputs);
         sums = layout.Add<int>(output.Count);
         scratchWords = layout.Words;
-        if (coding == IntegerWeights.Ternary)
+        if (coding == IntegerCoding.Ternary)
         {
             (nonzero, positive) = (new ulong[words * output.Count], new ulong[words * output.Count]);
             for (var j = 0; j < output.Count; j++)
@@ -82,7 +78,7 @@ public sealed class IntegerDenseLayer : EngineLayer
                     throw new ArgumentException($"{name}: weight {j}, {i} is marked positive but zero");
                 weights[j * inputs + i] = (sbyte)(isNonzero ? (isPositive ? 1 : -1) : 0);
             }
-        return new IntegerDenseLayer(name, inputs, IntegerWeights.Ternary, 2, weights, codeMultipliers, output);
+        return new IntegerDenseLayer(name, inputs, IntegerCoding.Ternary, 2, weights, codeMultipliers, output);
     }
 
     /// <summary>The narrowest and widest n-bit weights this layer stores, a byte each; wider ones
@@ -95,7 +91,7 @@ public sealed class IntegerDenseLayer : EngineLayer
     /// <summary>n-bit integer weights, row by row (<see cref="MinByteWeightBits"/> ≤ bits ≤ <see cref="MaxByteWeightBits"/>).</summary>
     public static IntegerDenseLayer NBits(string name, int inputs, int bits, sbyte[] weights, int[]? codeMultipliers, LayerOutput output) =>
         bits is >= MinByteWeightBits and <= MaxByteWeightBits
-            ? new IntegerDenseLayer(name, inputs, IntegerWeights.NBits, bits, weights, codeMultipliers, output)
+            ? new IntegerDenseLayer(name, inputs, IntegerCoding.NBits, bits, weights, codeMultipliers, output)
             : throw new ArgumentException($"{name}: {bits}-bit weights; the engine stores {MinByteWeightBits} to {MaxByteWeightBits} bits");
 
     /// <inheritdoc />
@@ -108,7 +104,7 @@ public sealed class IntegerDenseLayer : EngineLayer
     public override int OutputSize => Output.Count;
 
     /// <summary>Ternary planes or n-bit integers.</summary>
-    public IntegerWeights Coding { get; }
+    public IntegerCoding Coding { get; }
 
     /// <summary>Bits a weight takes (2 for ternary).</summary>
     public int Bits { get; }
@@ -129,11 +125,11 @@ public sealed class IntegerDenseLayer : EngineLayer
     public int[]? CodeMultipliers => codeMultipliers;
 
     /// <inheritdoc />
-    public override long ParameterBytes => (Coding == IntegerWeights.Ternary ? 2L * 8 * words * OutputSize : weights.Length)
+    public override long ParameterBytes => (Coding == IntegerCoding.Ternary ? 2L * 8 * words * OutputSize : weights.Length)
         + (Output.Thresholds is null ? 8L * OutputSize : 5L * OutputSize) + 4L * (codeMultipliers?.Length ?? 0);
 
     /// <inheritdoc />
-    public override long BinaryOperations => Coding == IntegerWeights.Ternary && codeMultipliers is null ? (long)InputSize * OutputSize : 0;
+    public override long BinaryOperations => Coding == IntegerCoding.Ternary && codeMultipliers is null ? (long)InputSize * OutputSize : 0;
 
     /// <inheritdoc />
     public override long OtherOperations => (long)InputSize * OutputSize - BinaryOperations;
@@ -145,7 +141,7 @@ public sealed class IntegerDenseLayer : EngineLayer
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
     {
         var z = sums.In(scratch);
-        if (Coding == IntegerWeights.Ternary && codeMultipliers is null)
+        if (Coding == IntegerCoding.Ternary && codeMultipliers is null)
         {
             var packed = packedInput.In(scratch);
             BitPacking.PackSigns(input.Slice(0, InputSize), packed);

@@ -7,6 +7,9 @@ namespace Qnn.Engine;
 /// window's bits, since the block's sign comes before its pooling (+1 where any value is ≥ 0).</summary>
 public sealed class MaxPoolLayer(string name, int[] inputShape, int pool) : PoolingLayer(name, inputShape, pool)
 {
+    /// <inheritdoc/>
+    public override TResult Accept<TResult>(ILayerVisitor<TResult> visitor) => visitor.Visit(this);
+
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch) => Forward(input, output, vectors: true);
 

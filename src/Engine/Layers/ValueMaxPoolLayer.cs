@@ -5,6 +5,9 @@ namespace Qnn.Engine;
 /// not apply (format version 5).</summary>
 public sealed class ValueMaxPoolLayer(string name, int[] inputShape, int pool) : PoolingLayer(name, inputShape, pool)
 {
+    /// <inheritdoc/>
+    public override TResult Accept<TResult>(ILayerVisitor<TResult> visitor) => visitor.Visit(this);
+
     /// <inheritdoc />
     public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
     {

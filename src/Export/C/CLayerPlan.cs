@@ -1,5 +1,6 @@
 using System.Text;
 using Qnn.Engine;
+using Qnn.Engine.Kernels;
 
 namespace Qnn.Export.C;
 
@@ -23,7 +24,7 @@ internal sealed class CLayerPlan
             var kind = OutputOf(layer, false);
             if (kind != CValues.Logits)
                 buffer = Math.Max(buffer, kind == CValues.Packed ? PackedWords(layer.OutputSize) : layer.OutputSize);
-            if (layer is ConvLayer { CodeInputs: false } conv)
+            if (layer is BinaryConvLayer { CodeInputs: false } conv)
                 window = Math.Max(window, PackedWords(conv.InputShape[0] / conv.Groups * conv.Kernel * conv.Kernel));
         }
         if (model.Layers.Count == 0 || OutputOf(model.Layers[^1], true) != CValues.Logits)
@@ -35,18 +36,21 @@ internal sealed class CLayerPlan
 
     /// <summary>How a layer's outputs are held: packed signs, float values or (the last layer's)
     /// logits; a hidden layer without activation holds its affine outputs as float values.</summary>
-    public static CValues OutputOf(EngineLayer layer, bool last) => layer switch
+    public static CValues OutputOf(EngineLayer layer, bool last) => layer.Accept(last ? HeldOutputs.Last : HeldOutputs.Hidden);
+
+    /// <summary>Each kind's held output, for a hidden or the last layer.</summary>
+    private sealed class HeldOutputs(bool last) : ILayerVisitor<CValues>
     {
-        BinaryDenseLayer d => Of(d.Output, last),
-        IntegerDenseLayer d => Of(d.Output, last),
-        ConvLayer c => Of(c.Output, last),
-        GeneralDenseLayer g => Of(g.Output, last),
-        GeneralConvLayer g => Of(g.Output, last),
-        FloatDenseLayer f => f.Signs ? CValues.Packed : last ? CValues.Logits : CValues.Floats,
-        MaxPoolLayer => CValues.Packed,
-        ValueMaxPoolLayer => CValues.Floats,
-        _ => throw new ExportException($"{layer.Name}: the C export does not know a {layer.GetType().Name}"),
-    };
+        public static readonly HeldOutputs Hidden = new(false), Last = new(true);
+        public CValues Visit(BinaryDenseLayer layer) => Of(layer.Output, last);
+        public CValues Visit(IntegerDenseLayer layer) => Of(layer.Output, last);
+        public CValues Visit(GeneralDenseLayer layer) => Of(layer.Output, last);
+        public CValues Visit(FloatDenseLayer layer) => layer.Signs ? CValues.Packed : last ? CValues.Logits : CValues.Floats;
+        public CValues Visit(BinaryConvLayer layer) => Of(layer.Output, last);
+        public CValues Visit(GeneralConvLayer layer) => Of(layer.Output, last);
+        public CValues Visit(MaxPoolLayer layer) => CValues.Packed;
+        public CValues Visit(ValueMaxPoolLayer layer) => CValues.Floats;
+    }
 
     /// <summary>How an output block's values are held.</summary>
     /// <remarks>Sign activations computed in float are packed too, so that the binary layers and

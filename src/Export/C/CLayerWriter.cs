@@ -20,24 +20,38 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
     public void Write(int k, EngineLayer layer, CValues input, CValues output)
     {
         outputKind = output;
-        var onCodes = input == CValues.Codes;
-        if (input == CValues.Floats && layer is BinaryDenseLayer or IntegerDenseLayer or ConvLayer or MaxPoolLayer)
-            throw new ExportException($"{layer.Name}: a {layer.GetType().Name} takes input codes or ±1 values, not real values");
         var name = $"{prefix}_layer{k}";
         text.Append($"/* {CLiterals.Comment(layer.Name)}: {layer.GetType().Name}, {layer.InputSize} in, {layer.OutputSize} out. */\n");
-        switch (layer)
-        {
-            case BinaryDenseLayer d: BinaryDense(name, d); break;
-            case IntegerDenseLayer d: IntegerDense(name, d); break;
-            case FloatDenseLayer f: FloatDense(name, f, input); break;
-            case ConvLayer c: Conv(name, c); break;
-            case MaxPoolLayer p when !onCodes: MaxPool(name, p); break;
-            case GeneralDenseLayer g: GeneralDense(name, g, input); break;
-            case GeneralConvLayer g: GeneralConv(name, g, input); break;
-            case ValueMaxPoolLayer p: ValueMaxPool(name, p, input); break;
-            default: throw new ExportException($"{layer.Name}: the C export does not take a {layer.GetType().Name} here");
-        }
+        if (!layer.Accept(new Body(this, name, input)))
+            throw new ExportException($"{layer.Name}: the C export does not take a {layer.GetType().Name} here");
         text.Append('\n');
+    }
+
+    /// <summary>Each kind's C function; false where the kind cannot run on this input.</summary>
+    private sealed class Body(CLayerWriter writer, string name, CValues input) : ILayerVisitor<bool>
+    {
+        public bool Visit(BinaryDenseLayer layer) { IntegerInput(layer); writer.BinaryDense(name, layer); return true; }
+        public bool Visit(IntegerDenseLayer layer) { IntegerInput(layer); writer.IntegerDense(name, layer); return true; }
+        public bool Visit(GeneralDenseLayer layer) { writer.GeneralDense(name, layer, input); return true; }
+        public bool Visit(FloatDenseLayer layer) { writer.FloatDense(name, layer, input); return true; }
+        public bool Visit(BinaryConvLayer layer) { IntegerInput(layer); writer.Conv(name, layer); return true; }
+        public bool Visit(GeneralConvLayer layer) { writer.GeneralConv(name, layer, input); return true; }
+        // Codes are not ±1 values: a sign max-pooling cannot take the input codes.
+        public bool Visit(MaxPoolLayer layer)
+        {
+            IntegerInput(layer);
+            if (input == CValues.Codes) return false;
+            writer.MaxPool(name, layer);
+            return true;
+        }
+        public bool Visit(ValueMaxPoolLayer layer) { writer.ValueMaxPool(name, layer, input); return true; }
+
+        /// <summary>The kinds that count bits or integers refuse real input values.</summary>
+        private void IntegerInput(EngineLayer layer)
+        {
+            if (input == CValues.Floats)
+                throw new ExportException($"{layer.Name}: a {layer.GetType().Name} takes input codes or ±1 values, not real values");
+        }
     }
 
     private void Words(string name, ReadOnlySpan<ulong> words64)
@@ -116,7 +130,7 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
     {
         var n = d.InputSize;
         var rowWords = CLayerPlan.PackedWords(n);
-        var ternaryOnSigns = d.Coding == Qnn.Engine.IntegerWeights.Ternary && d.CodeMultipliers is null;
+        var ternaryOnSigns = d.Coding == Qnn.Engine.IntegerCoding.Ternary && d.CodeMultipliers is null;
         if (ternaryOnSigns)
         {
             Words($"{name}_nz", d.NonzeroPlane);
@@ -152,7 +166,7 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
         text.Append($"    int32_t j, i;\n    for (j = 0; j < {f.OutputSize}L; j++) {{\n        const float *row = {name}_w + j * {n}L;\n        float sum = 0.0f, y;\n        for (i = 0; i < {n}L; i++)\n            sum += {x} * row[i];\n        y = sum * {name}_alpha[j] + {name}_beta[j];\n        {store}\n    }}\n}}\n");
     }
 
-    private void Conv(string name, ConvLayer c)
+    private void Conv(string name, BinaryConvLayer c)
     {
         int channels = c.InputShape[0], height = c.InputShape[1], width = c.InputShape[2];
         var perGroupIn = channels / c.Groups;

@@ -2,34 +2,48 @@ using Qnn.Engine;
 
 namespace Qnn.Host.Commands;
 
-/// <summary>What `qnn inspect` of a .qnnx says about each layer: its kind, and how it runs —
-/// integer-only, or float and why.</summary>
-internal static class EngineLayerDescription
+/// <summary>What `qnn inspect` of a .qnnx says about each layer: its kind, how it runs —
+/// integer-only, or float and why — and what its weights and BatchNorm would take as float32.</summary>
+/// <param name="Kind">The kind as the table names it (Dense, TernaryDense, 4BitConv…).</param>
+/// <param name="Runs">How it runs.</param>
+/// <param name="FloatBytes">Its weights and BatchNorm (γ, β, mean, variance) as float32.</param>
+internal sealed record EngineLayerDescription(string Kind, string Runs, long FloatBytes)
 {
-    public static string Kind(EngineLayer layer) => layer switch
+    public static EngineLayerDescription Of(EngineLayer layer) => layer.Accept(Describer.Instance);
+
+    private sealed class Describer : ILayerVisitor<EngineLayerDescription>
     {
-        BinaryDenseLayer => "Dense",
-        IntegerDenseLayer integer => integer.Coding == Qnn.Engine.IntegerWeights.Ternary ? "TernaryDense" : $"{integer.Bits}BitDense",
-        GeneralDenseLayer g => Width(g.Weights) + "Dense",
-        GeneralConvLayer g => Width(g.Weights) + "Conv",
-        ValueMaxPoolLayer => "MaxPool",
-        _ => layer.GetType().Name.Replace("Layer", ""),
-    };
+        public static readonly Describer Instance = new();
+
+        public EngineLayerDescription Visit(BinaryDenseLayer d) =>
+            new("Dense", Integer(d.CodeMultipliers is null ? "XNOR-popcount" : "codes × ±1", d.Output), DenseBytes(d));
+
+        public EngineLayerDescription Visit(IntegerDenseLayer d) =>
+            new(d.Coding == IntegerCoding.Ternary ? "TernaryDense" : $"{d.Bits}BitDense",
+                Integer(d.Coding == IntegerCoding.Ternary && d.CodeMultipliers is null ? "ternary popcount" : "integer sums", d.Output), DenseBytes(d));
+
+        public EngineLayerDescription Visit(GeneralDenseLayer g) =>
+            new(Width(g.Weights) + "Dense", g.IntegerSums ? Integer("integer sums", g.Output) : Float(g.Weights, g.Output), DenseBytes(g));
+
+        public EngineLayerDescription Visit(FloatDenseLayer f) =>
+            new("FloatDense", f.Signs ? "float (float weights), sign out" : "float (float weights), logits", DenseBytes(f));
+
+        public EngineLayerDescription Visit(BinaryConvLayer c) =>
+            new("Conv", Integer(c.CodeInputs ? "codes × ±1" : "XNOR-popcount", c.Output),
+                4L * ((long)c.OutChannels * (c.InputShape[0] / c.Groups) * c.Kernel * c.Kernel + 4L * c.OutChannels));
+
+        public EngineLayerDescription Visit(GeneralConvLayer g) =>
+            new(Width(g.Weights) + "Conv", g.IntegerSums ? Integer("integer sums", g.Output) : Float(g.Weights, g.Output),
+                4L * (g.Weights.Count + 4L * g.OutChannels));
+
+        public EngineLayerDescription Visit(MaxPoolLayer p) => new("MaxPool", "integer (OR of sign bits)", 0);
+
+        public EngineLayerDescription Visit(ValueMaxPoolLayer p) => new("MaxPool", "max of values", 0);
+
+        private static long DenseBytes(EngineLayer layer) => 4L * ((long)layer.InputSize * layer.OutputSize + 4L * layer.OutputSize);
+    }
 
     private static string Width(LayerWeights weights) => weights.Bits switch { 0 => "Float", 1 => "", _ => $"{weights.Bits}Bit" };
-
-    public static string Runs(EngineLayer layer) => layer switch
-    {
-        BinaryDenseLayer d => Integer(d.CodeMultipliers is null ? "XNOR-popcount" : "codes × ±1", d.Output),
-        IntegerDenseLayer d => Integer(d.Coding == Qnn.Engine.IntegerWeights.Ternary && d.CodeMultipliers is null ? "ternary popcount" : "integer sums", d.Output),
-        ConvLayer c => Integer(c.CodeInputs ? "codes × ±1" : "XNOR-popcount", c.Output),
-        GeneralDenseLayer g => g.IntegerSums ? Integer("integer sums", g.Output) : Float(g.Weights, g.Output),
-        GeneralConvLayer g => g.IntegerSums ? Integer("integer sums", g.Output) : Float(g.Weights, g.Output),
-        MaxPoolLayer => "integer (OR of sign bits)",
-        ValueMaxPoolLayer => "max of values",
-        FloatDenseLayer f => f.Signs ? "float (float weights), sign out" : "float (float weights), logits",
-        _ => "",
-    };
 
     private static string Integer(string how, LayerOutput output) => output.Form switch
     {

@@ -8,6 +8,7 @@ using Qnn.Host.Data;
 using Qnn.Export;
 using Qnn.Host.Persistence;
 using Qnn.Host.Reports;
+using Qnn.Engine.Format;
 
 namespace Qnn.Host.Commands;
 

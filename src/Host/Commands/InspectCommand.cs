@@ -90,28 +90,19 @@ public sealed class InspectCommand(Terminal terminal)
         var rows = new List<string[]>();
         foreach (var layer in model.Layers)
         {
+            var description = EngineLayerDescription.Of(layer);
             rows.Add(new[]
             {
-                layer.Name, EngineLayerDescription.Kind(layer), N(layer.InputSize), N(layer.OutputSize), N(layer.ParameterBytes),
-                N(layer.BinaryOperations), N(layer.OtherOperations), EngineLayerDescription.Runs(layer),
+                layer.Name, description.Kind, N(layer.InputSize), N(layer.OutputSize), N(layer.ParameterBytes),
+                N(layer.BinaryOperations), N(layer.OtherOperations), description.Runs,
             });
         }
-        var floatBytes = model.Layers.Sum(FloatBytes);
+        var floatBytes = model.Layers.Sum(l => EngineLayerDescription.Of(l).FloatBytes);
         rows.Add(new[] { "total", "", "", "", N(model.Layers.Sum(l => l.ParameterBytes)), N(model.Layers.Sum(l => l.BinaryOperations)), N(model.Layers.Sum(l => l.OtherOperations)), "" });
         ConsoleTable.Write(terminal, header, rows, leftAligned: 2);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"file {N(fileBytes)} bytes; the same layers as float32 (weights and BatchNorm) take {N(floatBytes)} bytes: {(double)floatBytes / fileBytes:F1}× more"));
     }
-
-    /// <summary>What a layer's weights and BatchNorm (γ, β, mean, variance) take as float32.</summary>
-    private static long FloatBytes(Engine.EngineLayer layer) => layer switch
-    {
-        Engine.BinaryDenseLayer or Engine.IntegerDenseLayer => 4L * ((long)layer.InputSize * layer.OutputSize + 4L * layer.OutputSize),
-        Engine.FloatDenseLayer or Engine.GeneralDenseLayer => 4L * ((long)layer.InputSize * layer.OutputSize + 4L * layer.OutputSize),
-        Engine.GeneralConvLayer g => 4L * (g.Weights.Count + 4L * g.OutChannels),
-        Engine.ConvLayer c => 4L * ((long)c.OutChannels * (c.InputShape[0] / c.Groups) * c.Kernel * c.Kernel + 4L * c.OutChannels),
-        _ => 0,
-    };
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -7,6 +7,8 @@ using Qnn.Host.Cli;
 using Qnn.Host.Data;
 using Qnn.Host.Persistence;
 using Qnn.Host.Reports;
+using Qnn.Engine.Format;
+using Qnn.Engine.Kernels;
 
 namespace Qnn.Host.Commands;
 

@@ -1,4 +1,6 @@
-namespace Qnn.Engine;
+using Qnn.Engine.Kernels;
+
+namespace Qnn.Engine.Execution;
 
 /// <summary>
 /// One small dense layer as the lanes kernel runs it (see <see cref="LaneNetwork"/>): each output's
@@ -81,39 +83,49 @@ internal sealed class LaneLayer
     /// <summary>The lanes form of a binary, integer or general dense layer with exact integer sums,
     /// or null for any other layer (real sums included), or for a weight times its multiplier
     /// beyond int32.</summary>
-    public static LaneLayer? Of(EngineLayer layer)
+    public static LaneLayer? Of(EngineLayer layer) => layer.Accept(LaneForm.Instance);
+
+    /// <summary>Each kind's lanes form, or null where the lanes cannot run it.</summary>
+    private sealed class LaneForm : ILayerVisitor<LaneLayer?>
     {
-        switch (layer)
+        public static readonly LaneForm Instance = new();
+
+        public LaneLayer? Visit(BinaryDenseLayer binary)
         {
-            case BinaryDenseLayer binary:
-            {
-                var words = BitPacking.WordsFor(binary.InputSize);
-                var weights = new long[binary.InputSize * binary.OutputSize];
-                for (var j = 0; j < binary.OutputSize; j++)
-                    for (var i = 0; i < binary.InputSize; i++)
-                        weights[j * binary.InputSize + i] = BitPacking.SignAt(binary.PackedWeights.Slice(j * words, words), i);
-                return Make(binary.Name, binary.InputSize, weights, binary.CodeMultipliers, signInputs: binary.CodeMultipliers is null, binary.Output);
-            }
-            case IntegerDenseLayer integer:
-            {
-                var weights = new long[integer.Weights.Length];
-                for (var k = 0; k < weights.Length; k++)
-                    weights[k] = integer.Weights[k];
-                // Ternary weights on ±1 inputs are counted on packed signs; everything else on integers.
-                var signs = integer.Coding == IntegerWeights.Ternary && integer.CodeMultipliers is null;
-                return Make(integer.Name, integer.InputSize, weights, integer.CodeMultipliers, signs, integer.Output);
-            }
-            case GeneralDenseLayer { IntegerSums: true, Weights.Integers: { } integers } general:
-            {
-                // Inputs read as integers truncated toward zero, as the plain layer's (long) conversion.
-                var weights = new long[integers.Length];
-                for (var k = 0; k < weights.Length; k++)
-                    weights[k] = integers[k];
-                return Make(general.Name, general.InputSize, weights, general.Multipliers, signInputs: false, general.Output);
-            }
-            default:
-                return null;
+            var words = BitPacking.WordsFor(binary.InputSize);
+            var weights = new long[binary.InputSize * binary.OutputSize];
+            for (var j = 0; j < binary.OutputSize; j++)
+                for (var i = 0; i < binary.InputSize; i++)
+                    weights[j * binary.InputSize + i] = BitPacking.SignAt(binary.PackedWeights.Slice(j * words, words), i);
+            return Make(binary.Name, binary.InputSize, weights, binary.CodeMultipliers, signInputs: binary.CodeMultipliers is null, binary.Output);
         }
+
+        public LaneLayer? Visit(IntegerDenseLayer integer)
+        {
+            var weights = new long[integer.Weights.Length];
+            for (var k = 0; k < weights.Length; k++)
+                weights[k] = integer.Weights[k];
+            // Ternary weights on ±1 inputs are counted on packed signs; everything else on integers.
+            var signs = integer.Coding == IntegerCoding.Ternary && integer.CodeMultipliers is null;
+            return Make(integer.Name, integer.InputSize, weights, integer.CodeMultipliers, signs, integer.Output);
+        }
+
+        public LaneLayer? Visit(GeneralDenseLayer general)
+        {
+            if (!general.IntegerSums || general.Weights.Integers is not { } integers)
+                return null;
+            // Inputs read as integers truncated toward zero, as the plain layer's (long) conversion.
+            var weights = new long[integers.Length];
+            for (var k = 0; k < weights.Length; k++)
+                weights[k] = integers[k];
+            return Make(general.Name, general.InputSize, weights, general.Multipliers, signInputs: false, general.Output);
+        }
+
+        public LaneLayer? Visit(FloatDenseLayer layer) => null;
+        public LaneLayer? Visit(BinaryConvLayer layer) => null;
+        public LaneLayer? Visit(GeneralConvLayer layer) => null;
+        public LaneLayer? Visit(MaxPoolLayer layer) => null;
+        public LaneLayer? Visit(ValueMaxPoolLayer layer) => null;
     }
 
     private static LaneLayer? Make(string name, int inputs, long[] weights, int[]? multipliers, bool signInputs, LayerOutput output)

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
+using Qnn.Engine.Kernels;
 
 namespace Qnn.Engine;
 
@@ -21,8 +22,11 @@ namespace Qnn.Engine;
 /// through a validity mask (z = valid - 2·popcount((x XOR w) AND valid)); on codes, integer sums
 /// per position (padding is code 0). That last path is the reference.
 /// </summary>
-public sealed class ConvLayer : ConvolutionLayer
+public sealed class BinaryConvLayer : ConvolutionLayer
 {
+    /// <inheritdoc/>
+    public override TResult Accept<TResult>(ILayerVisitor<TResult> visitor) => visitor.Visit(this);
+
     private readonly ulong[] packedWeights;
     private readonly int windowBits;
     private readonly int windowWords;
@@ -73,7 +77,7 @@ public sealed class ConvLayer : ConvolutionLayer
     /// <param name="packedWeights">Out channels × ⌈(in/groups)·k·k / 64⌉ packed sign rows, torch's [in, ky, kx] order.</param>
     /// <param name="codeInputs">Whether the inputs are integer codes rather than ±1.</param>
     /// <param name="output">Thresholds or logits, one per output channel.</param>
-    public ConvLayer(string name, ConvGeometry geometry, ulong[] packedWeights, bool codeInputs, LayerOutput output)
+    public BinaryConvLayer(string name, ConvGeometry geometry, ulong[] packedWeights, bool codeInputs, LayerOutput output)
         : base(name, geometry, output)
     {
         CodeInputs = codeInputs;

@@ -2,8 +2,9 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Qnn.Engine.Kernels;
 
-namespace Qnn.Engine;
+namespace Qnn.Engine.Execution;
 
 /// <summary>
 /// A small dense network run with samples in the SIMD lanes: a block of <see cref="Block"/>

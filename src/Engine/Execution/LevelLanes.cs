@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Qnn.Engine;
+namespace Qnn.Engine.Execution;
 
 /// <summary>
 /// A <see cref="OutputForm.Levels"/> output (ternary activations, DoReFa codes) in the lanes of a

@@ -1,8 +1,8 @@
-namespace Qnn.Engine;
+namespace Qnn.Engine.Execution;
 
 /// <summary>The integer lanes a layer of a <see cref="LaneNetwork"/> runs in, chosen by the
 /// largest |z| its inputs can reach: the narrowest holds the most samples per vector.</summary>
-public enum LaneWidth
+internal enum LaneWidth
 {
     /// <summary>int8: 64 samples a vector, |z| ≤ 126, no multiplied weights (there is no byte multiply).</summary>
     Bytes = 1,

@@ -1,4 +1,4 @@
-namespace Qnn.Engine;
+namespace Qnn.Engine.Execution;
 
 /// <summary>One thread's buffers for a <see cref="LaneNetwork"/>: the block's features as
 /// [feature][sample], each layer's input lanes and sums (int[] or short[], [row][sample]), the

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Qnn.Engine;
+namespace Qnn.Engine.Kernels;
 
 /// <summary>
 /// Lays a layer's scratch regions one after another in its <see cref="Workspace"/> scratch (an
