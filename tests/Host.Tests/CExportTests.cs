@@ -5,6 +5,7 @@ using Qnn.Host.Data;
 using Qnn.Host.Persistence;
 using Xunit;
 using Qnn.Engine.Format;
+using Qnn.Tests.Support;
 
 namespace Qnn.Host.Tests;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Xunit;
+using Qnn.Tests.Support;
 
 namespace Qnn.Host.Tests;
 

@@ -1,5 +1,6 @@
 using Xunit;
 using Qnn.Host.Cli;
+using Qnn.Tests.Support;
 
 namespace Qnn.Host.Tests;
 

@@ -5,6 +5,7 @@ using TorchSharp;
 using Xunit;
 using static Qnn.Host.Tests.ExportTests;
 using Qnn.Engine.Format;
+using Qnn.Tests.Support;
 
 namespace Qnn.Host.Tests;
 

@@ -6,6 +6,7 @@ using Qnn.Models;
 using TorchSharp;
 using Xunit;
 using Qnn.Engine.Format;
+using Qnn.Tests.Support;
 
 namespace Qnn.Host.Tests;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Qnn.Search.Storage;
 using Qnn.Search.Trials;
 using Xunit;
+using Qnn.Tests.Support;
 
 namespace Qnn.Host.Tests;
 

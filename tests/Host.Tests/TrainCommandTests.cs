@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Xunit;
+using Qnn.Tests.Support;
 
 namespace Qnn.Host.Tests;
 

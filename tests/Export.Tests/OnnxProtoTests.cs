@@ -1,9 +1,10 @@
+using Qnn.Tests.Support;
 using System.Text.RegularExpressions;
 using Google.Protobuf.Reflection;
 using Qnn.Export.Onnx.Proto;
 using Xunit;
 
-namespace Qnn.Host.Tests;
+namespace Qnn.Export.Tests;
 
 /// <summary>src/Export/Onnx/onnx.proto is our own subset of ONNX's schema: every message, field
 /// and enum value it declares must be the official one (name, number, type, label, packing,

@@ -3,7 +3,7 @@ using Xunit;
 using Qnn.Engine.Format;
 using Qnn.Engine.Kernels;
 
-namespace Qnn.Host.Tests;
+namespace Qnn.Export.Tests;
 
 /// <summary>The engine has no core (no TorchSharp, no F#), so it keeps runtime copies of two core
 /// facts: the widest input code and the convolution output size. These tests keep them equal.</summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Xunit;
 
-namespace Qnn.Host.Tests;
+namespace Qnn.Tests.Support;
 
 /// <summary>Debian's python3-onnx (ONNX 1.12: its checker and its official onnx.proto), which
 /// .ci/onnx-tools.sh installs: missing, it skips a test, or fails it under QNN_REQUIRE_DATA=1 (CI).</summary>

@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace Qnn.Host.Tests;
+namespace Qnn.Tests.Support;
 
 /// <summary>
 /// A network of a spec with seeded random weights and statistics, for the export tests that compare

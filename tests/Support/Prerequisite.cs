@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Qnn.Host.Tests;
+namespace Qnn.Tests.Support;
 
 /// <summary>What a test needs from outside the repository (a Debian package's tool or data, a test
 /// database). Missing, the test skips with a reason naming the Debian package that brings it; with

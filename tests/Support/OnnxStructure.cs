@@ -1,7 +1,7 @@
 using Qnn.Export.Onnx.Proto;
 using Xunit;
 
-namespace Qnn.Host.Tests;
+namespace Qnn.Tests.Support;
 
 /// <summary>What every exported graph must be, read back from its bytes with the same schema:
 /// opset 17 of the default domain and IR version 8; the input and output named, typed and

@@ -2,7 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using Xunit;
 
-namespace Qnn.Host.Tests;
+namespace Qnn.Tests.Support;
 
 /// <summary>Runs an exported .onnx file in ONNX Runtime and compares it with the TorchSharp
 /// network in evaluation (network.eval()) on the same samples: the same class for every sample

@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Qnn.Export.Onnx.Proto;
 using Xunit;
 
-namespace Qnn.Host.Tests;
+namespace Qnn.Tests.Support;
 
 /// <summary>Replaces QONNX's Quant and BipolarQuant by standard operators computing QONNX's
 /// reference definitions (qonnx-custom-ops: quant_op.md, bipolar_quant_op.md), so that ONNX
