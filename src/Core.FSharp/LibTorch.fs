@@ -2,8 +2,7 @@
 /// the CPU libtorch that the TorchSharp-cpu package ships. TorchSharp's glue, libLibTorchSharp.so,
 /// needs libtorch.so, libc10.so and friends by name; the dynamic linker takes a library already
 /// loaded under that name, so loading the folder's libraries first makes the glue use them.
-/// Must run before the first torch call (which loads the glue). See docs in the README, "Training
-/// on a GPU".
+/// Must run before the first torch call (which loads the glue). See docs/gpu.md.
 module Qnn.LibTorch
 
 open System
@@ -48,7 +47,7 @@ let preload (folder: string) : string list =
             raise (LibTorchLoadException($"{Variable}={folder}: the folder has no {needed}; set it to a libtorch folder such as a PyTorch install's torch/lib, or unset it"))
     match bundledOtherThan folder with
     | Some bundled ->
-        raise (LibTorchLoadException($"{Variable}={folder}: this program bundles its own libtorch ({bundled}), and two libtorch copies cannot share a process; build it with -p:QnnTorchSharp=managed (see the README, \"Training on a GPU\"), or unset {Variable}"))
+        raise (LibTorchLoadException($"{Variable}={folder}: this program bundles its own libtorch ({bundled}), and two libtorch copies cannot share a process; build it with -p:QnnTorchSharp=managed (see docs/gpu.md), or unset {Variable}"))
     | None -> ()
     for path in present do
         try

@@ -4,8 +4,8 @@
 /// 16 channels, a scratchpad from libtorch's allocator) returned NaN for whole output channels in
 /// some batches and different values from run to run, so a CNN diverged in its first epoch; the
 /// same training capped at AVX2 (`ONEDNN_MAX_CPU_ISA=AVX2`) repeats to the last digit and
-/// converges. The cap costs CNN training about 10–30% on such a CPU (README, "Training on a GPU"
-/// and "Troubleshooting"). A user who sets ONEDNN_MAX_CPU_ISA (or the older DNNL_MAX_CPU_ISA)
+/// converges. The cap costs CNN training about 10–30% on such a CPU (docs/gpu.md and
+/// docs/troubleshooting.md). A user who sets ONEDNN_MAX_CPU_ISA (or the older DNNL_MAX_CPU_ISA)
 /// keeps it: `ONEDNN_MAX_CPU_ISA=ALL` lifts the cap.
 module Qnn.OneDnnGuard
 

@@ -8,7 +8,7 @@ namespace Qnn.Export;
 /// <summary>
 /// Freezes a built network — a generated module or <c>Spec.build</c>'s, trained or not, no saved
 /// file needed — into an <see cref="EngineModel"/>, whatever the DSL declared (docs/formats.md,
-/// README "Export coverage"): the input quantizer becomes integer codes (unrounded inputs above
+/// docs/engine.md, "Export coverage"): the input quantizer becomes integer codes (unrounded inputs above
 /// 24 bits stay real), binary weights are packed 64 to a ulong, ternary weights become two
 /// bit-planes, n-bit weights small integers (read from the layers' <c>IntegerWeights()</c>);
 /// each BatchNorm + quantizing activation (sign, ternary, DoReFa up to 8 bits) becomes integer

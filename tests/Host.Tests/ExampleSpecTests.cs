@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Qnn.Host.Tests;
 
-/// <summary>The spec files in examples/ (quoted by the README) stay valid and exportable.</summary>
+/// <summary>The spec files in examples/ (quoted by the README and docs/) stay valid and exportable.</summary>
 public class ExampleSpecTests
 {
     public static TheoryData<string> Examples()

@@ -6,7 +6,7 @@ using Xunit;
 namespace Qnn.Host.Tests;
 
 /// <summary>`--help` for qnn and every command, generated from the options the parser uses;
-/// `--version`; and the README quoting that help verbatim.</summary>
+/// `--version`; and docs/cli.md quoting that help verbatim.</summary>
 public class HelpTests
 {
     public static readonly string[] Commands = { "train", "eval", "export", "predict", "inspect", "datasets", "search", "study" };
@@ -93,13 +93,13 @@ public class HelpTests
         Assert.Contains("--version", result.Error);
     }
 
-    /// <summary>The README's command section quotes `qnn --help` and each `qnn COMMAND --help`:
+    /// <summary>The command reference (docs/cli.md) quotes `qnn --help` and each `qnn COMMAND --help`:
     /// a block that starts with "$ qnn … --help" must be exactly what that prints.</summary>
     [Fact]
-    public void The_readme_quotes_the_help_of_every_command_verbatim()
+    public void The_command_reference_quotes_the_help_of_every_command_verbatim()
     {
-        var readme = File.ReadAllText(Path.Combine(Cli.RepositoryRoot, "README.md")).ReplaceLineEndings("\n");
-        var blocks = Regex.Matches(readme, @"```text\n\$ (qnn[^\n]*--help)\n(.*?)```", RegexOptions.Singleline)
+        var reference = File.ReadAllText(Path.Combine(Cli.RepositoryRoot, "docs", "cli.md")).ReplaceLineEndings("\n");
+        var blocks = Regex.Matches(reference, @"```text\n\$ (qnn[^\n]*--help)\n(.*?)```", RegexOptions.Singleline)
             .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
         var expected = new[] { "qnn --help" }.Concat(Commands.Select(c => $"qnn {c} --help")).ToList();
         Assert.Equal(expected, blocks.Keys.ToList());

@@ -11,7 +11,7 @@ public sealed class NsgaBenchmarkTests(ITestOutputHelper output)
     private static readonly int[] Seeds = [1, 2, 3, 4, 5];
 
     // Population 20, 300 evaluations, 5 seeds, hypervolume with reference (accuracy 0.5, the
-    // space's largest cost) on a log cost axis — as the README's vertebral comparison does.
+    // space's largest cost) on a log cost axis — as docs/search.md's vertebral comparison does.
 
     private static double Fraction(List<Scored> history) =>
         OptimizationSyntheticProblem.Hypervolume(history.Select(s => s.Result!)) / OptimizationSyntheticProblem.TrueHypervolume;

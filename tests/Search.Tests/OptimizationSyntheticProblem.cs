@@ -43,7 +43,7 @@ internal static class OptimizationSyntheticProblem
 
     public const double ReferenceAccuracy = 0.5;
 
-    /// <summary>The space's largest cost, as the README's reference point takes it.</summary>
+    /// <summary>The space's largest cost, as docs/search.md's reference point takes it.</summary>
     public static readonly double ReferenceCost = All().Max(g => Evaluate(g).Cost);
 
     public static double Hypervolume(IEnumerable<Evaluation> points) =>

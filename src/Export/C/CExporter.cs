@@ -4,7 +4,7 @@ using Qnn.Engine;
 namespace Qnn.Export.C;
 
 /// <summary>
-/// Writes an <see cref="EngineModel"/> as plain C99 for microcontrollers (README, "C for microcontrollers"): the
+/// Writes an <see cref="EngineModel"/> as plain C99 for microcontrollers (docs/c-export.md): the
 /// weights as <c>static const</c> packed words, thresholds as integer firing ranges, the input
 /// quantizer in float32 with the engine's operation order and round half to even written by hand
 /// (no libm), integer layers in int32 arithmetic over bit-packed ±1 activations, float layers in

@@ -13,7 +13,7 @@ namespace Qnn.Host.Cli;
 /// unless a test gives its own.</param>
 public sealed class QnnApp(Terminal terminal, Func<HttpClient>? http = null, IReadOnlyDictionary<string, string?>? environment = null)
 {
-    /// <summary>Help is wrapped at this width wherever it is written, so the README can quote it.</summary>
+    /// <summary>Help is wrapped at this width wherever it is written, so docs/cli.md can quote it.</summary>
     public const int HelpWidth = 100;
 
     public static string RootNotes => $"""

@@ -25,7 +25,7 @@ public static class Devices
     public static torch.Device Resolve(string choice) => choice switch
     {
         "cuda" when !torch.cuda.is_available() => throw new UsageException(
-            "--device cuda: this libtorch sees no CUDA device. Qnn ships TorchSharp's CPU libtorch; install a CUDA build of PyTorch, build qnn with -p:QnnTorchSharp=managed and set QNN_LIBTORCH to PyTorch's torch/lib folder (see the README, \"Training on a GPU\"), or use --device cpu"),
+            "--device cuda: this libtorch sees no CUDA device. Qnn ships TorchSharp's CPU libtorch; install a CUDA build of PyTorch, build qnn with -p:QnnTorchSharp=managed and set QNN_LIBTORCH to PyTorch's torch/lib folder (see docs/gpu.md), or use --device cpu"),
         "cuda" => torch.CUDA,
         "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
         _ => torch.CPU,

@@ -123,8 +123,8 @@ public static class Pareto
     /// Only feasible points that strictly dominate the reference (accuracy above r_a, cost below
     /// r_c) count; dominated points add nothing, so passing all points or only the front gives the
     /// same value. With <paramref name="logCost"/> the cost axis is log10(cost) (costs span orders
-    /// of magnitude), and every counted cost and r_c must then be positive. The README's study
-    /// comparison uses r_a = 0.5 (or the majority-class rate) and r_c = the space's largest cost,
+    /// of magnitude), and every counted cost and r_c must then be positive. The study
+    /// comparison in docs/search.md uses r_a = 0.5 (or the majority-class rate) and r_c = the space's largest cost,
     /// log scale.</summary>
     /// <exception cref="ArgumentException">With <paramref name="logCost"/>, r_c or a counted cost is not positive.</exception>
     public static double Hypervolume(IReadOnlyList<Evaluation> points, double referenceAccuracy, double referenceCost, bool logCost)
