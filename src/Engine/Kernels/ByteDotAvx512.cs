@@ -14,7 +14,7 @@ namespace Qnn.Engine.Kernels;
 /// rate of 256-bit VNNI. A panel of 32 outputs stays in L1 while a block's samples pass it, four
 /// at a time.
 /// </summary>
-public static class ByteDotAvx512
+internal static class ByteDotAvx512
 {
     /// <summary>Outputs one accumulator covers.</summary>
     private const int Lanes = 16;

@@ -12,7 +12,7 @@ namespace Qnn.Engine.Kernels;
 /// L1 while every sample of a block passes it, four samples at a time, so the weights are read
 /// from memory once per block rather than once per sample.
 /// </summary>
-public static class ByteDotVnni
+internal static class ByteDotVnni
 {
     /// <summary>Outputs one accumulator covers.</summary>
     private const int Lanes = 8;

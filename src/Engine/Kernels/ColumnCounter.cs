@@ -14,7 +14,7 @@ namespace Qnn.Engine.Kernels;
 /// 512 inputs of one row, about 3× fewer instructions on a 2048×2048 layer, and only the inputs
 /// that are selected (+1, or −1 when fewer) are read at all. Needs AVX-512F.
 /// </summary>
-public static class ColumnCounter
+internal static class ColumnCounter
 {
     /// <summary>Outputs one column covers.</summary>
     public const int GroupWidth = 512;

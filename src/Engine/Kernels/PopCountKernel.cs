@@ -18,7 +18,7 @@ public enum PopCountPath
 }
 
 /// <summary>How two packed words combine before counting: XOR (differing signs) or AND.</summary>
-public interface IWordCombiner
+internal interface IWordCombiner
 {
     /// <summary>One word.</summary>
     static abstract ulong Combine(ulong a, ulong b);
@@ -29,7 +29,7 @@ public interface IWordCombiner
 }
 
 /// <summary>a XOR b: the bits where two sign vectors differ.</summary>
-public readonly struct XorWords : IWordCombiner
+internal readonly struct XorWords : IWordCombiner
 {
     /// <inheritdoc />
     public static ulong Combine(ulong a, ulong b) => a ^ b;
@@ -40,7 +40,7 @@ public readonly struct XorWords : IWordCombiner
 }
 
 /// <summary>a AND b: the bits set in both (bit-planes of input codes against +1 weights).</summary>
-public readonly struct AndWords : IWordCombiner
+internal readonly struct AndWords : IWordCombiner
 {
     /// <inheritdoc />
     public static ulong Combine(ulong a, ulong b) => a & b;
@@ -82,7 +82,7 @@ public static class PopCountKernel
     public static int AndPopCount(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, PopCountPath path) => Count<AndWords>(a, b, path);
 
     /// <summary>popcount(combine(a, b)) with a given path.</summary>
-    public static int Count<TCombiner>(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, PopCountPath path)
+    internal static int Count<TCombiner>(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, PopCountPath path)
         where TCombiner : struct, IWordCombiner
     {
         if (a.Length != b.Length)

@@ -9,7 +9,7 @@ namespace Qnn.Engine.Kernels;
 /// Whole-layer kernels: one call counts an input against every weight row, so the per-call
 /// dispatch and reductions of <see cref="PopCountKernel"/> are paid once per layer, not per row.
 /// </summary>
-public static class RowKernels
+internal static class RowKernels
 {
     /// <summary>counts[j] = popcount(x XOR row_j) for rows of <c>x.Length</c> words.</summary>
     public static void XorPopCountRows(ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> rows, Span<int> counts, PopCountPath path)
