@@ -1,12 +1,13 @@
 /// A `TrainConfig` as JSON: how a result was trained, recorded in `qnn train --json` results,
 /// saved models and search studies, and read back by `qnn train --like`. Every field is written;
-/// reading wants every field (a record that lacks one cannot say how it was made) and checks the
-/// values with `TrainConfigRules`:
+/// reading wants every field (a record that lacks one cannot say how it was made) except
+/// `validation_split`, which records from before it lack and which was 0 for them, and checks
+/// the values with `TrainConfigRules`:
 ///
 ///   { "epochs": 15, "batch_size": 32, "learning_rate": 0.01, "weight_decay": 0.0001,
 ///     "optimizer": "adam", "momentum": null, "cosine_schedule": false, "patience": 10,
-///     "stop_on": "validation_loss", "restore_best": true, "seed": 42, "clip_latent_weights": true,
-///     "recalibrate_batch_norm": true, "one_thread_for_small_models": true, "device": "cpu" }
+///     "stop_on": "validation_loss", "restore_best": true, "seed": 42, "validation_split": 0,
+///     "clip_latent_weights": true, "recalibrate_batch_norm": true, "one_thread_for_small_models": true, "device": "cpu" }
 ///
 /// `momentum` is SGD's (null for Adam), `patience` null turns early stopping off, `device` is
 /// "cpu", "cuda" or "cuda:N".
@@ -21,7 +22,7 @@ open Qnn.JsonReading
 
 let private fields =
     [ "epochs"; "batch_size"; "learning_rate"; "weight_decay"; "optimizer"; "momentum"; "cosine_schedule"; "patience"
-      "stop_on"; "restore_best"; "seed"; "clip_latent_weights"; "recalibrate_batch_norm"; "one_thread_for_small_models"; "device" ]
+      "stop_on"; "restore_best"; "seed"; "validation_split"; "clip_latent_weights"; "recalibrate_batch_norm"; "one_thread_for_small_models"; "device" ]
 
 /// The device as the record names it.
 let deviceName (device: torch.Device) =
@@ -63,6 +64,7 @@ let write (w: Utf8JsonWriter) (config: TrainConfig) =
     w.WriteString("stop_on", (match config.StopOn with ValidationLoss -> "validation_loss" | TrainLoss -> "train_loss"))
     w.WriteBoolean("restore_best", config.RestoreBest)
     w.WriteNumber("seed", config.Seed)
+    w.WriteNumber("validation_split", config.ValidationSplit)
     w.WriteBoolean("clip_latent_weights", config.ClipLatentWeights)
     w.WriteBoolean("recalibrate_batch_norm", config.RecalibrateBatchNorm)
     w.WriteBoolean("one_thread_for_small_models", config.OneThreadForSmallModels)
@@ -103,6 +105,7 @@ let internal readElement (path: string) (e: JsonElement) : TrainConfig =
             | _ -> ValidationLoss
           RestoreBest = required props path "restore_best" boolean
           Seed = required props path "seed" integer
+          ValidationSplit = optional props path "validation_split" number |> Option.defaultValue 0.0
           ClipLatentWeights = required props path "clip_latent_weights" boolean
           RecalibrateBatchNorm = required props path "recalibrate_batch_norm" boolean
           OneThreadForSmallModels = required props path "one_thread_for_small_models" boolean

@@ -56,6 +56,7 @@ type Trainer =
             [<Optional; DefaultParameterValue(Nullable<bool>())>] clipLatentWeights: Nullable<bool>,
             [<Optional; DefaultParameterValue(Nullable<bool>())>] recalibrateBatchNorm: Nullable<bool>,
             [<Optional; DefaultParameterValue(Nullable<bool>())>] oneThreadForSmallModels: Nullable<bool>,
+            [<Optional; DefaultParameterValue(Nullable<float>())>] validationSplit: Nullable<float>,
             [<Optional>] device: torch.Device
         ) : TrainConfig =
         let pick (value: Nullable<'T>) fallback = if value.HasValue then value.Value else fallback
@@ -71,6 +72,7 @@ type Trainer =
           StopOn = orKeep stopOn config.StopOn
           RestoreBest = pick restoreBest config.RestoreBest
           Seed = pick seed config.Seed
+          ValidationSplit = pick validationSplit config.ValidationSplit
           ClipLatentWeights = pick clipLatentWeights config.ClipLatentWeights
           RecalibrateBatchNorm = pick recalibrateBatchNorm config.RecalibrateBatchNorm
           OneThreadForSmallModels = pick oneThreadForSmallModels config.OneThreadForSmallModels

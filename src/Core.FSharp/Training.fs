@@ -184,8 +184,43 @@ let isSmallModel (model: Model) (batchSize: int) =
     shapes |> Array.forall (fun s -> s.Length <= 2)
     && int64 batchSize * (shapes |> Array.collect id |> Array.fold max 1L) < 32768L
 
+/// The rows `holdOut` keeps for training and the rows it holds out, each in ascending order: per
+/// class, `round(fraction · count)` of that class's rows (at least one where the fraction is
+/// above 0 and the class has two or more), drawn by a shuffle seeded with `seed`, so the classes
+/// keep their shares and the same seed holds out the same rows.
+let holdOutRows (fraction: float) (seed: int) (labels: int64[]) : int64[] * int64[] =
+    let random = Random(seed)
+    let heldOut = Collections.Generic.HashSet<int64>()
+    for _, rows in labels |> Array.mapi (fun i label -> label, int64 i) |> Array.groupBy fst |> Array.sortBy fst do
+        let rows = rows |> Array.map snd
+        // Fisher–Yates, so the draw depends only on the seed and the class's rows.
+        for i in rows.Length - 1 .. -1 .. 1 do
+            let j = random.Next(i + 1)
+            let t = rows.[i]
+            rows.[i] <- rows.[j]
+            rows.[j] <- t
+        let wanted = int (Math.Round(fraction * float rows.Length, MidpointRounding.AwayFromZero))
+        let count = if fraction > 0.0 && rows.Length >= 2 then max 1 (min wanted (rows.Length - 1)) else 0
+        for k in 0 .. count - 1 do heldOut.Add rows.[k] |> ignore
+    let all = Array.init labels.Length int64
+    all |> Array.filter (heldOut.Contains >> not), all |> Array.filter heldOut.Contains
+
+/// `trainSet` split into the rows trained on and a validation set of `fraction` of them
+/// (`holdOutRows`); the caller disposes both.
+let holdOut (fraction: float) (seed: int) (trainSet: TensorDataset) : TensorDataset * TensorDataset =
+    use labels = trainSet.Labels.cpu()
+    let kept, held = holdOutRows fraction seed (labels.data<int64>().ToArray())
+    if held.Length = 0 || kept.Length < 2 then
+        invalidArg (nameof fraction) $"a validation split of {fraction} of {trainSet.Count} training samples leaves {kept.Length} to train on and {held.Length} to validate; both need samples (training at least two)"
+    let gather (rows: int64[]) =
+        use index = torch.tensor(rows, device = trainSet.Features.device)
+        { Features = trainSet.Features.index_select(0L, index); Labels = trainSet.Labels.index_select(0L, index) }
+    gather kept, gather held
+
 /// Trains `model` (already built and seeded) on `trainSet`, evaluating on `testSet` after each
-/// epoch (the test set doubles as the validation set for early stopping, as in the seed).
+/// epoch. Early stopping and the restored best epoch watch a validation set: with
+/// `ValidationSplit` above 0 that fraction of the training set, held out (`holdOut`) and not
+/// trained on; with 0 the test set itself, as in the seed.
 /// Calibrates the input quantizer first. `progress` receives each epoch's record as it ends.
 /// Trains on `config.Device`: the model moves there (and stays; move it back to save it from a
 /// GPU), the data sets are copied there once, and each batch's loss is read back once.
@@ -208,6 +243,17 @@ let rec fit (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (test
         if oneThread then torch.set_num_threads threads
 
 and private fitWithThreads (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset) (run: int) (progress: EpochRecord -> unit) : RunResult =
+    if config.ValidationSplit > 0.0 then
+        let fitted, validation = holdOut config.ValidationSplit config.Seed trainSet
+        try
+            fitWatching model config fitted (Some validation) testSet run progress
+        finally
+            for t in [ fitted.Features; fitted.Labels; validation.Features; validation.Labels ] do t.Dispose()
+    else
+        fitWatching model config trainSet None testSet run progress
+
+/// `fit` with the validation set (None: the test set) that early stopping and the best epoch watch.
+and private fitWatching (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (validationSet: TensorDataset option) (testSet: TensorDataset) (run: int) (progress: EpochRecord -> unit) : RunResult =
     // The model once, and each data set whole once: the sets Qnn trains on fit a GPU's memory,
     // and a batch is then a view, with no copy per batch.
     model.``to``(config.Device) |> ignore
@@ -220,6 +266,11 @@ and private fitWithThreads (model: Model) (config: TrainConfig) (trainSet: Tenso
     use _ = { new IDisposable with member _.Dispose() = disposeTrain () }
     let testSet, disposeTest = moved testSet
     use _ = { new IDisposable with member _.Dispose() = disposeTest () }
+    let validationSet, disposeValidation =
+        match validationSet with
+        | Some v -> let m, d = moved v in Some m, d
+        | None -> None, ignore
+    use _ = { new IDisposable with member _.Dispose() = disposeValidation () }
     torch.manual_seed(int64 config.Seed) |> ignore
     calibrate model trainSet
     let optimizer = makeOptimizer config model
@@ -246,7 +297,11 @@ and private fitWithThreads (model: Model) (config: TrainConfig) (trainSet: Tenso
               TestAccuracy = testAccuracy
               Seconds = seconds }
         history.Add record
-        let watched = match config.StopOn with ValidationLoss -> testLoss | TrainLoss -> trainLoss
+        let watched =
+            match config.StopOn, validationSet with
+            | ValidationLoss, Some v -> fst (evaluate model v (evaluationBatchSize config))
+            | ValidationLoss, None -> testLoss
+            | TrainLoss, _ -> trainLoss
         if Double.IsNaN trainLoss || Double.IsInfinity trainLoss then
             // NaN compares false with everything, so it never becomes the best epoch either.
             diverged <- Some epoch

@@ -36,6 +36,11 @@ type TrainConfig =
       RestoreBest: bool
       /// Seeds torch (weights, dropout, stochastic quantizers) and the shuffling.
       Seed: int
+      /// The fraction of the training set held out as a validation set (0 ≤ f < 1; per class,
+      /// drawn with `Seed`, see `Training.holdOut`): early stopping, the restored best epoch and
+      /// nothing else watch it, so the test split scores a model it did not choose. 0 holds out
+      /// nothing and watches the test split, as the seed notebook did.
+      ValidationSplit: float
       /// Clamp latent binary weights to [-1, 1] after each step (BinaryNet).
       ClipLatentWeights: bool
       /// After training, re-estimate every BatchNorm's running mean and variance over the
@@ -65,6 +70,7 @@ type TrainConfig =
           StopOn = ValidationLoss
           RestoreBest = true
           Seed = 42
+          ValidationSplit = 0.0
           ClipLatentWeights = true
           RecalibrateBatchNorm = true
           OneThreadForSmallModels = true
@@ -127,4 +133,6 @@ module TrainConfigRules =
           match config.Patience with
           | Some p when p < 1 -> "patience", $"{p}; it must be at least 1, or null for no early stopping"
           | _ -> ()
-          if config.Seed < 0 then "seed", $"{config.Seed}; it must be 0 or more" ]
+          if config.Seed < 0 then "seed", $"{config.Seed}; it must be 0 or more"
+          if not (finite config.ValidationSplit) || config.ValidationSplit < 0.0 || config.ValidationSplit >= 1.0 then
+              "validation_split", $"{config.ValidationSplit}; it must be in [0, 1)" ]

@@ -34,7 +34,7 @@ public class ProvenanceTests
         {
             ["epochs"] = 2, ["batch_size"] = 16, ["learning_rate"] = 0.01, ["weight_decay"] = 0.0001, ["optimizer"] = "sgd",
             ["momentum"] = 0.8, ["cosine_schedule"] = true, ["patience"] = null, ["stop_on"] = "train_loss", ["restore_best"] = false,
-            ["seed"] = 5, ["clip_latent_weights"] = false, ["recalibrate_batch_norm"] = true, ["one_thread_for_small_models"] = true,
+            ["seed"] = 5, ["validation_split"] = 0, ["clip_latent_weights"] = false, ["recalibrate_batch_norm"] = true, ["one_thread_for_small_models"] = true,
             ["device"] = "cpu",
         };
         Assert.True(JsonNode.DeepEquals(expected, training), training.ToJsonString());
@@ -66,6 +66,22 @@ public class ProvenanceTests
         Assert.Equal(a["epochs_run"]!.ToJsonString(), b["epochs_run"]!.ToJsonString());
         Assert.True(JsonNode.DeepEquals(a["provenance"], b["provenance"]), b["provenance"]!.ToJsonString());
         Assert.Equal(7, (int)b["provenance"]!["data"]!["split_seed"]!);
+    }
+
+    [SkippableFact]
+    public void A_validation_split_is_said_recorded_and_trained_again_with_like()
+    {
+        var folder = Folder();
+        var (first, again) = (Path.Combine(folder, "first.json"), Path.Combine(folder, "again.json"));
+        var trained = Train("--epochs", "3", "--validation-split", "0.25", "--json", first);
+        Assert.Contains("patience 10 on a validation split of 0.25 of the training set, 1 run, seed 42", trained.Output);
+        Assert.Equal(0.25, (double)Json(first)["provenance"]!["training"]!["validation_split"]!);
+        Train("--like", first, "--json", again);
+        Assert.Equal(Json(first)["accuracies"]!.ToJsonString(), Json(again)["accuracies"]!.ToJsonString());
+        Assert.Equal(0.25, (double)Json(again)["provenance"]!["training"]!["validation_split"]!);
+        var refused = Cli.Run(Cli.DataRoot, "train", "--validation-split", "1");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--validation-split needs a non-negative number below 1, got '1'", refused.Error);
     }
 
     [SkippableFact]

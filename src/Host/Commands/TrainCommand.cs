@@ -37,6 +37,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
     private readonly Option<string> optimizer = Flag.Choice("--optimizer", "The optimizer", "adam", "adam", "sgd");
     private readonly Option<double> momentum = Flag.Number("--momentum", "Momentum of --optimizer sgd", 0.9, positive: false, below: 1);
     private readonly Option<bool> cosine = Flag.Switch("--cosine", "Cosine annealing of the learning rate to 0 over the epochs");
+    private readonly Option<double> validationSplit = Flag.Number("--validation-split", "Hold out this fraction of the training set (per class, drawn with --seed) as the validation set that early stopping and --restore-best watch; 0 watches the test split", TrainConfig.Default.ValidationSplit, positive: false, below: 1);
     private readonly Option<string> stopOn = Flag.Choice("--stop-on", "The loss that early stopping and --restore-best watch: validation or training", "val", "val", "train");
     private readonly Option<string> restoreBest = Flag.OnOff("--restore-best", "Reload the best epoch's weights (by --stop-on) before the final evaluation", TrainConfig.Default.RestoreBest);
     private readonly Option<string> clipLatent = Flag.OnOff("--clip-latent", "Clamp latent binary weights to [-1, 1] after each step (BinaryNet)", TrainConfig.Default.ClipLatentWeights);
@@ -51,7 +52,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
         };
         foreach (var option in data.All(tables: true))
             command.Options.Add(option);
-        foreach (var option in new Option[] { optimizer, momentum, cosine, stopOn, restoreBest, clipLatent, bnRecalibrate, oneThreadSmall })
+        foreach (var option in new Option[] { optimizer, momentum, cosine, validationSplit, stopOn, restoreBest, clipLatent, bnRecalibrate, oneThreadSmall })
             command.Options.Add(option);
         command.SetAction(Run);
         return command;
@@ -103,7 +104,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
                 terminal.Error.WriteLine($"qnn: note: {record.Path} was trained on {recorded.Data.TrainSamples} train and {recorded.Data.TestSamples} test samples of {recorded.Data.DataSet} (from {recorded.Data.Source}); this {loaded.Name} has {train.Count} and {test.Count} (from {loaded.Source}): the results will differ");
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"training {chosen.Name} on {loaded.Name} ({train.Count} train, {test.Count} test samples): {config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, weight decay {config.WeightDecay}, patience {(config.Patience is null ? "off" : config.Patience.Value)}, {runCount} run{(runCount > 1 ? "s" : "")}, seed {config.Seed}, {threadCount} threads"));
+            $"training {chosen.Name} on {loaded.Name} ({train.Count} train, {test.Count} test samples): {config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, weight decay {config.WeightDecay}, patience {(config.Patience is null ? "off" : config.Patience.Value)}{(config.ValidationSplit > 0 ? " on a validation split of " + config.ValidationSplit.ToString("0.###", CultureInfo.InvariantCulture) + " of the training set" : "")}, {runCount} run{(runCount > 1 ? "s" : "")}, seed {config.Seed}, {threadCount} threads"));
         var results = new List<RunResult>();
         torch.nn.Module<torch.Tensor, torch.Tensor>? best = null;
         RunResult? bestResult = null;
@@ -189,6 +190,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
             clipLatentWeights: OnOff(clipLatent),
             recalibrateBatchNorm: OnOff(bnRecalibrate),
             oneThreadForSmallModels: OnOff(oneThreadSmall),
+            validationSplit: Pick(validationSplit),
             device: given(device) ? Devices.Resolve(flags.GetValue(device)!) : Devices.Resolve(baseline.Device));
     }
 

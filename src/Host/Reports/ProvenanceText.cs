@@ -28,7 +28,7 @@ public static class ProvenanceText
             $"data: {d.DataSet} from {d.Source}, {d.TrainSamples} train and {d.TestSamples} test samples, {(d.Split is { } s ? $"split seed {s.Seed}, test fraction {s.TestFraction}{(s.LabelColumn is { } l ? $", label column {l}" : "")}" : "the files' own split")}");
         var optimizer = t.Optimizer is OptimizerKind.SgdMomentum sgd ? $"sgd momentum {sgd.momentum.ToString(CultureInfo.InvariantCulture)}" : "adam";
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"training: {t.Epochs} epochs, batch {t.BatchSize}, {optimizer}, lr {t.LearningRate}{(t.CosineSchedule ? " with cosine schedule" : "")}, weight decay {t.WeightDecay}, patience {(t.Patience is null ? "off" : t.Patience.Value)} on {(t.StopOn.IsTrainLoss ? "training" : "validation")} loss, seed {t.Seed}");
+            $"training: {t.Epochs} epochs, batch {t.BatchSize}, {optimizer}, lr {t.LearningRate}{(t.CosineSchedule ? " with cosine schedule" : "")}, weight decay {t.WeightDecay}, patience {(t.Patience is null ? "off" : t.Patience.Value)} on {(t.StopOn.IsTrainLoss ? "training" : "validation")} loss{(t.ValidationSplit > 0 ? " (" + t.ValidationSplit.ToString("0.###", CultureInfo.InvariantCulture) + " of the training set held out)" : "")}, seed {t.Seed}");
         yield return $"restore best {On(t.RestoreBest)}, clip latent {On(t.ClipLatentWeights)}, BatchNorm recalibration {On(t.RecalibrateBatchNorm)}, one thread for small models {On(t.OneThreadForSmallModels)}";
     }
 }
