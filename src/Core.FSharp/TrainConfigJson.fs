@@ -1,13 +1,14 @@
 /// A `TrainConfig` as JSON: how a result was trained, recorded in `qnn train --json` results,
 /// saved models and search studies, and read back by `qnn train --like`. Every field is written;
 /// reading wants every field (a record that lacks one cannot say how it was made) except
-/// `validation_split`, which records from before it lack and which was 0 for them, and checks
+/// `validation_split` and `augmentation`, which records from before them lack (they held nothing
+/// out and did not augment), and checks
 /// the values with `TrainConfigRules`:
 ///
 ///   { "epochs": 15, "batch_size": 32, "learning_rate": 0.01, "weight_decay": 0.0001,
 ///     "optimizer": "adam", "momentum": null, "cosine_schedule": false, "patience": 10,
 ///     "stop_on": "validation_loss", "restore_best": true, "seed": 42, "validation_split": 0,
-///     "clip_latent_weights": true, "recalibrate_batch_norm": true, "one_thread_for_small_models": true, "device": "cpu" }
+///     "augmentation": null, "clip_latent_weights": true, "recalibrate_batch_norm": true, "one_thread_for_small_models": true, "device": "cpu" }
 ///
 /// `momentum` is SGD's (null for Adam), `patience` null turns early stopping off, `device` is
 /// "cpu", "cuda" or "cuda:N".
@@ -22,7 +23,7 @@ open Qnn.JsonReading
 
 let private fields =
     [ "epochs"; "batch_size"; "learning_rate"; "weight_decay"; "optimizer"; "momentum"; "cosine_schedule"; "patience"
-      "stop_on"; "restore_best"; "seed"; "validation_split"; "clip_latent_weights"; "recalibrate_batch_norm"; "one_thread_for_small_models"; "device" ]
+      "stop_on"; "restore_best"; "seed"; "validation_split"; "augmentation"; "clip_latent_weights"; "recalibrate_batch_norm"; "one_thread_for_small_models"; "device" ]
 
 /// The device as the record names it.
 let deviceName (device: torch.Device) =
@@ -65,6 +66,13 @@ let write (w: Utf8JsonWriter) (config: TrainConfig) =
     w.WriteBoolean("restore_best", config.RestoreBest)
     w.WriteNumber("seed", config.Seed)
     w.WriteNumber("validation_split", config.ValidationSplit)
+    match config.Augmentation with
+    | Some a ->
+        w.WriteStartObject("augmentation")
+        w.WriteNumber("max_shift", a.MaxShift)
+        w.WriteNumber("max_rotation", a.MaxRotation)
+        w.WriteEndObject()
+    | None -> w.WriteNull("augmentation")
     w.WriteBoolean("clip_latent_weights", config.ClipLatentWeights)
     w.WriteBoolean("recalibrate_batch_norm", config.RecalibrateBatchNorm)
     w.WriteBoolean("one_thread_for_small_models", config.OneThreadForSmallModels)
@@ -79,6 +87,11 @@ let toJson (config: TrainConfig) : string =
         write w config
     )
     Encoding.UTF8.GetString(buffer.ToArray())
+
+let private readAugmentation path (e: JsonElement) : ImageAugmentation =
+    let props = properties path [ "max_shift"; "max_rotation" ] e
+    { MaxShift = required props path "max_shift" integer
+      MaxRotation = required props path "max_rotation" number }
 
 /// Reads the config object at `path`; a format error or a broken rule raises the reader's error
 /// naming the field (`$.training.batch_size: 1; it must be at least 2 …`).
@@ -106,6 +119,7 @@ let internal readElement (path: string) (e: JsonElement) : TrainConfig =
           RestoreBest = required props path "restore_best" boolean
           Seed = required props path "seed" integer
           ValidationSplit = optional props path "validation_split" number |> Option.defaultValue 0.0
+          Augmentation = optional props path "augmentation" readAugmentation
           ClipLatentWeights = required props path "clip_latent_weights" boolean
           RecalibrateBatchNorm = required props path "recalibrate_batch_norm" boolean
           OneThreadForSmallModels = required props path "one_thread_for_small_models" boolean

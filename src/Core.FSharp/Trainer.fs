@@ -57,6 +57,8 @@ type Trainer =
             [<Optional; DefaultParameterValue(Nullable<bool>())>] recalibrateBatchNorm: Nullable<bool>,
             [<Optional; DefaultParameterValue(Nullable<bool>())>] oneThreadForSmallModels: Nullable<bool>,
             [<Optional; DefaultParameterValue(Nullable<float>())>] validationSplit: Nullable<float>,
+            [<Optional; DefaultParameterValue(Nullable<int>())>] augmentShift: Nullable<int>,
+            [<Optional; DefaultParameterValue(Nullable<float>())>] augmentRotation: Nullable<float>,
             [<Optional>] device: torch.Device
         ) : TrainConfig =
         let pick (value: Nullable<'T>) fallback = if value.HasValue then value.Value else fallback
@@ -73,6 +75,11 @@ type Trainer =
           RestoreBest = pick restoreBest config.RestoreBest
           Seed = pick seed config.Seed
           ValidationSplit = pick validationSplit config.ValidationSplit
+          // Either part given replaces that part; both 0 turn augmentation off.
+          Augmentation =
+              let kept = config.Augmentation |> Option.defaultValue { MaxShift = 0; MaxRotation = 0.0 }
+              let shift, rotation = pick augmentShift kept.MaxShift, pick augmentRotation kept.MaxRotation
+              if shift = 0 && rotation = 0.0 then None else Some { MaxShift = shift; MaxRotation = rotation }
           ClipLatentWeights = pick clipLatentWeights config.ClipLatentWeights
           RecalibrateBatchNorm = pick recalibrateBatchNorm config.RecalibrateBatchNorm
           OneThreadForSmallModels = pick oneThreadForSmallModels config.OneThreadForSmallModels

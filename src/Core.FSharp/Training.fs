@@ -163,7 +163,11 @@ let private trainEpoch (model: Model) (optimizer: Stepper) (config: TrainConfig)
         let length = min config.BatchSize (n - start)
         if length > 1 then
             use _ = torch.NewDisposeScope()
-            let x = features.narrow(0, int64 start, int64 length)
+            let x =
+                let batch = features.narrow(0, int64 start, int64 length)
+                match config.Augmentation with
+                | Some augmentation -> Augmentation.apply augmentation config.Seed epoch start batch
+                | None -> batch
             let y = labels.narrow(0, int64 start, int64 length)
             // Dropping the gradients (rather than zeroing them in place) saves an op per parameter.
             model.zero_grad(set_to_none = true)
@@ -243,6 +247,9 @@ let rec fit (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (test
         if oneThread then torch.set_num_threads threads
 
 and private fitWithThreads (model: Model) (config: TrainConfig) (trainSet: TensorDataset) (testSet: TensorDataset) (run: int) (progress: EpochRecord -> unit) : RunResult =
+    if config.Augmentation.IsSome && trainSet.Features.dim() <> 4L then
+        let shape = String.Join(", ", trainSet.Features.shape)
+        invalidArg (nameof config) $"augmentation shifts and rotates images ([N, C, H, W]); these features are [{shape}]"
     if config.ValidationSplit > 0.0 then
         let fitted, validation = holdOut config.ValidationSplit config.Seed trainSet
         try

@@ -21,6 +21,16 @@ type StopMetric =
     /// Training loss, as the seed notebook did.
     | TrainLoss
 
+/// Small random changes to each training image, drawn anew every epoch (`Augmentation`): a
+/// shift of whole pixels and a rotation about the centre, the space they open filled with 0 (the
+/// background of the image data sets). Only training batches change; calibration, validation,
+/// BatchNorm recalibration and evaluation see the images as they are.
+type ImageAugmentation =
+    { /// The largest shift, in pixels along each axis: each drawn from −MaxShift..MaxShift.
+      MaxShift: int
+      /// The largest rotation, in degrees: each drawn from [−MaxRotation, MaxRotation].
+      MaxRotation: float }
+
 type TrainConfig =
     { Epochs: int
       BatchSize: int
@@ -41,6 +51,9 @@ type TrainConfig =
       /// nothing else watch it, so the test split scores a model it did not choose. 0 holds out
       /// nothing and watches the test split, as the seed notebook did.
       ValidationSplit: float
+      /// Shifts and rotations of the training images, drawn from (`Seed`, epoch, position in the
+      /// epoch's order) so a run repeats; None trains on the images as they are.
+      Augmentation: ImageAugmentation option
       /// Clamp latent binary weights to [-1, 1] after each step (BinaryNet).
       ClipLatentWeights: bool
       /// After training, re-estimate every BatchNorm's running mean and variance over the
@@ -71,6 +84,7 @@ type TrainConfig =
           RestoreBest = true
           Seed = 42
           ValidationSplit = 0.0
+          Augmentation = None
           ClipLatentWeights = true
           RecalibrateBatchNorm = true
           OneThreadForSmallModels = true
@@ -135,4 +149,10 @@ module TrainConfigRules =
           | _ -> ()
           if config.Seed < 0 then "seed", $"{config.Seed}; it must be 0 or more"
           if not (finite config.ValidationSplit) || config.ValidationSplit < 0.0 || config.ValidationSplit >= 1.0 then
-              "validation_split", $"{config.ValidationSplit}; it must be in [0, 1)" ]
+              "validation_split", $"{config.ValidationSplit}; it must be in [0, 1)"
+          match config.Augmentation with
+          | Some a when a.MaxShift < 0 || a.MaxShift > 64 -> "augmentation.max_shift", $"{a.MaxShift}; it must be 0 to 64 pixels"
+          | Some a when not (finite a.MaxRotation) || a.MaxRotation < 0.0 || a.MaxRotation > 180.0 ->
+              "augmentation.max_rotation", $"{a.MaxRotation}; it must be 0 to 180 degrees"
+          | Some a when a.MaxShift = 0 && a.MaxRotation = 0.0 -> "augmentation", "shifts and rotates nothing; null for no augmentation"
+          | _ -> () ]

@@ -24,7 +24,7 @@ let ``the default config writes every field and reads back equal`` () =
     let json = TrainConfigJson.toJson TrainConfig.Default
     for field in [ "\"epochs\": 15"; "\"batch_size\": 32"; "\"learning_rate\": 0.01"; "\"weight_decay\": 0.0001"; "\"optimizer\": \"adam\""
                    "\"momentum\": null"; "\"cosine_schedule\": false"; "\"patience\": 10"; "\"stop_on\": \"validation_loss\""
-                   "\"restore_best\": true"; "\"seed\": 42"; "\"validation_split\": 0"; "\"clip_latent_weights\": true"; "\"recalibrate_batch_norm\": true"
+                   "\"restore_best\": true"; "\"seed\": 42"; "\"validation_split\": 0"; "\"augmentation\": null"; "\"clip_latent_weights\": true"; "\"recalibrate_batch_norm\": true"
                    "\"one_thread_for_small_models\": true"; "\"device\": \"cpu\"" ] do
         Assert.Contains(field, json)
     sameConfig TrainConfig.Default (read json)
@@ -34,6 +34,7 @@ let ``every other value of every field round-trips`` () =
     let changed =
         { Epochs = 3; BatchSize = 7; LearningRate = 0.123456789012345; WeightDecay = 0.0; Optimizer = SgdMomentum 0.5
           CosineSchedule = true; Patience = None; StopOn = TrainLoss; RestoreBest = false; Seed = 2147483647; ValidationSplit = 0.125
+          Augmentation = Some { MaxShift = 3; MaxRotation = 7.5 }
           ClipLatentWeights = false; RecalibrateBatchNorm = false; OneThreadForSmallModels = false
           Device = torch.Device(DeviceType.CUDA, 1) }
     let back = read (TrainConfigJson.toJson changed)
@@ -86,10 +87,12 @@ let ``Trainer.Configure sets every field and keeps the rest`` () =
     let c =
         Trainer.Configure(TrainConfig.Default, epochs = 2, batchSize = 8, learningRate = 0.5, weightDecay = 0.0, patience = 0, seed = 9,
                           optimizer = sgd, cosineSchedule = true, stopOn = TrainLoss, restoreBest = false, clipLatentWeights = false,
-                          recalibrateBatchNorm = false, oneThreadForSmallModels = false, validationSplit = 0.2, device = torch.META)
+                          recalibrateBatchNorm = false, oneThreadForSmallModels = false, validationSplit = 0.2, augmentShift = 1,
+                          augmentRotation = 5.0, device = torch.META)
     sameConfig
         { Epochs = 2; BatchSize = 8; LearningRate = 0.5; WeightDecay = 0.0; Optimizer = sgd; CosineSchedule = true; Patience = None
-          StopOn = TrainLoss; RestoreBest = false; Seed = 9; ValidationSplit = 0.2; ClipLatentWeights = false; RecalibrateBatchNorm = false
+          StopOn = TrainLoss; RestoreBest = false; Seed = 9; ValidationSplit = 0.2
+          Augmentation = Some { MaxShift = 1; MaxRotation = 5.0 }; ClipLatentWeights = false; RecalibrateBatchNorm = false
           OneThreadForSmallModels = false; Device = torch.META }
         c
     sameConfig TrainConfig.Default (Trainer.Configure TrainConfig.Default)

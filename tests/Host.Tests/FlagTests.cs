@@ -20,7 +20,7 @@ public class FlagTests
                 "--patience", "0", "--runs", "2", "--seed", "7", "--threads", "1", "--device", "auto", "--save", "m.qnn", "--json", "r.json", "--plot", "c.png",
                 "--data-dir", "/d", "--offline", "--label-column", "2", "--split-seed", "5", "--optimizer", "SGD", "--momentum", "0.5",
                 "--cosine", "--stop-on", "train", "--restore-best", "off", "--clip-latent", "OFF", "--bn-recalibrate", "off", "--one-thread-small", "off",
-                "--validation-split", "0.1", "--like", "r0.json",
+                "--validation-split", "0.1", "--augment-shift", "2", "--augment-rotate", "10", "--like", "r0.json",
             },
             new()
             {
@@ -28,7 +28,7 @@ public class FlagTests
                 ["--patience"] = 0, ["--runs"] = 2, ["--seed"] = 7, ["--threads"] = 1, ["--device"] = "auto", ["--save"] = "m.qnn", ["--json"] = "r.json", ["--plot"] = "c.png",
                 ["--data-dir"] = "/d", ["--offline"] = true, ["--label-column"] = "2", ["--split-seed"] = 5, ["--optimizer"] = "sgd", ["--momentum"] = 0.5,
                 ["--cosine"] = true, ["--stop-on"] = "train", ["--restore-best"] = "off", ["--clip-latent"] = "off", ["--bn-recalibrate"] = "off", ["--one-thread-small"] = "off",
-                ["--validation-split"] = 0.1, ["--like"] = "r0.json",
+                ["--validation-split"] = 0.1, ["--augment-shift"] = 2, ["--augment-rotate"] = 10, ["--like"] = "r0.json",
             }),
         ["eval"] = (
             new[] { "--load", "m.qnn", "--dataset", "csv:t.csv", "--data-dir=/d", "--offline", "--threads", "2", "--device", "CPU" },

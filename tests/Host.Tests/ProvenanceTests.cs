@@ -34,7 +34,7 @@ public class ProvenanceTests
         {
             ["epochs"] = 2, ["batch_size"] = 16, ["learning_rate"] = 0.01, ["weight_decay"] = 0.0001, ["optimizer"] = "sgd",
             ["momentum"] = 0.8, ["cosine_schedule"] = true, ["patience"] = null, ["stop_on"] = "train_loss", ["restore_best"] = false,
-            ["seed"] = 5, ["validation_split"] = 0, ["clip_latent_weights"] = false, ["recalibrate_batch_norm"] = true, ["one_thread_for_small_models"] = true,
+            ["seed"] = 5, ["validation_split"] = 0, ["augmentation"] = null, ["clip_latent_weights"] = false, ["recalibrate_batch_norm"] = true, ["one_thread_for_small_models"] = true,
             ["device"] = "cpu",
         };
         Assert.True(JsonNode.DeepEquals(expected, training), training.ToJsonString());
@@ -82,6 +82,23 @@ public class ProvenanceTests
         var refused = Cli.Run(Cli.DataRoot, "train", "--validation-split", "1");
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("--validation-split needs a non-negative number below 1, got '1'", refused.Error);
+    }
+
+    [SkippableFact]
+    public void Image_augmentation_is_said_and_recorded_and_refused_for_features()
+    {
+        var data = Cli.RequireData("mnist/train-images-idx3-ubyte.gz");
+        var json = Path.Combine(Folder(), "r.json");
+        var trained = Cli.Run(data, "train", "--model", "MiniMnistCnn", "--dataset", "mini-mnist", "--epochs", "1", "--batch-size", "128",
+            "--augment-shift", "2", "--augment-rotate", "10", "--json", json);
+        Assert.True(trained.ExitCode == 0, trained.Error + trained.Output);
+        Assert.Contains(", images shifted up to 2 pixels and rotated up to 10°, 1 run, seed 42", trained.Output);
+        var augmentation = Json(json)["provenance"]!["training"]!["augmentation"]!;
+        Assert.Equal(2, (int)augmentation["max_shift"]!);
+        Assert.Equal(10.0, (double)augmentation["max_rotation"]!);
+        var refused = Cli.Run(Cli.DataRoot, "train", "--augment-shift", "1");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("qnn train: --augment-shift and --augment-rotate move images; VertebralMlp takes features", refused.Error);
     }
 
     [SkippableFact]

@@ -38,6 +38,8 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
     private readonly Option<double> momentum = Flag.Number("--momentum", "Momentum of --optimizer sgd", 0.9, positive: false, below: 1);
     private readonly Option<bool> cosine = Flag.Switch("--cosine", "Cosine annealing of the learning rate to 0 over the epochs");
     private readonly Option<double> validationSplit = Flag.Number("--validation-split", "Hold out this fraction of the training set (per class, drawn with --seed) as the validation set that early stopping and --restore-best watch; 0 watches the test split", TrainConfig.Default.ValidationSplit, positive: false, below: 1);
+    private readonly Option<int> augmentShift = Flag.Int("--augment-shift", "Shift each training image by up to this many pixels along each axis, drawn anew every epoch from --seed; 0 does not", 0, 0, 64);
+    private readonly Option<int> augmentRotate = Flag.Int("--augment-rotate", "Rotate each training image by up to this many degrees, drawn anew every epoch from --seed; 0 does not", 0, 0, 180);
     private readonly Option<string> stopOn = Flag.Choice("--stop-on", "The loss that early stopping and --restore-best watch: validation or training", "val", "val", "train");
     private readonly Option<string> restoreBest = Flag.OnOff("--restore-best", "Reload the best epoch's weights (by --stop-on) before the final evaluation", TrainConfig.Default.RestoreBest);
     private readonly Option<string> clipLatent = Flag.OnOff("--clip-latent", "Clamp latent binary weights to [-1, 1] after each step (BinaryNet)", TrainConfig.Default.ClipLatentWeights);
@@ -52,7 +54,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
         };
         foreach (var option in data.All(tables: true))
             command.Options.Add(option);
-        foreach (var option in new Option[] { optimizer, momentum, cosine, validationSplit, stopOn, restoreBest, clipLatent, bnRecalibrate, oneThreadSmall })
+        foreach (var option in new Option[] { optimizer, momentum, cosine, validationSplit, augmentShift, augmentRotate, stopOn, restoreBest, clipLatent, bnRecalibrate, oneThreadSmall })
             command.Options.Add(option);
         command.SetAction(Run);
         return command;
@@ -78,6 +80,8 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
             ? ModelCatalog.Resolve(flags.GetValue(model)!)
             : ModelCatalog.FromRecord(record.Model, record.Spec, record.Path);
         var config = ReadConfig(flags, Given, recorded?.Training ?? TrainConfig.Default);
+        if (config.Augmentation is not null && chosen.Spec.Input.IsFeatures)
+            throw new UsageException($"qnn train: --augment-shift and --augment-rotate move images; {chosen.Name} takes features");
         CheckMemory(chosen, config);
         var runCount = Given(runs) || record is null ? flags.GetValue(runs) : record.Runs;
         var dataOptions = data.Read(flags);
@@ -104,7 +108,7 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
                 terminal.Error.WriteLine($"qnn: note: {record.Path} was trained on {recorded.Data.TrainSamples} train and {recorded.Data.TestSamples} test samples of {recorded.Data.DataSet} (from {recorded.Data.Source}); this {loaded.Name} has {train.Count} and {test.Count} (from {loaded.Source}): the results will differ");
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"training {chosen.Name} on {loaded.Name} ({train.Count} train, {test.Count} test samples): {config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, weight decay {config.WeightDecay}, patience {(config.Patience is null ? "off" : config.Patience.Value)}{(config.ValidationSplit > 0 ? " on a validation split of " + config.ValidationSplit.ToString("0.###", CultureInfo.InvariantCulture) + " of the training set" : "")}, {runCount} run{(runCount > 1 ? "s" : "")}, seed {config.Seed}, {threadCount} threads"));
+            $"training {chosen.Name} on {loaded.Name} ({train.Count} train, {test.Count} test samples): {config.Epochs} epochs, batch {config.BatchSize}, lr {config.LearningRate}, weight decay {config.WeightDecay}, patience {(config.Patience is null ? "off" : config.Patience.Value)}{(config.ValidationSplit > 0 ? " on a validation split of " + config.ValidationSplit.ToString("0.###", CultureInfo.InvariantCulture) + " of the training set" : "")}{(config.Augmentation is { } augment ? ", images shifted up to " + augment.Value.MaxShift + " pixels and rotated up to " + augment.Value.MaxRotation.ToString(CultureInfo.InvariantCulture) + "°" : "")}, {runCount} run{(runCount > 1 ? "s" : "")}, seed {config.Seed}, {threadCount} threads"));
         var results = new List<RunResult>();
         torch.nn.Module<torch.Tensor, torch.Tensor>? best = null;
         RunResult? bestResult = null;
@@ -191,6 +195,8 @@ public sealed class TrainCommand(Terminal terminal, Func<DataOptions, DataSets> 
             recalibrateBatchNorm: OnOff(bnRecalibrate),
             oneThreadForSmallModels: OnOff(oneThreadSmall),
             validationSplit: Pick(validationSplit),
+            augmentShift: Pick(augmentShift),
+            augmentRotation: Pick(augmentRotate),
             device: given(device) ? Devices.Resolve(flags.GetValue(device)!) : Devices.Resolve(baseline.Device));
     }
 
