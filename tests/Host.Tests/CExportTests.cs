@@ -75,7 +75,12 @@ public class CExportTests
 
     /// <summary>Trains with the CLI, exports to the engine and to C (from the .qnnx, or the .qnn),
     /// and compares the C program's output with the engine on every test sample.</summary>
-    private static void AssertCMatchesEngine(string? dataDir, string dataSet, bool viaEngineFile, bool onArm, params string[] trainFlags)
+    private static void AssertCMatchesEngine(string? dataDir, string dataSet, bool viaEngineFile, bool onArm, params string[] trainFlags) =>
+        AssertCMatchesEngine(dataDir, dataSet, viaEngineFile, onArm, null, trainFlags);
+
+    /// <summary>As above; with <paramref name="bareMetal"/>, also on both emulated microcontrollers
+    /// (<see cref="AssertOnBoards"/>), where the model must fit a CH32V003 or must not.</summary>
+    private static void AssertCMatchesEngine(string? dataDir, string dataSet, bool viaEngineFile, bool onArm, Fit? bareMetal, params string[] trainFlags)
     {
         var gcc = CToolchain.Require("gcc");
         var (armGcc, qemu) = onArm ? (CToolchain.RequireArmGcc(), CToolchain.Require("qemu-arm")) : ("", "");
@@ -115,8 +120,10 @@ public class CExportTests
         CToolchain.Run(gcc, source, [.. Flags.Split(' '), "-O2", "-o", "native", "main.c", "net.c"]);
         var lines = Lines(CToolchain.Run(Path.Combine(source, "native"), source, input), count);
         var workspace = engine.CreateWorkspace();
+        var classes = new int[count];
         for (var s = 0; s < count; s++)
         {
+            classes[s] = engine.Predict(samples.AsSpan(s * size, size), workspace);
             var logits = engine.Logits(samples.AsSpan(s * size, size), workspace).ToArray();
             var expected = engine.Predict(samples.AsSpan(s * size, size), workspace);
             var fields = lines[s].Split(' ');
@@ -127,6 +134,8 @@ public class CExportTests
                 Assert.True(Math.Abs(value - logits[j]) <= 1e-4 * Math.Max(1, Math.Abs(logits[j])), $"sample {s}, logit {j}: C {value}, engine {logits[j]}");
             }
         }
+        if (bareMetal is { } fit)
+            AssertOnBoards(engine, source, samples, classes, fit);
         if (!onArm)
             return;
         // 32-bit ARM, the popcount table, under emulation: the same classes.
@@ -146,6 +155,52 @@ public class CExportTests
         Assert.True(sections[".rodata"] > 0 && sections[".text"] > 0, string.Join(", ", sections));
     }
 
+    /// <summary>Whether a model must fit a CH32V003 (16 KB flash, 2 KB RAM, stack included), must
+    /// not, or is only measured.</summary>
+    public enum Fit { Fits, DoesNotFit, Measured }
+
+    /// <summary>The C built bare-metal (-Os) for the Cortex-M4F and the RV32EC boards and run there
+    /// over every test sample: the engine's class from the codes and, where the image holds the
+    /// features (small inputs), from the features. Then the RV32EC link against a CH32V003's memory
+    /// with the stack the run measured. With QNN_DEVICE_FIGURES set (bench/device-figures.sh), each
+    /// board's sizes, stack, linked helper routines and instructions per prediction are appended to
+    /// that file.</summary>
+    private static void AssertOnBoards(EngineModel engine, string source, float[] samples, int[] classes, Fit fit)
+    {
+        var count = classes.Length;
+        var withFloats = (long)samples.Length * 4 <= 64 * 1024;
+        File.WriteAllText(Path.Combine(source, "samples.h"), BareMetal.SamplesHeader(engine, samples, count, withFloats));
+        var figures = Environment.GetEnvironmentVariable("QNN_DEVICE_FIGURES");
+        foreach (var board in BareMetal.Boards)
+        {
+            BareMetal.Require(board);
+            var run = BareMetal.RunSamples(board, source, count);
+            for (var s = 0; s < count; s++)
+            {
+                Assert.True(run.FromCodes[s] is null || run.FromCodes[s] == classes[s], $"{board}, sample {s}: codes give {run.FromCodes[s]}, the engine {classes[s]}");
+                Assert.True(run.FromFeatures[s] is null || run.FromFeatures[s] == classes[s], $"{board}, sample {s}: features give {run.FromFeatures[s]}, the engine {classes[s]}");
+            }
+            Assert.Equal(engine.Input.AllCodes, run.FromCodes.All(c => c is not null));
+            Assert.True(run.StackBytes > 0 && run.StackBytes < 64 * 1024, $"{board}: stack {run.StackBytes}");
+            string? overflow = null;
+            if (board == "rv32ec")
+            {
+                overflow = BareMetal.FitsCh32v003(source, engine.Input.AllCodes, run.StackBytes);
+                if (fit == Fit.Fits)
+                    Assert.True(overflow is null, $"{engine.Name} should fit a CH32V003: {overflow}");
+                if (fit == Fit.DoesNotFit)
+                    Assert.True(overflow is not null && overflow.Contains("overflowed", StringComparison.Ordinal), $"{engine.Name} should not fit a CH32V003: {overflow}");
+            }
+            if (figures is null)
+                continue;
+            var (text, rodata, data, bss) = BareMetal.ModelSize(board, source);
+            var helpers = string.Join(' ', BareMetal.PredictionHelpers(board, source, engine.Input.AllCodes));
+            var fits = board != "rv32ec" ? "" : overflow is null ? "fits" : string.Join(", ",
+                System.Text.RegularExpressions.Regex.Matches(overflow, @"region `(\w+)' overflowed by (\d+) bytes").Select(m => $"{m.Groups[1].Value} +{m.Groups[2].Value} B"));
+            File.AppendAllText(figures, $"{engine.Name}\t{board}\t{text}\t{rodata}\t{data}\t{bss}\t{run.StackBytes}\t{BareMetal.Instructions(board, source)}\t{helpers}\t{fits}\n");
+        }
+    }
+
     private static string[] Lines(string output, int count)
     {
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -157,21 +212,21 @@ public class CExportTests
     public void VertebralMlp_in_C_on_x86_64_and_arm()
     {
         var data = Cli.RequireData("vertebral/column_3C.dat");
-        AssertCMatchesEngine(data, "vertebral", viaEngineFile: false, onArm: true, "--model", "VertebralMlp", "--epochs", "8");
+        AssertCMatchesEngine(data, "vertebral", viaEngineFile: false, onArm: true, Fit.Fits, "--model", "VertebralMlp", "--epochs", "8");
     }
 
     [SkippableFact]
     public void MiniMnistCnn_in_C_on_x86_64_and_arm()
     {
         var data = Cli.RequireData("mnist/train-images-idx3-ubyte.gz");
-        AssertCMatchesEngine(data, "mini-mnist", viaEngineFile: true, onArm: true, "--model", "MiniMnistCnn", "--epochs", "1", "--batch-size", "128");
+        AssertCMatchesEngine(data, "mini-mnist", viaEngineFile: true, onArm: true, Fit.DoesNotFit, "--model", "MiniMnistCnn", "--epochs", "1", "--batch-size", "128");
     }
 
     [SkippableFact]
     public void BinaryLeNet5_in_C_on_mini_fashion_mnist()
     {
         Prerequisite.FashionMnist();
-        AssertCMatchesEngine(null, "mini-fashion-mnist", viaEngineFile: false, onArm: false, "--model", "BinaryLeNet5", "--epochs", "1", "--batch-size", "128");
+        AssertCMatchesEngine(null, "mini-fashion-mnist", viaEngineFile: false, onArm: false, Fit.Measured, "--model", "BinaryLeNet5", "--epochs", "1", "--batch-size", "128");
     }
 
     [SkippableTheory]
@@ -197,7 +252,7 @@ public class CExportTests
     public void Catalog_ternary_n_bit_and_float_mlps_in_C_on_x86_64_and_arm(string model)
     {
         var data = Cli.RequireData("vertebral/column_3C.dat");
-        AssertCMatchesEngine(data, "vertebral", viaEngineFile: false, onArm: true, "--model", model, "--epochs", "3");
+        AssertCMatchesEngine(data, "vertebral", viaEngineFile: false, onArm: true, Fit.Fits, "--model", model, "--epochs", "3");
     }
 
     [SkippableTheory]

@@ -16,6 +16,9 @@ public static class CToolchain
         ["qemu-arm"] = "qemu-user",
         ["arm-none-eabi-gcc"] = "gcc-arm-none-eabi",
         ["arm-none-eabi-size"] = "binutils-arm-none-eabi",
+        ["qemu-system-arm"] = "qemu-system-arm",
+        ["riscv64-unknown-elf-gcc"] = "gcc-riscv64-unknown-elf",
+        ["qemu-system-riscv32"] = "qemu-system-misc",
         ["clang"] = "clang",
     };
 
@@ -43,6 +46,20 @@ public static class CToolchain
     /// <summary>Runs a tool to completion; its standard output, or a failure with its errors.</summary>
     public static string Run(string tool, string workingDirectory, params string[] args)
     {
+        var (exit, output, error) = Execute(tool, workingDirectory, args);
+        Assert.True(exit == 0, $"{Path.GetFileName(tool)} {string.Join(' ', args)} exited {exit}: {error}{output[..Math.Min(output.Length, 2000)]}");
+        return output;
+    }
+
+    /// <summary>Runs a tool to completion: its exit status and what it wrote to both outputs.</summary>
+    public static (int Exit, string Output) Try(string tool, string workingDirectory, params string[] args)
+    {
+        var (exit, output, error) = Execute(tool, workingDirectory, args);
+        return (exit, error + output);
+    }
+
+    private static (int Exit, string Output, string Error) Execute(string tool, string workingDirectory, string[] args)
+    {
         var start = new ProcessStartInfo(tool) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
@@ -50,7 +67,6 @@ public static class CToolchain
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{Path.GetFileName(tool)} {string.Join(' ', args)} exited {process.ExitCode}: {error.Result}{output[..Math.Min(output.Length, 2000)]}");
-        return output;
+        return (process.ExitCode, output, error.Result);
     }
 }
