@@ -35,6 +35,10 @@ public static class CExporter
 
         #include <stdint.h>
 
+        #ifdef __cplusplus
+        extern "C" {
+        #endif
+
         /* Values a sample has, classes it is sorted into, bytes of scratch a prediction uses. */
         #define {{upper}}_INPUTS {{model.Input.Size}}L
         #define {{upper}}_CLASSES {{model.Classes}}
@@ -43,6 +47,10 @@ public static class CExporter
         /* Raw features in, the class (the first largest logit) out; uses a static scratch buffer. */
         int {{prefix}}_predict(const float *input);
         {{(plan.Codes ? CodesApi(prefix, upper) : RealsApi(prefix, upper))}}
+
+        #ifdef __cplusplus
+        }
+        #endif
 
         #endif
 
@@ -99,10 +107,21 @@ public static class CExporter
             """);
         if (popCount)
             text.Append("""
-                /* Set bits of a word: the compiler's builtin where it has one, a table otherwise
-                   (-DQNN_TABLE_POPCOUNT forces the table). */
-                #if (defined(__GNUC__) || defined(__clang__)) && !defined(QNN_TABLE_POPCOUNT)
+                /* Set bits of a word: the compiler's builtin where the target has a popcount
+                   instruction (__POPCNT__, x86 -mpopcnt), else bit arithmetic with neither a
+                   multiply nor a call (a microcontroller's libgcc routine costs a call a word;
+                   rv32ec has no multiply); -DQNN_TABLE_POPCOUNT uses a 256-entry table. */
+                #if defined(__POPCNT__) && !defined(QNN_TABLE_POPCOUNT)
                 static int qnn_popcount(uint32_t x) { return __builtin_popcountl((unsigned long)x); }
+                #elif !defined(QNN_TABLE_POPCOUNT)
+                static int qnn_popcount(uint32_t x)
+                {
+                    x = x - ((x >> 1) & 0x55555555UL);
+                    x = (x & 0x33333333UL) + ((x >> 2) & 0x33333333UL);
+                    x = (x + (x >> 4)) & 0x0F0F0F0FUL;
+                    x = x + (x >> 8);
+                    return (int)((x + (x >> 16)) & 63u);
+                }
                 #else
                 static const uint8_t qnn_bits[256] = {
                 #define QNN_B2(n) n, n + 1, n + 1, n + 2

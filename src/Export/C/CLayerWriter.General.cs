@@ -51,19 +51,18 @@ internal sealed partial class CLayerWriter
 
     /// <summary>The tables of any output block; returns the statement that stores output
     /// <c>idx</c> of channel <c>ch</c> from <c>z</c> (integer sums) or <c>sum</c> (real sums).</summary>
-    private string GeneralOutput(string name, LayerOutput output, bool integer)
+    private string GeneralOutput(string name, LayerOutput output, bool integer, long? bound = null)
     {
         if (output.Form == OutputForm.Signs)
-            return OutputBlock(name, output);
+            return OutputBlock(name, output, bound);
         if (output.Form == OutputForm.Levels)
         {
             // Output j is values[how many of its nested thresholds fire].
             UsesFloatWords = true;
             var boundaries = output.LevelBoundaries!;
-            Ints($"{name}_low", boundaries.Select(t => t.FiringRange.Low));
-            Ints($"{name}_high", boundaries.Select(t => t.FiringRange.High));
+            var fires = Fires(name, boundaries, $"ch * {output.Steps}L + s", bound);
             Floats($"{name}_values", output.LevelValues!);
-            return $"{{\n            int32_t s, fired = 0;\n            for (s = 0; s < {output.Steps}L; s++)\n                if (z >= {name}_low[ch * {output.Steps}L + s] && z <= {name}_high[ch * {output.Steps}L + s])\n                    fired++;\n            out[idx] = qnn_word({name}_values[fired]);\n        }}";
+            return $"{{\n            int32_t s, fired = 0;\n            for (s = 0; s < {output.Steps}L; s++)\n                if ({fires})\n                    fired++;\n            out[idx] = qnn_word({name}_values[fired]);\n        }}";
         }
         // The affine form as LayerOutput.Apply/ApplyReal: (x·Scale)·α + β in float32.
         Floats($"{name}_alpha", output.Alpha!);
@@ -102,14 +101,14 @@ internal sealed partial class CLayerWriter
         var n = g.InputSize;
         var integer = g.IntegerSums;
         var type = WeightTable(name, g.Weights, integer);
-        Multipliers(name, g.Multipliers);
+        var factor = Multipliers(name, g.Multipliers);
         if (g.Divisors is { } divisors)
             Floats($"{name}_d", divisors);
         var store = GeneralOutput(name, g.Output, integer);
         string sum;
         if (integer)
         {
-            var term = Read(input, "i", true) + (g.Multipliers is null ? "" : $" * {name}_m[i]");
+            var term = Read(input, "i", true) + factor;
             sum = $"        int32_t z = 0;\n        for (i = 0; i < {n}L; i++)\n            z += {term} * (int32_t)row[i];\n";
         }
         else

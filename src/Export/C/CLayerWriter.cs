@@ -70,24 +70,27 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
 
     /// <summary>The tables of an output block; returns the statement that stores output
     /// <c>idx</c> of channel <c>ch</c> from <c>z</c>.</summary>
-    private string OutputBlock(string name, LayerOutput output)
+    private string OutputBlock(string name, LayerOutput output, long? bound)
     {
         if (output.Thresholds is { } thresholds)
-        {
-            Ints($"{name}_low", thresholds.Select(t => t.FiringRange.Low));
-            Ints($"{name}_high", thresholds.Select(t => t.FiringRange.High));
-            return $"if (z >= {name}_low[ch] && z <= {name}_high[ch]) QNN_SET(out, idx);";
-        }
+            return $"if ({Fires(name, thresholds, "ch", bound)}) QNN_SET(out, idx);";
         Floats($"{name}_alpha", output.Alpha!);
         Floats($"{name}_beta", output.Beta!);
         return $"logits[idx] = (float)z * {CLiterals.Float(output.Scale)} * {name}_alpha[ch] + {name}_beta[ch];";
     }
 
-    /// <summary>The code multipliers' table <c>NAME_m</c>, where the layer has them.</summary>
-    private void Multipliers(string name, int[]? multipliers)
+    /// <summary>The code multipliers' table <c>NAME_m</c>, where the layer has them and they
+    /// differ; returns the factor that multiplies input <c>i</c>: "" for none or all 1 (no
+    /// multiply: on a core without one, such as rv32ec, each is a libgcc call), a constant where
+    /// all are equal, else the table's entry.</summary>
+    private string Multipliers(string name, int[]? multipliers)
     {
-        if (multipliers is not null)
-            Ints($"{name}_m", multipliers);
+        if (multipliers is null || multipliers.All(m => m == 1))
+            return "";
+        if (multipliers.All(m => m == multipliers[0]))
+            return $" * {CLiterals.Int32(multipliers[0])}";
+        Ints($"{name}_m", multipliers);
+        return $" * {name}_m[i]";
     }
 
     /// <summary>A dense layer's function: for each output <c>j</c> (also its channel and index),
@@ -117,12 +120,12 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
         var n = d.InputSize;
         var rowWords = CLayerPlan.PackedWords(n);
         Words($"{name}_w", d.PackedWeights);
-        Multipliers(name, d.CodeMultipliers);
-        var store = GeneralOutput(name, d.Output, true);
+        var factor = Multipliers(name, d.CodeMultipliers);
+        var store = GeneralOutput(name, d.Output, true, d.CodeMultipliers is null ? n : null);
         UsesPopCount |= d.CodeMultipliers is null;
         var sum = d.CodeMultipliers is null
             ? $"        int32_t differing = 0;\n        for (i = 0; i < {rowWords}L; i++)\n            differing += qnn_popcount(in[i] ^ row[i]);\n        z = {n}L - 2 * differing;\n"
-            : $"        z = 0;\n        for (i = 0; i < {n}L; i++) {{\n            int32_t term = (int32_t)in[i] * {name}_m[i];\n            z += QNN_BIT(row, i) ? term : -term;\n        }}\n";
+            : $"        z = 0;\n        for (i = 0; i < {n}L; i++) {{\n            int32_t term = (int32_t)in[i]{factor};\n            z += QNN_BIT(row, i) ? term : -term;\n        }}\n";
         DenseRows(name, d.OutputSize, "j, i, z", $"        const uint32_t *row = {name}_w + j * {rowWords}L;\n", sum, store);
     }
 
@@ -143,10 +146,10 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
             var weights = d.Weights.ToArray();
             text.Append($"static const int8_t {name}_q[{weights.Length}] = {{\n{CLiterals.List(weights, q => q.ToString(System.Globalization.CultureInfo.InvariantCulture), 16)}\n}};\n");
         }
-        Multipliers(name, d.CodeMultipliers);
-        var store = GeneralOutput(name, d.Output, true);
+        var factor = Multipliers(name, d.CodeMultipliers);
+        var store = GeneralOutput(name, d.Output, true, null);
         UsesPopCount |= ternaryOnSigns;
-        var value = d.CodeMultipliers is null ? "(QNN_BIT(in, i) ? 1 : -1)" : $"(int32_t)in[i] * {name}_m[i]";
+        var value = d.CodeMultipliers is null ? "(QNN_BIT(in, i) ? 1 : -1)" : $"(int32_t)in[i]{factor}";
         var sum = ternaryOnSigns
             ? $"        const uint32_t *nz = {name}_nz + j * {rowWords}L, *pos = {name}_pos + j * {rowWords}L;\n        int32_t disagree = 0;\n        for (i = 0; i < {rowWords}L; i++)\n            disagree += qnn_popcount(nz[i] & (in[i] ^ pos[i]));\n        z = {name}_count[j] - 2 * disagree;\n"
             : $"        const int8_t *row = {name}_q + j * {n}L;\n        z = 0;\n        for (i = 0; i < {n}L; i++)\n            z += {value} * (int32_t)row[i];\n";
@@ -175,7 +178,7 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
         var windowBits = perGroupIn * taps;
         var rowWords = CLayerPlan.PackedWords(windowBits);
         Words($"{name}_w", c.PackedWeights);
-        var store = GeneralOutput(name, c.Output, true);
+        var store = GeneralOutput(name, c.Output, true, c.CodeInputs ? null : windowBits);
         text.Append(Begin(name, c.OutputSize, !c.CodeInputs));
         text.Append($$"""
                 int32_t oy, ox, g, ci, ky, kx, ch, z;
