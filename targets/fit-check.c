@@ -4,7 +4,7 @@
 #include "net.h"
 
 #ifdef QNN_FIT_CODES
-static const uint32_t input[NET_INPUTS] = { 1u };
+static const net_code_t input[NET_INPUTS] = { 1u };
 int main(void) { return net_predict_codes(input) < 0; }
 #else
 static const float input[NET_INPUTS] = { 1.0f };

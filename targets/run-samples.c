@@ -10,13 +10,13 @@
 #include "samples.h"
 
 #ifdef QNN_SAMPLE_CODES
-static uint32_t codes[NET_INPUTS];
+static net_code_t codes[NET_INPUTS];
 
 static void load_codes(int32_t s)
 {
     int32_t i;
     for (i = 0; i < NET_INPUTS; i++)
-        codes[i] = qnn_sample_codes[s][i];
+        codes[i] = (net_code_t)qnn_sample_codes[s][i];
 }
 #endif
 

@@ -42,7 +42,7 @@ public class CExportTests
                 FILE *file = fopen(argv[1], "rb");
                 int32_t head[2];
                 static float sample[{{upper}}_INPUTS];
-                static uint32_t codes[{{upper}}_INPUTS];
+                static {{(codes ? prefix + "_code_t" : "uint32_t")}} codes[{{upper}}_INPUTS];
                 static float values[{{upper}}_INPUTS];
                 static uint32_t scratch[{{upper}}_SCRATCH_BYTES / 4];
                 float logits[{{upper}}_CLASSES], own[{{upper}}_CLASSES];
@@ -143,16 +143,29 @@ public class CExportTests
         var arm = Lines(CToolchain.Run(qemu, source, Path.Combine(source, "arm"), input), count);
         for (var s = 0; s < count; s++)
             Assert.True(arm[s].Split(' ')[..2].SequenceEqual(lines[s].Split(' ')[..2]), $"sample {s}: ARM {arm[s]}, x86-64 {lines[s]}");
-        // A Cortex-M4 build: warnings-free, nothing mutable but the scratch (.bss is exactly NET_SCRATCH_BYTES).
+        // A Cortex-M4 build: warnings-free, nothing mutable but the scratch (exactly
+        // NET_SCRATCH_BYTES) and, for the float entry points, the codes buffer.
         var (m4Gcc, m4Size) = (CToolchain.Require("arm-none-eabi-gcc"), CToolchain.Require("arm-none-eabi-size"));
-        CToolchain.Run(m4Gcc, source, [.. Flags.Split(' '), "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16", "-Os", "-c", "-o", "m4.o", "net.c"]);
+        CToolchain.Run(m4Gcc, source, [.. Flags.Split(' '), "-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16", "-Os", "-fdata-sections", "-c", "-o", "m4.o", "net.c"]);
         var sections = CToolchain.Run(m4Size, source, "-A", "m4.o").Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(f => f.Length >= 2 && f[0].StartsWith('.'))
             .ToDictionary(f => f[0], f => long.Parse(f[1], CultureInfo.InvariantCulture));
         var scratch = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(source, "net.h")), @"NET_SCRATCH_BYTES (\d+)L").Groups[1].Value;
-        Assert.Equal(long.Parse(scratch, CultureInfo.InvariantCulture), sections[".bss"]);
-        Assert.Equal(0, sections.GetValueOrDefault(".data"));
-        Assert.True(sections[".rodata"] > 0 && sections[".text"] > 0, string.Join(", ", sections));
+        Assert.Equal(long.Parse(scratch, CultureInfo.InvariantCulture), sections[".bss.net_scratch"]);
+        if (engine.Input.AllCodes)
+            Assert.Equal(engine.Input.Size * CodeBytes(engine.Input), sections[".bss.net_codes"]);
+        var mutable = sections.Keys.Where(k => k.StartsWith(".bss", StringComparison.Ordinal) && sections[k] > 0).Order();
+        string[] expectedMutable = engine.Input.AllCodes ? [".bss.net_codes", ".bss.net_scratch"] : [".bss.net_scratch"];
+        Assert.True(mutable.SequenceEqual(expectedMutable), string.Join(", ", sections));
+        Assert.Equal(0, sections.Where(p => p.Key.StartsWith(".data", StringComparison.Ordinal)).Sum(p => p.Value));
+        Assert.True(sections.Where(p => p.Key.StartsWith(".rodata", StringComparison.Ordinal)).Sum(p => p.Value) > 0 && sections[".text"] > 0, string.Join(", ", sections));
+    }
+
+    /// <summary>Bytes of one NAME_code_t: the narrowest unsigned type that holds every feature's largest code.</summary>
+    private static long CodeBytes(InputStage input)
+    {
+        var widest = Enumerable.Range(0, input.Low.Length).Max(r => (double)input.LevelsOf(r));
+        return widest <= byte.MaxValue ? 1 : widest <= ushort.MaxValue ? 2 : 4;
     }
 
     /// <summary>Whether a model must fit a CH32V003 (16 KB flash, 2 KB RAM, stack included), must
@@ -370,7 +383,7 @@ public class CExportTests
                 int32_t head[2], s;
                 int i;
                 float sample[CODES_INPUTS];
-                uint32_t codes[CODES_INPUTS];
+                codes_code_t codes[CODES_INPUTS];
                 (void)argc;
                 if (file == NULL || fread(head, sizeof head, 1, file) != 1)
                     return 2;

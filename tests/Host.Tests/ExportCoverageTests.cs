@@ -73,7 +73,7 @@ public class ExportCoverageTests
             var source = CExporter.Generate(EngineExporter.Export(network), "net");
             Assert.Contains("int net_predict(const float *input);", source.Header);
             // Unrounded (32-bit) inputs have no integer codes, so no codes entry point.
-            Assert.Equal(name != "FloatMlp", source.Header.Contains("int net_predict_codes(const uint32_t *codes);"));
+            Assert.Equal(name != "FloatMlp", source.Header.Contains("int net_predict_codes(const net_code_t *codes);"));
         }
     }
 

@@ -5,92 +5,151 @@ using Qnn.Engine.Kernels;
 namespace Qnn.Export.C;
 
 /// <summary>
-/// Where the generated code keeps activations: ±1 outputs bit-packed 32 to a <c>uint32_t</c>, other
-/// values one float32 bit pattern a word, alternating between two buffers; then the window and
-/// validity words a ±1 convolution packs; then the input codes (or, for unrounded inputs, the
-/// input values) of a sample. All in one scratch array of 32-bit words.
+/// Where the generated code keeps activations: ±1 outputs bit-packed 32 to a <c>uint32_t</c>, whole
+/// numbers one <c>int32_t</c> a word, other values one float32 bit pattern a word, all in one
+/// scratch arena of 32-bit words. Layer k reads its input from one end of the arena and writes its
+/// output at the other (even layers at the top, odd at the bottom), with a ±1 convolution's window
+/// words between them, so the arena is the largest input + work + output of any one layer rather
+/// than the sum of the layers. The input codes are the caller's (or <c>NAME_codes</c>, which only
+/// the float entry points use), not in the arena.
 /// </summary>
 internal sealed class CLayerPlan
 {
     private readonly EngineModel model;
-    private readonly int buffer;
-    private readonly int window;
+    private readonly int[] outputWords;
+    private readonly int[] workWords;
 
     public CLayerPlan(EngineModel model)
     {
         this.model = model;
-        foreach (var layer in model.Layers)
-        {
-            var kind = OutputOf(layer, false);
-            if (kind != CValues.Logits)
-                buffer = Math.Max(buffer, kind == CValues.Packed ? PackedWords(layer.OutputSize) : layer.OutputSize);
-            if (layer is BinaryConvLayer { CodeInputs: false } conv)
-                window = Math.Max(window, PackedWords(conv.InputShape[0] / conv.Groups * conv.Kernel * conv.Kernel));
-        }
-        if (model.Layers.Count == 0 || OutputOf(model.Layers[^1], true) != CValues.Logits)
+        if (model.Layers.Count == 0 || !IsFinal(OutputOf(model.Layers[^1], true)))
             throw new ExportException($"{model.Name}: the last layer must output logits");
+        var count = model.Layers.Count;
+        (outputWords, workWords) = (new int[count], new int[count]);
+        for (var k = 0; k < count; k++)
+        {
+            var layer = model.Layers[k];
+            var kind = OutputKind(k);
+            outputWords[k] = kind == CValues.Logits ? 0 : kind == CValues.Packed ? PackedWords(layer.OutputSize) : layer.OutputSize;
+            if (layer is BinaryConvLayer { CodeInputs: false } conv)
+                workWords[k] = 2 * PackedWords(conv.InputShape[0] / conv.Groups * conv.Kernel * conv.Kernel);
+            ArenaWords = Math.Max(ArenaWords, (k > 0 ? outputWords[k - 1] : 0) + workWords[k] + outputWords[k]);
+        }
+        ArenaWords = Math.Max(1, ArenaWords);
     }
+
+    private static bool IsFinal(CValues kind) => kind is CValues.Logits or CValues.Sums;
 
     /// <summary>32-bit words of a packed ±1 vector, rounded to whole 64-bit words as the engine packs.</summary>
     public static int PackedWords(int values) => 2 * BitPacking.WordsFor(values);
 
-    /// <summary>How a layer's outputs are held: packed signs, float values or (the last layer's)
-    /// logits; a hidden layer without activation holds its affine outputs as float values.</summary>
+    /// <summary>How a layer's outputs are held: packed signs, whole numbers, float values or (the
+    /// last layer's) integer sums or float logits; a hidden layer without activation holds its
+    /// affine outputs as float values.</summary>
     public static CValues OutputOf(EngineLayer layer, bool last) => layer.Accept(last ? HeldOutputs.Last : HeldOutputs.Hidden);
 
     /// <summary>Each kind's held output, for a hidden or the last layer.</summary>
     private sealed class HeldOutputs(bool last) : ILayerVisitor<CValues>
     {
         public static readonly HeldOutputs Hidden = new(false), Last = new(true);
-        public CValues Visit(BinaryDenseLayer layer) => Of(layer.Output, last);
-        public CValues Visit(IntegerDenseLayer layer) => Of(layer.Output, last);
-        public CValues Visit(GeneralDenseLayer layer) => Of(layer.Output, last);
+        public CValues Visit(BinaryDenseLayer layer) => Of(layer.Output, last, true);
+        public CValues Visit(IntegerDenseLayer layer) => Of(layer.Output, last, true);
+        public CValues Visit(GeneralDenseLayer layer) => Of(layer.Output, last, layer.IntegerSums);
         public CValues Visit(FloatDenseLayer layer) => layer.Signs ? CValues.Packed : last ? CValues.Logits : CValues.Floats;
-        public CValues Visit(BinaryConvLayer layer) => Of(layer.Output, last);
-        public CValues Visit(GeneralConvLayer layer) => Of(layer.Output, last);
+        public CValues Visit(BinaryConvLayer layer) => Of(layer.Output, last, true);
+        public CValues Visit(GeneralConvLayer layer) => Of(layer.Output, last, layer.IntegerSums);
         public CValues Visit(MaxPoolLayer layer) => CValues.Packed;
         public CValues Visit(ValueMaxPoolLayer layer) => CValues.Floats;
     }
 
-    /// <summary>How an output block's values are held.</summary>
+    /// <summary>How an output block's values are held, after integer or real sums.</summary>
     /// <remarks>Sign activations computed in float are packed too, so that the binary layers and
     /// sign max-pooling the engine runs after them read them as they read folded signs.</remarks>
-    public static CValues Of(LayerOutput output, bool last) => output.Form switch
+    public static CValues Of(LayerOutput output, bool last, bool integerSums) => output.Form switch
     {
         OutputForm.Signs => CValues.Packed,
-        OutputForm.Logits => last ? CValues.Logits : CValues.Floats,
+        OutputForm.Logits => !last ? CValues.Floats : integerSums ? CValues.Sums : CValues.Logits,
+        OutputForm.Levels when WholeLevels(output) => CValues.Ints,
         OutputForm.Activated when output.Activation == OutputActivation.Sign => CValues.Packed,
         _ => CValues.Floats,
     };
 
-    /// <summary>How layer <paramref name="k"/>'s output is held.</summary>
-    public CValues OutputKind(int k) => OutputOf(model.Layers[k], k == model.Layers.Count - 1);
+    /// <summary>Whether every level value is a whole number that an int32 holds (the folded
+    /// ternary and n-bit activations' are: -1, 0, 1 or 0 … L).</summary>
+    public static bool WholeLevels(LayerOutput output) =>
+        output.LevelValues!.All(v => float.IsInteger(v) && Math.Abs(v) <= 1 << 30);
+
+    /// <summary>How layer <paramref name="k"/>'s output is held (a value-pooling of whole numbers keeps them whole).</summary>
+    public CValues OutputKind(int k) => model.Layers[k] is ValueMaxPoolLayer && InputKind(k) == CValues.Ints
+        ? CValues.Ints
+        : OutputOf(model.Layers[k], k == model.Layers.Count - 1);
 
     /// <summary>Whether the inputs are integer codes (else some width above 24 bits passes as a real).</summary>
     public bool Codes => model.Input.AllCodes;
 
+    /// <summary>The C type of one input code: the narrowest unsigned type that holds every
+    /// feature's largest code.</summary>
+    public string CodeType
+    {
+        get
+        {
+            var widest = Enumerable.Range(0, model.Input.Low.Length).Max(r => (double)model.Input.LevelsOf(r));
+            return widest <= byte.MaxValue ? "uint8_t" : widest <= ushort.MaxValue ? "uint16_t" : "uint32_t";
+        }
+    }
+
     /// <summary>How layer <paramref name="k"/>'s input is held.</summary>
     public CValues InputKind(int k) => k > 0 ? OutputKind(k - 1) : Codes ? CValues.Codes : CValues.Floats;
 
-    /// <summary>Word offset of the input codes in the scratch.</summary>
-    public int CodesOffset => 2 * buffer + 2 * window;
+    /// <summary>Whether a prediction from codes is integer arithmetic throughout: every layer sums
+    /// integers and holds signs, whole numbers or (the last) its integer sums.</summary>
+    public bool IntegerOnly => Enumerable.Range(0, model.Layers.Count).All(k =>
+        OutputKind(k) is CValues.Packed or CValues.Ints or CValues.Sums && model.Layers[k].Accept(IntegerArithmetic.Instance));
 
-    /// <summary>Bytes of scratch: both activation buffers, the window words and the codes.</summary>
-    public int ScratchBytes => 4 * Math.Max(1, CodesOffset + model.Input.Size);
+    /// <summary>Whether a kind computes its outputs without a float: integer sums and folded outputs.</summary>
+    private sealed class IntegerArithmetic : ILayerVisitor<bool>
+    {
+        public static readonly IntegerArithmetic Instance = new();
+        public bool Visit(BinaryDenseLayer layer) => Folded(layer.Output);
+        public bool Visit(IntegerDenseLayer layer) => Folded(layer.Output);
+        public bool Visit(GeneralDenseLayer layer) => layer.IntegerSums && Folded(layer.Output);
+        public bool Visit(FloatDenseLayer layer) => false;
+        public bool Visit(BinaryConvLayer layer) => Folded(layer.Output);
+        public bool Visit(GeneralConvLayer layer) => layer.IntegerSums && Folded(layer.Output);
+        public bool Visit(MaxPoolLayer layer) => true;
+        public bool Visit(ValueMaxPoolLayer layer) => true;
 
-    /// <summary>What layer <paramref name="k"/> reads: "codes" or a buffer.</summary>
-    public string InputOf(int k) => k == 0 ? "codes" : (k - 1) % 2 == 0 ? "scratch" : $"scratch + {buffer}L";
+        private static bool Folded(LayerOutput output) => output.Form is OutputForm.Signs or OutputForm.Levels or OutputForm.Logits;
+    }
+
+    /// <summary>32-bit words of the arena: the largest input + work + output of a layer.</summary>
+    public int ArenaWords { get; }
+
+    /// <summary>Bytes of scratch a prediction uses: the arena, and for a model without codes
+    /// the input values' words after it.</summary>
+    public int ScratchBytes => 4 * (ArenaWords + (Codes ? 0 : model.Input.Size));
+
+    /// <summary>Word offset of the input values in the scratch (a model without codes).</summary>
+    public int ValuesOffset => ArenaWords;
+
+    /// <summary>Where layer <paramref name="k"/>'s output starts in the arena: even layers at the
+    /// top, odd ones at the bottom.</summary>
+    private string OutputAt(int k) => Offset(k % 2 == 0 ? ArenaWords - outputWords[k] : 0);
+
+    /// <summary>Where layer <paramref name="k"/>'s work words start: beside its output or its input at the bottom.</summary>
+    private string WorkAt(int k) => Offset(k % 2 == 0 ? (k > 0 ? outputWords[k - 1] : 0) : outputWords[k]);
+
+    private static string Offset(int words) => words == 0 ? "scratch" : $"scratch + {words}L";
+
+    /// <summary>Where the last layer leaves its sums (for <see cref="CValues.Sums"/>).</summary>
+    public string FinalAt => OutputAt(model.Layers.Count - 1);
 
     /// <summary>The statements that run every layer in turn on <c>codes</c>.</summary>
     public string ForwardBody(string prefix)
     {
         var text = new StringBuilder();
-        var work = $"scratch + {2 * buffer}L";
         for (var k = 0; k < model.Layers.Count; k++)
-        {
-            var output = k % 2 == 0 ? "scratch" : $"scratch + {buffer}L";
-            text.Append($"    {prefix}_layer{k}({InputOf(k)}, {output}, logits, {work});\n");
-        }
+            text.Append($"    {prefix}_layer{k}({(k == 0 ? "codes" : OutputAt(k - 1))}, {OutputAt(k)}, logits, {WorkAt(k)});\n");
         return text.ToString();
     }
 }

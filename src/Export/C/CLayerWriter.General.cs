@@ -25,6 +25,8 @@ internal sealed partial class CLayerWriter
             (CValues.Codes, false) => $"(float)in[{index}]",
             (CValues.Packed, true) => $"(QNN_BIT(in, {index}) ? 1 : -1)",
             (CValues.Packed, false) => $"(QNN_BIT(in, {index}) ? 1.0f : -1.0f)",
+            (CValues.Ints, true) => $"(int32_t)in[{index}]",
+            (CValues.Ints, false) => $"(float)(int32_t)in[{index}]",
             (CValues.Floats, true) => $"(int32_t)qnn_float(in[{index}])",
             _ => $"qnn_float(in[{index}])",
         };
@@ -51,19 +53,14 @@ internal sealed partial class CLayerWriter
 
     /// <summary>The tables of any output block; returns the statement that stores output
     /// <c>idx</c> of channel <c>ch</c> from <c>z</c> (integer sums) or <c>sum</c> (real sums).</summary>
-    private string GeneralOutput(string name, LayerOutput output, bool integer, long? bound = null)
+    private string GeneralOutput(string name, LayerOutput output, bool integer, long? bound = null, int positions = 1)
     {
         if (output.Form == OutputForm.Signs)
             return OutputBlock(name, output, bound);
         if (output.Form == OutputForm.Levels)
-        {
-            // Output j is values[how many of its nested thresholds fire].
-            UsesFloatWords = true;
-            var boundaries = output.LevelBoundaries!;
-            var fires = Fires(name, boundaries, $"ch * {output.Steps}L + s", bound);
-            Floats($"{name}_values", output.LevelValues!);
-            return $"{{\n            int32_t s, fired = 0;\n            for (s = 0; s < {output.Steps}L; s++)\n                if ({fires})\n                    fired++;\n            out[idx] = qnn_word({name}_values[fired]);\n        }}";
-        }
+            return LevelsOutput(name, output, bound);
+        if (integer && outputKind == CValues.Sums)
+            return FinalSums(output, positions);
         // The affine form as LayerOutput.Apply/ApplyReal: (x·Scale)·α + β in float32.
         Floats($"{name}_alpha", output.Alpha!);
         Floats($"{name}_beta", output.Beta!);
@@ -77,6 +74,30 @@ internal sealed partial class CLayerWriter
             return $"out[idx] = qnn_word({y});";
         text.Append(Activation(name, output));
         return $"out[idx] = qnn_word({name}_activate({y}));";
+    }
+
+    /// <summary>Output j is values[how many of its nested thresholds fire]: whole values are
+    /// stored as int32 (fired + the first value where they are consecutive), others as floats.</summary>
+    private string LevelsOutput(string name, LayerOutput output, long? bound)
+    {
+        var values = output.LevelValues!;
+        var fires = Fires(name, output.LevelBoundaries!, $"ch * {output.Steps}L + s", bound);
+        string value;
+        if (outputKind == CValues.Ints)
+        {
+            var consecutive = values.Select((v, k) => v - k).Distinct().Count() == 1;
+            if (!consecutive)
+                Ints($"{name}_values", values.Select(v => (int)v));
+            var first = (int)values[0];
+            value = consecutive ? $"(uint32_t)(fired{(first == 0 ? "" : $" + {CLiterals.Int32(first)}")})" : $"(uint32_t){name}_values[fired]";
+        }
+        else
+        {
+            UsesFloatWords = true;
+            Floats($"{name}_values", values);
+            value = $"qnn_word({name}_values[fired])";
+        }
+        return $"{{\n            int32_t s, fired = 0;\n            for (s = 0; s < {output.Steps}L; s++)\n                if ({fires})\n                    fired++;\n            out[idx] = {value};\n        }}";
     }
 
     /// <summary>The activation of an activated output, as LayerOutput's Activate computes it in float32.</summary>
@@ -126,7 +147,7 @@ internal sealed partial class CLayerWriter
         var perGroupOut = g.OutChannels / g.Groups;
         var integer = g.IntegerSums;
         var type = WeightTable(name, g.Weights, integer);
-        var store = GeneralOutput(name, g.Output, integer);
+        var store = GeneralOutput(name, g.Output, integer, null, g.OutHeight * g.OutWidth);
         text.Append(Begin(name, g.OutputSize, false));
         var accumulate = integer
             ? $"z += {Read(input, "at", true)} * (int32_t)w[(ci * {k}L + ky) * {k}L + kx];"
@@ -166,16 +187,19 @@ internal sealed partial class CLayerWriter
     {
         int channels = p.InputShape[0], height = p.InputShape[1], width = p.InputShape[2], pool = p.Pool;
         int outHeight = height / pool, outWidth = width / pool;
-        UsesFloatWords = true;
+        // Whole numbers stay whole (an integer maximum); other values are float words.
+        var whole = input == CValues.Ints;
+        var (type, store) = whole ? ("int32_t", "(uint32_t)best") : ("float", "qnn_word(best)");
+        UsesFloatWords |= !whole;
         PoolingLoops(name, p.OutputSize, channels, outHeight, outWidth, $$"""
-                            float best = {{Read(input, $"(c * {height}L + oy * {pool}L) * {width}L + ox * {pool}L", false)}};
+                            {{type}} best = {{Read(input, $"(c * {height}L + oy * {pool}L) * {width}L + ox * {pool}L", whole)}};
                             for (dy = 0; dy < {{pool}}L; dy++)
                                 for (dx = 0; dx < {{pool}}L; dx++) {
-                                    const float v = {{Read(input, $"(c * {height}L + oy * {pool}L + dy) * {width}L + ox * {pool}L + dx", false)}};
+                                    const {{type}} v = {{Read(input, $"(c * {height}L + oy * {pool}L + dy) * {width}L + ox * {pool}L + dx", whole)}};
                                     if (v > best)
                                         best = v;
                                 }
-                            out[(c * {{outHeight}}L + oy) * {{outWidth}}L + ox] = qnn_word(best);
+                            out[(c * {{outHeight}}L + oy) * {{outWidth}}L + ox] = {{store}};
             """);
     }
 }

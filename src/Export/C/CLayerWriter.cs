@@ -14,12 +14,16 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
     /// <summary>Whether any layer counts bits (so the popcount helper is needed).</summary>
     public bool UsesPopCount { get; private set; }
 
-    /// <summary>How the layer being written holds its outputs.</summary>
-    private CValues outputKind;
+    /// <summary>How the layer being written holds its inputs and its outputs.</summary>
+    private CValues inputKind, outputKind;
+
+    /// <summary>The last layer's affine form where it leaves integer sums (<see cref="CValues.Sums"/>),
+    /// and its outputs per channel: the logits and the class are computed from it.</summary>
+    public (LayerOutput Output, int Positions)? FinalAffine { get; private set; }
 
     public void Write(int k, EngineLayer layer, CValues input, CValues output)
     {
-        outputKind = output;
+        (inputKind, outputKind) = (input, output);
         var name = $"{prefix}_layer{k}";
         text.Append($"/* {CLiterals.Comment(layer.Name)}: {layer.GetType().Name}, {layer.InputSize} in, {layer.OutputSize} out. */\n");
         if (!layer.Accept(new Body(this, name, input)))
@@ -70,13 +74,17 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
 
     /// <summary>The tables of an output block; returns the statement that stores output
     /// <c>idx</c> of channel <c>ch</c> from <c>z</c>.</summary>
-    private string OutputBlock(string name, LayerOutput output, long? bound)
+    private string OutputBlock(string name, LayerOutput output, long? bound) =>
+        $"if ({Fires(name, output.Thresholds!, "ch", bound)}) QNN_SET(out, idx);";
+
+    /// <summary>The last layer's store where it sums integers: z itself, its affine form applied
+    /// after the layers (CFinal), in float32 for the logits and in fixed point for the class.</summary>
+    private string FinalSums(LayerOutput output, int positions)
     {
-        if (output.Thresholds is { } thresholds)
-            return $"if ({Fires(name, thresholds, "ch", bound)}) QNN_SET(out, idx);";
-        Floats($"{name}_alpha", output.Alpha!);
-        Floats($"{name}_beta", output.Beta!);
-        return $"logits[idx] = (float)z * {CLiterals.Float(output.Scale)} * {name}_alpha[ch] + {name}_beta[ch];";
+        if (outputKind != CValues.Sums)
+            throw new ExportException("only the last layer may output logits from integer sums");
+        FinalAffine = (output, positions);
+        return "out[idx] = (uint32_t)z;";
     }
 
     /// <summary>The code multipliers' table <c>NAME_m</c>, where the layer has them and they
@@ -99,7 +107,9 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
     private void DenseRows(string name, int outputs, string locals, string row, string sum, string store)
     {
         text.Append(Begin(name, outputs, false));
-        text.Append($"    int32_t {locals};\n    for (j = 0; j < {outputs}L; j++) {{\n{row}        const int32_t ch = j, idx = j;\n");
+        // The channel is j too; declared only where the output block reads it (a final sum does not).
+        var channel = System.Text.RegularExpressions.Regex.IsMatch(store, @"\bch\b") ? "ch = j, " : "";
+        text.Append($"    int32_t {locals};\n    for (j = 0; j < {outputs}L; j++) {{\n{row}        const int32_t {channel}idx = j;\n");
         text.Append(sum);
         text.Append($"        {store}\n    }}\n}}\n");
     }
@@ -110,7 +120,8 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
     private string Begin(string name, int outputs, bool usesWork)
     {
         var signs = outputKind == CValues.Packed;
-        return $"static void {name}(const uint32_t *in, uint32_t *out, float *logits, uint32_t *work)\n{{\n"
+        var input = inputKind == CValues.Codes ? $"{prefix}_code_t" : "uint32_t";
+        return $"static void {name}(const {input} *in, uint32_t *out, float *logits, uint32_t *work)\n{{\n"
             + Unused(outputKind != CValues.Logits, outputKind == CValues.Logits, usesWork)
             + (signs ? $"    memset(out, 0, {4 * CLayerPlan.PackedWords(outputs)}L);\n" : "");
     }
@@ -178,7 +189,7 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
         var windowBits = perGroupIn * taps;
         var rowWords = CLayerPlan.PackedWords(windowBits);
         Words($"{name}_w", c.PackedWeights);
-        var store = GeneralOutput(name, c.Output, true, c.CodeInputs ? null : windowBits);
+        var store = GeneralOutput(name, c.Output, true, c.CodeInputs ? null : windowBits, c.OutHeight * c.OutWidth);
         text.Append(Begin(name, c.OutputSize, !c.CodeInputs));
         text.Append($$"""
                 int32_t oy, ox, g, ci, ky, kx, ch, z;
