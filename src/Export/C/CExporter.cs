@@ -23,12 +23,13 @@ public static class CExporter
         var plan = new CLayerPlan(model);
         var body = new StringBuilder();
         var layers = new CLayerWriter(prefix, body);
-        for (var k = 0; k < model.Layers.Count; k++)
-            layers.Write(k, model.Layers[k], plan.InputKind(k), plan.OutputKind(k));
+        foreach (var k in plan.Steps)
+            layers.Write(k, model.Layers[k], plan.InputKind(k), plan.OutputKind(k), plan.PoolAfter(k));
         if (layers.FinalAffine is var (output, positions))
             body.Append(CFinal.Source(prefix, upper, output, positions));
         var functions = new CFunctions(model, prefix, upper, plan, layers.FinalAffine is not null);
-        return new CSource(prefix, Header(model, prefix, upper, plan, functions), Source(model, prefix, upper, plan, body.ToString(), layers.UsesPopCount, layers.UsesFloatWords || !plan.Codes, functions), plan.ScratchBytes);
+        var helpers = (layers.UsesPopCount ? PopCount : "") + (layers.UsesFields ? Fields : "") + (layers.UsesFloatWords || !plan.Codes ? FloatWords : "");
+        return new CSource(prefix, Header(model, prefix, upper, plan, functions), Source(model, prefix, upper, plan, body.ToString(), helpers, functions), plan.ScratchBytes);
     }
 
     private static string Header(EngineModel model, string prefix, string upper, CLayerPlan plan, CFunctions functions) => $$"""
@@ -61,7 +62,7 @@ public static class CExporter
 
         """;
 
-    private static string Source(EngineModel model, string prefix, string upper, CLayerPlan plan, string layers, bool popCount, bool floatWords, CFunctions functions)
+    private static string Source(EngineModel model, string prefix, string upper, CLayerPlan plan, string layers, string helpers, CFunctions functions)
     {
         var text = new StringBuilder();
         text.Append($$"""
@@ -82,8 +83,14 @@ public static class CExporter
 
 
             """);
-        if (popCount)
-            text.Append("""
+        text.Append(helpers);
+        text.Append(InputStageSource(model.Input, prefix, plan.Codes));
+        text.Append(layers);
+        text.Append(plan.Codes ? functions.Codes() : functions.Reals());
+        return text.ToString();
+    }
+
+    private const string PopCount = """
                 /* Set bits of a word: the compiler's builtin where the target has a popcount
                    instruction (__POPCNT__, x86 -mpopcnt), else bit arithmetic with neither a
                    multiply nor a call (a microcontroller's libgcc routine costs a call a word;
@@ -113,9 +120,31 @@ public static class CExporter
                 #endif
 
 
-                """);
-        if (floatWords)
-            text.Append("""
+                """;
+
+    private const string Fields = """
+        /* Bit fields of packed vectors, for a convolution's window rows (n at most 32). */
+        static uint32_t qnn_ones(int32_t n) { return n >= 32 ? 0xFFFFFFFFUL : ((uint32_t)1 << n) - 1u; }
+        static uint32_t qnn_field(const uint32_t *v, int32_t at, int32_t n)
+        {
+            const int32_t shift = at & 31;
+            uint32_t bits = v[at >> 5] >> shift;
+            if (shift + n > 32)
+                bits |= v[(at >> 5) + 1] << (32 - shift);
+            return bits & qnn_ones(n);
+        }
+        static void qnn_put(uint32_t *v, int32_t at, uint32_t bits, int32_t n)
+        {
+            const int32_t shift = at & 31;
+            v[at >> 5] |= bits << shift;
+            if (shift + n > 32)
+                v[(at >> 5) + 1] |= bits >> (32 - shift);
+        }
+
+
+        """;
+
+    private const string FloatWords = """
                 /* A float32 as the word that holds it and back, through a union (defined in C99),
                    so that activations share the uint32_t scratch without casting pointers. */
                 static float qnn_float(uint32_t w)
@@ -132,12 +161,7 @@ public static class CExporter
                 }
 
 
-                """);
-        text.Append(InputStageSource(model.Input, prefix, plan.Codes));
-        text.Append(layers);
-        text.Append(plan.Codes ? functions.Codes() : functions.Reals());
-        return text.ToString();
-    }
+                """;
 
     /// <summary>The input quantizer: code = round_half_even((clamp(x, low, high) - low) / span · L)
     /// in float32, the engine's operations in its order (<see cref="InputStage.Encode"/>).</summary>

@@ -19,24 +19,46 @@ internal sealed class CLayerPlan
     private readonly int[] outputWords;
     private readonly int[] workWords;
 
+    /// <summary>The layers that have a function, in order: a sign max-pooling right after a ±1
+    /// convolution has none, the convolution ORs its signs into the pooled outputs itself (no
+    /// buffer of the unpooled map, no second pass).</summary>
+    public IReadOnlyList<int> Steps { get; }
+
     public CLayerPlan(EngineModel model)
     {
         this.model = model;
         if (model.Layers.Count == 0 || !IsFinal(OutputOf(model.Layers[^1], true)))
             throw new ExportException($"{model.Name}: the last layer must output logits");
         var count = model.Layers.Count;
-        (outputWords, workWords) = (new int[count], new int[count]);
-        for (var k = 0; k < count; k++)
+        Steps = Enumerable.Range(0, count).Where(k => !(k > 0 && PoolAfter(k - 1) is not null)).ToArray();
+        (outputWords, workWords) = (new int[Steps.Count], new int[Steps.Count]);
+        for (var s = 0; s < Steps.Count; s++)
         {
+            var k = Steps[s];
             var layer = model.Layers[k];
             var kind = OutputKind(k);
-            outputWords[k] = kind == CValues.Logits ? 0 : kind == CValues.Packed ? PackedWords(layer.OutputSize) : layer.OutputSize;
-            if (layer is BinaryConvLayer { CodeInputs: false } conv)
-                workWords[k] = 2 * PackedWords(conv.InputShape[0] / conv.Groups * conv.Kernel * conv.Kernel);
-            ArenaWords = Math.Max(ArenaWords, (k > 0 ? outputWords[k - 1] : 0) + workWords[k] + outputWords[k]);
+            var size = PoolAfter(k)?.OutputSize ?? layer.OutputSize;
+            outputWords[s] = kind == CValues.Logits ? 0 : kind == CValues.Packed ? PackedWords(size) : size;
+            workWords[s] = WorkWords(layer);
+            ArenaWords = Math.Max(ArenaWords, (s > 0 ? outputWords[s - 1] : 0) + workWords[s] + outputWords[s]);
         }
         ArenaWords = Math.Max(1, ArenaWords);
     }
+
+    /// <summary>The sign max-pooling that convolution <paramref name="k"/> computes itself, if any:
+    /// a ±1 convolution's packed signs followed by a max-pooling (the OR of the window's signs).</summary>
+    public MaxPoolLayer? PoolAfter(int k) =>
+        k + 1 < model.Layers.Count && model.Layers[k] is BinaryConvLayer && OutputKind(k) == CValues.Packed
+            && model.Layers[k + 1] is MaxPoolLayer pool ? pool : null;
+
+    /// <summary>The work words of a layer: a convolution's window (codes: one int32 a tap; ±1
+    /// values: the window's sign words and, with padding, its validity words).</summary>
+    public static int WorkWords(EngineLayer layer) => layer switch
+    {
+        BinaryConvLayer { CodeInputs: true } c => c.InputShape[0] / c.Groups * c.Kernel * c.Kernel,
+        BinaryConvLayer c => (c.Padding > 0 ? 2 : 1) * PackedWords(c.InputShape[0] / c.Groups * c.Kernel * c.Kernel),
+        _ => 0,
+    };
 
     private static bool IsFinal(CValues kind) => kind is CValues.Logits or CValues.Sums;
 
@@ -132,24 +154,24 @@ internal sealed class CLayerPlan
     /// <summary>Word offset of the input values in the scratch (a model without codes).</summary>
     public int ValuesOffset => ArenaWords;
 
-    /// <summary>Where layer <paramref name="k"/>'s output starts in the arena: even layers at the
+    /// <summary>Where step <paramref name="s"/>'s output starts in the arena: even steps at the
     /// top, odd ones at the bottom.</summary>
-    private string OutputAt(int k) => Offset(k % 2 == 0 ? ArenaWords - outputWords[k] : 0);
+    private string OutputAt(int s) => Offset(s % 2 == 0 ? ArenaWords - outputWords[s] : 0);
 
-    /// <summary>Where layer <paramref name="k"/>'s work words start: beside its output or its input at the bottom.</summary>
-    private string WorkAt(int k) => Offset(k % 2 == 0 ? (k > 0 ? outputWords[k - 1] : 0) : outputWords[k]);
+    /// <summary>Where step <paramref name="s"/>'s work words start: beside its input or its output at the bottom.</summary>
+    private string WorkAt(int s) => Offset(s % 2 == 0 ? (s > 0 ? outputWords[s - 1] : 0) : outputWords[s]);
 
     private static string Offset(int words) => words == 0 ? "scratch" : $"scratch + {words}L";
 
     /// <summary>Where the last layer leaves its sums (for <see cref="CValues.Sums"/>).</summary>
-    public string FinalAt => OutputAt(model.Layers.Count - 1);
+    public string FinalAt => OutputAt(Steps.Count - 1);
 
     /// <summary>The statements that run every layer in turn on <c>codes</c>.</summary>
     public string ForwardBody(string prefix)
     {
         var text = new StringBuilder();
-        for (var k = 0; k < model.Layers.Count; k++)
-            text.Append($"    {prefix}_layer{k}({(k == 0 ? "codes" : OutputAt(k - 1))}, {OutputAt(k)}, logits, {WorkAt(k)});\n");
+        for (var s = 0; s < Steps.Count; s++)
+            text.Append($"    {prefix}_layer{Steps[s]}({(s == 0 ? "codes" : OutputAt(s - 1))}, {OutputAt(s)}, logits, {WorkAt(s)});\n");
         return text.ToString();
     }
 }

@@ -17,12 +17,16 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
     /// <summary>How the layer being written holds its inputs and its outputs.</summary>
     private CValues inputKind, outputKind;
 
+    /// <summary>The sign max-pooling the convolution being written computes itself, if any.</summary>
+    private MaxPoolLayer? fusedPool;
+
     /// <summary>The last layer's affine form where it leaves integer sums (<see cref="CValues.Sums"/>),
     /// and its outputs per channel: the logits and the class are computed from it.</summary>
     public (LayerOutput Output, int Positions)? FinalAffine { get; private set; }
 
-    public void Write(int k, EngineLayer layer, CValues input, CValues output)
+    public void Write(int k, EngineLayer layer, CValues input, CValues output, MaxPoolLayer? pool)
     {
+        fusedPool = pool;
         (inputKind, outputKind) = (input, output);
         var name = $"{prefix}_layer{k}";
         text.Append($"/* {CLiterals.Comment(layer.Name)}: {layer.GetType().Name}, {layer.InputSize} in, {layer.OutputSize} out. */\n");
@@ -38,7 +42,7 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
         public bool Visit(IntegerDenseLayer layer) { IntegerInput(layer); writer.IntegerDense(name, layer); return true; }
         public bool Visit(GeneralDenseLayer layer) { writer.GeneralDense(name, layer, input); return true; }
         public bool Visit(FloatDenseLayer layer) { writer.FloatDense(name, layer, input); return true; }
-        public bool Visit(BinaryConvLayer layer) { IntegerInput(layer); writer.Conv(name, layer); return true; }
+        public bool Visit(BinaryConvLayer layer) { IntegerInput(layer); writer.Conv(name, layer, writer.fusedPool); return true; }
         public bool Visit(GeneralConvLayer layer) { writer.GeneralConv(name, layer, input); return true; }
         // Codes are not ±1 values: a sign max-pooling cannot take the input codes.
         public bool Visit(MaxPoolLayer layer)
@@ -178,88 +182,6 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
         var store = f.Signs ? "if (y >= 0.0f) QNN_SET(out, j);" : outputKind == CValues.Logits ? "logits[j] = y;" : "out[j] = qnn_word(y);";
         UsesFloatWords |= outputKind == CValues.Floats;
         text.Append($"    int32_t j, i;\n    for (j = 0; j < {f.OutputSize}L; j++) {{\n        const float *row = {name}_w + j * {n}L;\n        float sum = 0.0f, y;\n        for (i = 0; i < {n}L; i++)\n            sum += {x} * row[i];\n        y = sum * {name}_alpha[j] + {name}_beta[j];\n        {store}\n    }}\n}}\n");
-    }
-
-    private void Conv(string name, BinaryConvLayer c)
-    {
-        int channels = c.InputShape[0], height = c.InputShape[1], width = c.InputShape[2];
-        var perGroupIn = channels / c.Groups;
-        var perGroupOut = c.OutChannels / c.Groups;
-        var taps = c.Kernel * c.Kernel;
-        var windowBits = perGroupIn * taps;
-        var rowWords = CLayerPlan.PackedWords(windowBits);
-        Words($"{name}_w", c.PackedWeights);
-        var store = GeneralOutput(name, c.Output, true, c.CodeInputs ? null : windowBits, c.OutHeight * c.OutWidth);
-        text.Append(Begin(name, c.OutputSize, !c.CodeInputs));
-        text.Append($$"""
-                int32_t oy, ox, g, ci, ky, kx, ch, z;
-                for (oy = 0; oy < {{c.OutHeight}}L; oy++)
-                    for (ox = 0; ox < {{c.OutWidth}}L; ox++)
-                        for (g = 0; g < {{c.Groups}}L; g++) {
-                            const int32_t position = oy * {{c.OutWidth}}L + ox;
-
-            """);
-        if (c.CodeInputs)
-        {
-            // Input codes: Σ ±code over the taps inside the image (the padding is code 0).
-            text.Append($$"""
-                                for (ch = g * {{perGroupOut}}L; ch < (g + 1) * {{perGroupOut}}L; ch++) {
-                                    const uint32_t *row = {{name}}_w + ch * {{rowWords}}L;
-                                    const int32_t idx = ch * {{c.OutHeight * c.OutWidth}}L + position;
-                                    z = 0;
-                                    for (ci = 0; ci < {{perGroupIn}}L; ci++)
-                                        for (ky = 0; ky < {{c.Kernel}}L; ky++)
-                                            for (kx = 0; kx < {{c.Kernel}}L; kx++) {
-                                                const int32_t y = oy * {{c.Stride}}L - {{c.Padding}}L + ky * {{c.Dilation}}L;
-                                                const int32_t x = ox * {{c.Stride}}L - {{c.Padding}}L + kx * {{c.Dilation}}L;
-                                                int32_t code;
-                                                if (y < 0 || y >= {{height}}L || x < 0 || x >= {{width}}L)
-                                                    continue;
-                                                code = (int32_t)in[((g * {{perGroupIn}}L + ci) * {{height}}L + y) * {{width}}L + x];
-                                                z += QNN_BIT(row, (ci * {{c.Kernel}}L + ky) * {{c.Kernel}}L + kx) ? code : -code;
-                                            }
-                                    {{store}}
-                                }
-                            }
-                }
-
-                """);
-            return;
-        }
-        // ±1 inputs: the window's signs and the taps inside the image, packed as the weight rows
-        // are; z = inside - 2·popcount((window XOR row) AND valid).
-        UsesPopCount = true;
-        text.Append($$"""
-                            uint32_t *window = work, *valid = work + {{rowWords}}L;
-                            int32_t inside = 0, bit = 0, w;
-                            memset(work, 0, {{8 * rowWords}}L);
-                            for (ci = 0; ci < {{perGroupIn}}L; ci++)
-                                for (ky = 0; ky < {{c.Kernel}}L; ky++)
-                                    for (kx = 0; kx < {{c.Kernel}}L; kx++, bit++) {
-                                        const int32_t y = oy * {{c.Stride}}L - {{c.Padding}}L + ky * {{c.Dilation}}L;
-                                        const int32_t x = ox * {{c.Stride}}L - {{c.Padding}}L + kx * {{c.Dilation}}L;
-                                        int32_t index;
-                                        if (y < 0 || y >= {{height}}L || x < 0 || x >= {{width}}L)
-                                            continue;
-                                        index = ((g * {{perGroupIn}}L + ci) * {{height}}L + y) * {{width}}L + x;
-                                        inside++;
-                                        QNN_SET(valid, bit);
-                                        if (QNN_BIT(in, index))
-                                            QNN_SET(window, bit);
-                                    }
-                            for (ch = g * {{perGroupOut}}L; ch < (g + 1) * {{perGroupOut}}L; ch++) {
-                                const uint32_t *row = {{name}}_w + ch * {{rowWords}}L;
-                                const int32_t idx = ch * {{c.OutHeight * c.OutWidth}}L + position;
-                                int32_t differing = 0;
-                                for (w = 0; w < {{rowWords}}L; w++)
-                                    differing += qnn_popcount((window[w] ^ row[w]) & valid[w]);
-                                z = inside - 2 * differing;
-                                {{store}}
-                            }
-                        }
-            }
-
-            """);
     }
 
     private void MaxPool(string name, MaxPoolLayer p)
