@@ -121,8 +121,15 @@ internal sealed partial class CLayerWriter
     {
         var n = g.InputSize;
         var integer = g.IntegerSums;
-        var type = WeightTable(name, g.Weights, integer);
         var factor = Multipliers(name, g.Multipliers);
+        if (integer && Packable(g.Weights))
+        {
+            // Weights of at most 8 bits packed to their width.
+            var packed = PackedRows(name, g.Weights.Integers!, g.OutputSize, n, g.Weights.Bits, Read(input, "i", true) + factor);
+            DenseRows(name, g.OutputSize, "j, i, z", "", packed, GeneralOutput(name, g.Output, true));
+            return;
+        }
+        var type = WeightTable(name, g.Weights, integer);
         if (g.Divisors is { } divisors)
             Floats($"{name}_d", divisors);
         var store = GeneralOutput(name, g.Output, integer);
@@ -138,6 +145,15 @@ internal sealed partial class CLayerWriter
             sum = $"        double sum = 0.0;\n        for (i = 0; i < {n}L; i++)\n            sum += (double)row[i] * (double)({x});\n";
         }
         DenseRows(name, g.OutputSize, "j, i", $"        const {type} *row = {name}_q + j * {n}L;\n", sum, store);
+    }
+
+    /// <summary>Whether integer weights fit the two's-complement fields of their width (at most 8 bits).</summary>
+    private static bool Packable(LayerWeights weights)
+    {
+        if (weights.Integers is not { } q || weights.Bits is < 1 or > 8)
+            return false;
+        var half = 1 << (FieldBits(weights.Bits) - 1);
+        return q.All(v => v >= -half && v < half);
     }
 
     private void GeneralConv(string name, GeneralConvLayer g, CValues input)

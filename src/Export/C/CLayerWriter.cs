@@ -156,18 +156,13 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
             var weights = d.Weights.ToArray();
             Ints($"{name}_count", Enumerable.Range(0, d.OutputSize).Select(j => weights.Skip(j * n).Take(n).Count(q => q != 0)));
         }
-        else
-        {
-            var weights = d.Weights.ToArray();
-            text.Append($"static const int8_t {name}_q[{weights.Length}] = {{\n{CLiterals.List(weights, q => q.ToString(System.Globalization.CultureInfo.InvariantCulture), 16)}\n}};\n");
-        }
         var factor = Multipliers(name, d.CodeMultipliers);
-        var store = GeneralOutput(name, d.Output, true, null);
-        UsesPopCount |= ternaryOnSigns;
         var value = d.CodeMultipliers is null ? "(QNN_BIT(in, i) ? 1 : -1)" : $"(int32_t)in[i]{factor}";
         var sum = ternaryOnSigns
             ? $"        const uint32_t *nz = {name}_nz + j * {rowWords}L, *pos = {name}_pos + j * {rowWords}L;\n        int32_t disagree = 0;\n        for (i = 0; i < {rowWords}L; i++)\n            disagree += qnn_popcount(nz[i] & (in[i] ^ pos[i]));\n        z = {name}_count[j] - 2 * disagree;\n"
-            : $"        const int8_t *row = {name}_q + j * {n}L;\n        z = 0;\n        for (i = 0; i < {n}L; i++)\n            z += {value} * (int32_t)row[i];\n";
+            : PackedRows(name, d.Weights.ToArray().Select(q => (int)q).ToArray(), d.OutputSize, n, d.Coding == Qnn.Engine.IntegerCoding.Ternary ? 2 : d.Bits, value);
+        var store = GeneralOutput(name, d.Output, true, null);
+        UsesPopCount |= ternaryOnSigns;
         DenseRows(name, d.OutputSize, "j, i, z", "", sum, store);
     }
 

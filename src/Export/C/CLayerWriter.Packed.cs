@@ -1,0 +1,47 @@
+namespace Qnn.Export.C;
+
+/// <summary>
+/// Integer weights packed to their width: two's-complement fields of 2, 4 or 8 bits (the next
+/// power of two at or above the weights' bits, so no field straddles a word), each row starting on
+/// a 32-bit word. A dense row is read by shifting its current word right one field a weight (no
+/// variable shift) and sign-extending with (v ^ half) − half; ternary weights select ±x instead of
+/// multiplying (on a core without a multiplier each multiply is a libgcc call).
+/// </summary>
+internal sealed partial class CLayerWriter
+{
+    /// <summary>The field width that holds signed integers of <paramref name="bits"/> bits (at most 8).</summary>
+    private static int FieldBits(int bits) => bits <= 2 ? 2 : bits <= 4 ? 4 : 8;
+
+    /// <summary>Writes <c>NAME_p</c>, the weights of <paramref name="rows"/> rows of
+    /// <paramref name="n"/> packed to <paramref name="bits"/>; returns the statements that declare
+    /// <c>row</c> for output <c>j</c> and sum z = Σ <paramref name="value"/>(i) · w[j][i].</summary>
+    private string PackedRows(string name, IReadOnlyList<int> weights, int rows, int n, int bits, string value)
+    {
+        var width = FieldBits(bits);
+        var perWord = 32 / width;
+        var rowWords = (n + perWord - 1) / perWord;
+        var words = new uint[rows * rowWords];
+        var mask = (1u << width) - 1;
+        for (var j = 0; j < rows; j++)
+            for (var i = 0; i < n; i++)
+                words[j * rowWords + i / perWord] |= ((uint)weights[j * n + i] & mask) << (i % perWord * width);
+        text.Append($"/* {n} weights a row, {width} bits each (two's complement), {rowWords} words a row. */\n");
+        text.Append($"static const uint32_t {name}_p[{words.Length}] = {{\n{CLiterals.List(words, CLiterals.Word, 6)}\n}};\n");
+        var ternary = weights.All(w => w is >= -1 and <= 1);
+        var term = ternary ? $"(q > 0 ? x : (q < 0 ? -x : 0))" : "x * q";
+        return $$"""
+                    const uint32_t *row = {{name}}_p + j * {{rowWords}}L;
+                    uint32_t bits = 0;
+                    z = 0;
+                    for (i = 0; i < {{n}}L; i++, bits >>= {{width}}) {
+                        const int32_t x = {{value}};
+                        int32_t q;
+                        if ((i & {{perWord - 1}}L) == 0)
+                            bits = row[i >> {{System.Numerics.BitOperations.Log2((uint)perWord)}}];
+                        q = ((int32_t)(bits & {{mask}}u) ^ {{1 << (width - 1)}}L) - {{1 << (width - 1)}}L;
+                        z += {{term}};
+                    }
+
+            """;
+    }
+}
