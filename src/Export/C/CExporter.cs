@@ -28,7 +28,7 @@ public static class CExporter
         if (layers.FinalAffine is var (output, positions))
             body.Append(CFinal.Source(prefix, upper, output, positions));
         var functions = new CFunctions(model, prefix, upper, plan, layers.FinalAffine is not null);
-        var helpers = (layers.UsesPopCount ? PopCount : "") + (layers.UsesFields ? Fields : "") + (layers.UsesFloatWords || !plan.Codes ? FloatWords : "");
+        var helpers = (layers.UsesPopCount ? PopCount : "") + (layers.UsesFields ? Fields : "") + (layers.UsesTernarySelect ? TernarySelect : "") + (layers.UsesFloatWords || !plan.Codes ? FloatWords : "");
         return new CSource(prefix, Header(model, prefix, upper, plan, functions), Source(model, prefix, upper, plan, body.ToString(), helpers, functions), plan.ScratchBytes);
     }
 
@@ -121,6 +121,18 @@ public static class CExporter
 
 
                 """;
+
+    private const string TernarySelect = """
+        /* x times a weight of -1, 0 or 1: a multiply where the core has one, else a selection
+           (RISC-V without M calls libgcc's __mulsi3 for each multiply). */
+        #if defined(__riscv) && !defined(__riscv_mul)
+        #define QNN_TERNARY(x, q) ((q) > 0 ? (x) : ((q) < 0 ? -(x) : 0))
+        #else
+        #define QNN_TERNARY(x, q) ((x) * (q))
+        #endif
+
+
+        """;
 
     private const string Fields = """
         /* Bit fields of packed vectors, for a convolution's window rows (n at most 32). */

@@ -5,10 +5,13 @@ namespace Qnn.Export.C;
 /// power of two at or above the weights' bits, so no field straddles a word), each row starting on
 /// a 32-bit word. A dense row is read by shifting its current word right one field a weight (no
 /// variable shift) and sign-extending with (v ^ half) − half; ternary weights select ±x instead of
-/// multiplying (on a core without a multiplier each multiply is a libgcc call).
+/// multiplying on a core without a multiplier (rv32ec: each multiply is a libgcc call).
 /// </summary>
 internal sealed partial class CLayerWriter
 {
+    /// <summary>Whether a layer multiplies by ternary weights (so QNN_TERNARY is needed).</summary>
+    public bool UsesTernarySelect { get; private set; }
+
     /// <summary>The field width that holds signed integers of <paramref name="bits"/> bits (at most 8).</summary>
     private static int FieldBits(int bits) => bits <= 2 ? 2 : bits <= 4 ? 4 : 8;
 
@@ -28,7 +31,8 @@ internal sealed partial class CLayerWriter
         text.Append($"/* {n} weights a row, {width} bits each (two's complement), {rowWords} words a row. */\n");
         text.Append($"static const uint32_t {name}_p[{words.Length}] = {{\n{CLiterals.List(words, CLiterals.Word, 6)}\n}};\n");
         var ternary = weights.All(w => w is >= -1 and <= 1);
-        var term = ternary ? $"(q > 0 ? x : (q < 0 ? -x : 0))" : "x * q";
+        UsesTernarySelect |= ternary;
+        var term = ternary ? "QNN_TERNARY(x, q)" : "x * q";
         return $$"""
                     const uint32_t *row = {{name}}_p + j * {{rowWords}}L;
                     uint32_t bits = 0;
