@@ -147,14 +147,9 @@ internal sealed partial class CLayerWriter
         DenseRows(name, g.OutputSize, "j, i", $"        const {type} *row = {name}_q + j * {n}L;\n", sum, store);
     }
 
-    /// <summary>Whether integer weights fit the two's-complement fields of their width (at most 8 bits).</summary>
-    private static bool Packable(LayerWeights weights)
-    {
-        if (weights.Integers is not { } q || weights.Bits is < 1 or > 8)
-            return false;
-        var half = 1 << (FieldBits(weights.Bits) - 1);
-        return q.All(v => v >= -half && v < half);
-    }
+    /// <summary>Whether integer weights pack into fields (at most 8 bits): LayerWeights.Integer
+    /// holds them within ±(2^(bits−1) − 1), inside the two's-complement range of FieldBits(bits).</summary>
+    private static bool Packable(LayerWeights weights) => weights.IsInteger && weights.Bits is >= 1 and <= 8;
 
     private void GeneralConv(string name, GeneralConvLayer g, CValues input)
     {

@@ -17,10 +17,14 @@ internal sealed partial class CLayerWriter
         var (at, flip) = (new long[count], new bool[count]);
         for (var k = 0; k < count; k++)
         {
-            var (low, high) = thresholds[k].FiringRange;
-            (at[k], flip[k]) = high == int.MaxValue ? (low, false)
-                : low == int.MinValue ? ((long)high + 1, true)
-                : (int.MinValue, true);  // never: the empty range
+            var threshold = thresholds[k].Threshold;
+            (at[k], flip[k]) = thresholds[k].Direction switch
+            {
+                ThresholdDirection.AtLeast => (threshold, false),
+                ThresholdDirection.AtMost => ((long)threshold + 1, true),
+                ThresholdDirection.Always => (int.MinValue, false),
+                _ => (int.MinValue, true),  // never
+            };
             if (bound is { } b)
                 at[k] = Math.Clamp(at[k], -(b + 1), b + 1);
         }

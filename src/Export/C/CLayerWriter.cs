@@ -85,8 +85,6 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
     /// after the layers (CFinal), in float32 for the logits and in fixed point for the class.</summary>
     private string FinalSums(LayerOutput output, int positions)
     {
-        if (outputKind != CValues.Sums)
-            throw new ExportException("only the last layer may output logits from integer sums");
         FinalAffine = (output, positions);
         return "out[idx] = (uint32_t)z;";
     }
@@ -111,8 +109,8 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
     private void DenseRows(string name, int outputs, string locals, string row, string sum, string store)
     {
         text.Append(Begin(name, outputs, false));
-        // The channel is j too; declared only where the output block reads it (a final sum does not).
-        var channel = System.Text.RegularExpressions.Regex.IsMatch(store, @"\bch\b") ? "ch = j, " : "";
+        // The channel is j too; every output block reads it but the last layer's sums (FinalSums).
+        var channel = outputKind == CValues.Sums ? "" : "ch = j, ";
         text.Append($"    int32_t {locals};\n    for (j = 0; j < {outputs}L; j++) {{\n{row}        const int32_t {channel}idx = j;\n");
         text.Append(sum);
         text.Append($"        {store}\n    }}\n}}\n");
