@@ -28,7 +28,7 @@ public static class CExporter
         if (layers.FinalAffine is var (output, positions))
             body.Append(CFinal.Source(prefix, upper, output, positions));
         var functions = new CFunctions(model, prefix, upper, plan, layers.FinalAffine is not null);
-        var helpers = (layers.UsesPopCount ? PopCount : "") + (layers.UsesFields ? Fields : "") + (layers.UsesTernarySelect ? TernarySelect : "") + (layers.UsesFloatWords || !plan.Codes ? FloatWords : "");
+        var helpers = (layers.UsesPopCount ? PopCount : "") + (layers.UsesFields ? Fields : "") + (layers.UsesWeightProducts ? WeightProducts : "") + (layers.UsesFloatWords || !plan.Codes ? FloatWords : "");
         return new CSource(prefix, Header(model, prefix, upper, plan, functions), Source(model, prefix, upper, plan, body.ToString(), helpers, functions), plan.ScratchBytes);
     }
 
@@ -73,6 +73,12 @@ public static class CExporter
             #include "{{prefix}}.h"
 
             #define {{upper}}_SCRATCH_WORDS {{plan.ScratchBytes / 4}}L
+
+            /* Each layer's function is declared QNN_LAYER: -DQNN_LAYER='__attribute__((noinline))'
+               keeps the layers apart for a profiler (targets/profile-functions.sh). */
+            #ifndef QNN_LAYER
+            #define QNN_LAYER
+            #endif
 
             static uint32_t {{prefix}}_scratch[{{upper}}_SCRATCH_WORDS];
             {{(plan.Codes ? $"/* The float entry points' codes (a build that calls only {prefix}_predict_codes drops it). */\nstatic {prefix}_code_t {prefix}_codes[{upper}_INPUTS];\n" : "")}}
@@ -122,13 +128,30 @@ public static class CExporter
 
                 """;
 
-    private const string TernarySelect = """
-        /* x times a weight of -1, 0 or 1: a multiply where the core has one, else a selection
-           (RISC-V without M calls libgcc's __mulsi3 for each multiply). */
+    private const string WeightProducts = """
+        /* x times a weight q of a few bits: a multiply where the core has one. RISC-V without M
+           would call libgcc's __mulsi3, which loops over the bits of one operand (32 rounds for a
+           negative one): here the loop runs over the smaller magnitude (a weight's or a small
+           activation's few bits), and a ternary weight only selects (inline: a model without n-bit weights leaves it unused). */
         #if defined(__riscv) && !defined(__riscv_mul)
+        static inline int32_t qnn_mul(int32_t x, int32_t q)
+        {
+            uint32_t a = x < 0 ? 0u - (uint32_t)x : (uint32_t)x, m = q < 0 ? 0u - (uint32_t)q : (uint32_t)q, p = 0;
+            if (a < m) {
+                const uint32_t t = a;
+                a = m;
+                m = t;
+            }
+            for (; m; m >>= 1, a <<= 1)
+                if (m & 1u)
+                    p += a;
+            return (int32_t)((x ^ q) < 0 ? 0u - p : p);
+        }
         #define QNN_TERNARY(x, q) ((q) > 0 ? (x) : ((q) < 0 ? -(x) : 0))
+        #define QNN_MUL(x, q) qnn_mul((x), (q))
         #else
         #define QNN_TERNARY(x, q) ((x) * (q))
+        #define QNN_MUL(x, q) ((x) * (q))
         #endif
 
 

@@ -125,7 +125,7 @@ internal sealed partial class CLayerWriter
         if (integer && Packable(g.Weights))
         {
             // Weights of at most 8 bits packed to their width.
-            var packed = PackedRows(name, g.Weights.Integers!, g.OutputSize, n, g.Weights.Bits, Read(input, "i", true) + factor);
+            var packed = PackedRows(name, g.Weights.Integers!, g.OutputSize, n, g.Weights.Bits, Read(input, "i", true) + factor, signs: input == CValues.Packed);
             DenseRows(name, g.OutputSize, "j, i, z", "", packed, GeneralOutput(name, g.Output, true));
             return;
         }
@@ -137,7 +137,8 @@ internal sealed partial class CLayerWriter
         if (integer)
         {
             var term = Read(input, "i", true) + factor;
-            sum = $"        int32_t z = 0;\n        for (i = 0; i < {n}L; i++)\n            z += {term} * (int32_t)row[i];\n";
+            sum = $"        int32_t z = 0;\n        for (i = 0; i < {n}L; i++)\n            z += QNN_MUL({term}, (int32_t)row[i]);\n";
+            UsesWeightProducts = true;
         }
         else
         {
@@ -159,9 +160,10 @@ internal sealed partial class CLayerWriter
         var integer = g.IntegerSums;
         var type = WeightTable(name, g.Weights, integer);
         var store = GeneralOutput(name, g.Output, integer, null, g.OutHeight * g.OutWidth);
+        UsesWeightProducts |= integer;
         text.Append(Begin(name, g.OutputSize, false));
         var accumulate = integer
-            ? $"z += {Read(input, "at", true)} * (int32_t)w[(ci * {k}L + ky) * {k}L + kx];"
+            ? $"z += QNN_MUL({Read(input, "at", true)}, (int32_t)w[(ci * {k}L + ky) * {k}L + kx]);"
             : $"sum += (double)w[(ci * {k}L + ky) * {k}L + kx] * (double)({Read(input, "at", false)} / {CLiterals.Float(g.Divisor)});";
         text.Append($$"""
                 int32_t ch, oy, ox, ci, ky, kx;

@@ -9,16 +9,18 @@ namespace Qnn.Export.C;
 /// </summary>
 internal sealed partial class CLayerWriter
 {
-    /// <summary>Whether a layer multiplies by ternary weights (so QNN_TERNARY is needed).</summary>
-    public bool UsesTernarySelect { get; private set; }
+    /// <summary>Whether a layer multiplies by packed weights (so QNN_TERNARY and QNN_MUL are needed).</summary>
+    public bool UsesWeightProducts { get; private set; }
 
     /// <summary>The field width that holds signed integers of <paramref name="bits"/> bits (at most 8).</summary>
     private static int FieldBits(int bits) => bits <= 2 ? 2 : bits <= 4 ? 4 : 8;
 
     /// <summary>Writes <c>NAME_p</c>, the weights of <paramref name="rows"/> rows of
     /// <paramref name="n"/> packed to <paramref name="bits"/>; returns the statements that declare
-    /// <c>row</c> for output <c>j</c> and sum z = Σ <paramref name="value"/>(i) · w[j][i].</summary>
-    private string PackedRows(string name, IReadOnlyList<int> weights, int rows, int n, int bits, string value)
+    /// <c>row</c> for output <c>j</c> and sum z = Σ <paramref name="value"/>(i) · w[j][i]; with
+    /// <paramref name="signs"/> (±1 inputs) z = Σ ±w[j][i], the weight or its negation chosen by
+    /// the input's bit (no multiply: rv32ec's libgcc multiply by −1 loops over 32 bits).</summary>
+    private string PackedRows(string name, IReadOnlyList<int> weights, int rows, int n, int bits, string value, bool signs = false)
     {
         var width = FieldBits(bits);
         var perWord = 32 / width;
@@ -31,14 +33,14 @@ internal sealed partial class CLayerWriter
         text.Append($"/* {n} weights a row, {width} bits each (two's complement), {rowWords} words a row. */\n");
         text.Append($"static const uint32_t {name}_p[{words.Length}] = {{\n{CLiterals.List(words, CLiterals.Word, 6)}\n}};\n");
         var ternary = weights.All(w => w is >= -1 and <= 1);
-        UsesTernarySelect |= ternary;
-        var term = ternary ? "QNN_TERNARY(x, q)" : "x * q";
+        UsesWeightProducts |= !signs;
+        var term = signs ? "QNN_BIT(in, i) ? q : -q" : ternary ? "QNN_TERNARY(x, q)" : "QNN_MUL(x, q)";
+        var input = signs ? "" : $"\n                    const int32_t x = {value};";
         return $$"""
                     const uint32_t *row = {{name}}_p + j * {{rowWords}}L;
                     uint32_t bits = 0;
                     z = 0;
-                    for (i = 0; i < {{n}}L; i++, bits >>= {{width}}) {
-                        const int32_t x = {{value}};
+                    for (i = 0; i < {{n}}L; i++, bits >>= {{width}}) {{{input}}
                         int32_t q;
                         if ((i & {{perWord - 1}}L) == 0)
                             bits = row[i >> {{System.Numerics.BitOperations.Log2((uint)perWord)}}];

@@ -123,7 +123,7 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
     {
         var signs = outputKind == CValues.Packed;
         var input = inputKind == CValues.Codes ? $"{prefix}_code_t" : "uint32_t";
-        return $"static void {name}(const {input} *in, uint32_t *out, float *logits, uint32_t *work)\n{{\n"
+        return $"static QNN_LAYER void {name}(const {input} *in, uint32_t *out, float *logits, uint32_t *work)\n{{\n"
             + Unused(outputKind != CValues.Logits, outputKind == CValues.Logits, usesWork)
             + (signs ? $"    memset(out, 0, {4 * CLayerPlan.PackedWords(outputs)}L);\n" : "");
     }
@@ -158,7 +158,7 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
         var value = d.CodeMultipliers is null ? "(QNN_BIT(in, i) ? 1 : -1)" : $"(int32_t)in[i]{factor}";
         var sum = ternaryOnSigns
             ? $"        const uint32_t *nz = {name}_nz + j * {rowWords}L, *pos = {name}_pos + j * {rowWords}L;\n        int32_t disagree = 0;\n        for (i = 0; i < {rowWords}L; i++)\n            disagree += qnn_popcount(nz[i] & (in[i] ^ pos[i]));\n        z = {name}_count[j] - 2 * disagree;\n"
-            : PackedRows(name, d.Weights.ToArray().Select(q => (int)q).ToArray(), d.OutputSize, n, d.Coding == Qnn.Engine.IntegerCoding.Ternary ? 2 : d.Bits, value);
+            : PackedRows(name, d.Weights.ToArray().Select(q => (int)q).ToArray(), d.OutputSize, n, d.Coding == Qnn.Engine.IntegerCoding.Ternary ? 2 : d.Bits, value, signs: d.CodeMultipliers is null);
         var store = GeneralOutput(name, d.Output, true, null);
         UsesPopCount |= ternaryOnSigns;
         DenseRows(name, d.OutputSize, "j, i, z", "", sum, store);
