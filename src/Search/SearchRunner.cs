@@ -143,7 +143,17 @@ public sealed class SearchRunner(
         if (errors.Length > 0)
             return trial with { State = TrialState.Infeasible, Error = string.Join("; ", errors), Worker = worker };
         var spec = read.ResultValue;
-        var costs = CostModels.Of(spec);
+        TrialCosts costs;
+        try
+        {
+            costs = CostModels.Of(spec, options.Target);
+        }
+        catch (Qnn.Export.ExportException e)
+        {
+            return trial with { State = TrialState.Infeasible, Error = $"no C for {options.Target!.Name}: {e.Message}", Worker = worker, Seconds = started.Elapsed.TotalSeconds };
+        }
+        if (Objectives.DeviceExcess(costs, options) > 0)
+            return trial with { State = TrialState.Infeasible, Costs = costs, Error = DoesNotFit(costs), Worker = worker, Seconds = started.Elapsed.TotalSeconds };
         var beat = Stopwatch.StartNew();
         try
         {
@@ -164,6 +174,17 @@ public sealed class SearchRunner(
         {
             return trial with { State = TrialState.Failed, Costs = costs, Error = e.Message, Seconds = started.Elapsed.TotalSeconds, Worker = worker };
         }
+    }
+
+    /// <summary>Why a candidate is not trained: the limits its C is over.</summary>
+    private string DoesNotFit(TrialCosts costs)
+    {
+        var over = new List<string>();
+        if (costs.Flash > options.MaxFlash)
+            over.Add(FormattableString.Invariant($"flash {costs.Flash:N0} B over --max-flash {options.MaxFlash:N0}"));
+        if (costs.Ram > options.MaxRam)
+            over.Add(FormattableString.Invariant($"RAM {costs.Ram:N0} B over --max-ram {options.MaxRam:N0}"));
+        return $"does not fit {options.Target!.Description}: {string.Join(", ", over)}";
     }
 
     private void Report(IStudyStore store, Trial finished, Action<SearchProgress>? progress)

@@ -5,10 +5,11 @@ using Qnn.Search.Trials;
 namespace Qnn.Search;
 
 /// <summary>
-/// A study as JSON: <c>{study, space, dataset, sampler, cost, provenance, trials: [T…], front: [T…]}</c>
-/// (<c>provenance</c>: how its candidates train, as the study records it; null for older studies) with
-/// each T = <c>{number, state, accuracy, accuracy_std, folds: […], costs: {complexity, bitops,
-/// bytes}, seconds, worker, spec}</c>. Accuracies are fractions (as <c>qnn train --json</c>
+/// A study as JSON: <c>{study, space, dataset, sampler, cost, target, max_flash, max_ram, provenance,
+/// trials: [T…], front: [T…]}</c> (<c>provenance</c>: how its candidates train, as the study records
+/// it; null for older studies; <c>target</c> and its limits null without a device) with each T =
+/// <c>{number, state, accuracy, accuracy_std, folds: […], costs: {complexity, bitops, bytes, and
+/// with a target flash, ram, instructions}, seconds, worker, spec}</c>. Accuracies are fractions (as <c>qnn train --json</c>
 /// writes them); <c>spec</c> is the candidate's spec object (the form <c>qnn train --model</c>
 /// reads), null for an infeasible one, whose <c>error</c> says why.
 /// </summary>
@@ -16,7 +17,7 @@ public static class StudyReport
 {
     /// <summary>The report as indented JSON text.</summary>
     public static string Json(string study, string spaceJson, string dataset, string sampler, string cost,
-        IReadOnlyList<Trial> trials, IReadOnlyList<Trial> front, string? provenance = null)
+        IReadOnlyList<Trial> trials, IReadOnlyList<Trial> front, string? provenance = null, string? target = null, long? maxFlash = null, long? maxRam = null)
     {
         var report = new JsonObject
         {
@@ -25,6 +26,9 @@ public static class StudyReport
             ["dataset"] = dataset,
             ["sampler"] = sampler,
             ["cost"] = cost,
+            ["target"] = target,
+            ["max_flash"] = maxFlash,
+            ["max_ram"] = maxRam,
             ["provenance"] = provenance is null ? null : JsonNode.Parse(provenance),
             ["trials"] = new JsonArray(trials.Select(Trial).ToArray<JsonNode?>()),
             ["front"] = new JsonArray(front.Select(Trial).ToArray<JsonNode?>()),
@@ -40,10 +44,23 @@ public static class StudyReport
         ["accuracy"] = t.Accuracy,
         ["accuracy_std"] = t.AccuracyStd,
         ["folds"] = new JsonArray(t.Folds.Select(f => (JsonNode?)f).ToArray()),
-        ["costs"] = t.Costs is { } c ? new JsonObject { ["complexity"] = c.Complexity, ["bitops"] = c.Bitops, ["bytes"] = c.Bytes } : null,
+        ["costs"] = t.Costs is { } c ? Costs(c) : null,
         ["seconds"] = t.Seconds,
         ["worker"] = t.Worker,
         ["error"] = t.Error,
         ["spec"] = t.SpecJson is null ? null : JsonNode.Parse(t.SpecJson),
     };
+
+    /// <summary>A trial's costs; the device costs where the study has a target.</summary>
+    private static JsonObject Costs(TrialCosts c)
+    {
+        var costs = new JsonObject { ["complexity"] = c.Complexity, ["bitops"] = c.Bitops, ["bytes"] = c.Bytes };
+        if (c.Flash is not null)
+        {
+            costs["flash"] = c.Flash;
+            costs["ram"] = c.Ram;
+            costs["instructions"] = c.Instructions;
+        }
+        return costs;
+    }
 }

@@ -137,6 +137,16 @@ public static class BareMetal
         return long.Parse(Script("count-instructions.sh", source, board, program).Trim(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Instructions of one prediction per function of the model (net_layerK, net_run, …),
+    /// each layer kept its own function (targets/profile-functions.sh).</summary>
+    public static Dictionary<string, long> Profile(string board, string source)
+    {
+        var program = Path.Combine(source, $"profile-{board}.elf");
+        Script("build.sh", source, board, program, "-DQNN_COUNT_ONLY", "-DQNN_LAYER=__attribute__((noinline))", $"-I{source}", Path.Combine(source, "net.c"), Path.Combine(Targets, "run-samples.c"));
+        return Script("profile-functions.sh", source, board, program).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ')).ToDictionary(f => f[0], f => long.Parse(f[1], CultureInfo.InvariantCulture));
+    }
+
     private static string Script(string script, string folder, params string[] args) =>
         CToolchain.Run("/bin/sh", folder, [Path.Combine(Targets, script), .. args]);
 }

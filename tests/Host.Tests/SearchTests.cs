@@ -80,6 +80,64 @@ public class SearchTests
     }
 
     [SkippableFact]
+    public void A_search_for_a_part_records_the_device_costs_of_the_c_a_front_point_exports_to()
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        var folder = Folder();
+        var storage = Path.Combine(folder, "study.db");
+        var report = Path.Combine(folder, "study.json");
+        var search = Cli.Run(data, Tiny(storage, 6, "--target", "ch32v003", "--cost", "flash", "--json", report));
+        Assert.True(search.ExitCode == 0, search.Error + search.Output);
+        Assert.Contains("cost flash on ch32v003, at most 16,384 B of flash, 2,048 B of RAM", search.Output);
+        var json = JsonNode.Parse(File.ReadAllText(report))!.AsObject();
+        Assert.Equal(("ch32v003", 16384L, 2048L), ((string?)json["target"], (long)json["max_flash"]!, (long)json["max_ram"]!));
+        var complete = json["trials"]!.AsArray().Where(t => (string?)t!["state"] == "complete").ToList();
+        Assert.NotEmpty(complete);
+        foreach (var t in complete)
+        {
+            var costs = t!["costs"]!;
+            Assert.InRange((double)costs["flash"]!, 100, 16384);
+            Assert.InRange((double)costs["ram"]!, 256, 2048);
+            Assert.True((double)costs["instructions"]! > 0);
+        }
+        var show = Cli.Run(null, "study", "show", "--storage", storage);
+        Assert.True(show.ExitCode == 0, show.Error);
+        Assert.Matches(@"trial +accuracy +std +complexity +bitops +bytes +flash +ram +instructions +weight bits +spec", show.Output);
+
+        // The recorded cost is the C's: the front point trained, exported and measured the same way.
+        var point = json["front"]!.AsArray()[0]!;
+        var spec = Path.Combine(folder, "point.json");
+        Assert.Equal(0, Cli.Run(null, "study", "export", "--storage", storage, "--trial", ((int)point["number"]!).ToString(), "--out", spec).ExitCode);
+        var saved = Path.Combine(folder, "point.qnn");
+        Assert.Equal(0, Cli.Run(data, "train", "--model", spec, "--epochs", "2", "--save", saved).ExitCode);
+        using var network = Qnn.Host.Persistence.SavedModel.Load(saved).Network;
+        var trained = Qnn.Export.Device.DeviceCosts.Of(Qnn.Export.EngineExporter.Export(network), Qnn.Export.Device.DeviceTarget.Ch32v003);
+        Assert.Equal((double)point["costs"]!["ram"]!, trained.Ram);
+        // Training moves only the thresholds' C types: a few bytes.
+        Assert.InRange(trained.Flash - (double)point["costs"]!["flash"]!, -64, 64);
+    }
+
+    [SkippableFact]
+    public void A_candidate_that_does_not_fit_the_part_is_not_trained()
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        var folder = Folder();
+        var storage = Path.Combine(folder, "study.db");
+        var search = Cli.Run(data, Tiny(storage, 4, "--target", "ch32v003", "--max-flash", "100"));
+        Assert.True(search.ExitCode == 0, search.Error + search.Output);
+        var trials = Trials(storage);
+        Assert.Equal(4, trials.Count);
+        foreach (var t in trials)
+        {
+            Assert.Equal(TrialState.Infeasible, t.State);
+            Assert.Empty(t.Folds);
+            Assert.True(t.Costs!.Flash > 100);
+            Assert.StartsWith("does not fit the CH32V003 (RV32EC, 16 KB flash, 2 KB RAM): flash ", t.Error);
+            Assert.Contains("B over --max-flash 100", t.Error);
+        }
+    }
+
+    [SkippableFact]
     public void One_worker_with_one_seed_runs_the_same_study_twice()
     {
         var data = Cli.RequireData("vertebral/column_3C.dat");
@@ -213,7 +271,9 @@ public class SearchFlagTests
     [Theory]
     [InlineData("--trials", "0", "--trials needs an integer >= 1, got '0'")]
     [InlineData("--folds", "0", "--folds needs an integer >= 1, got '0'")]
-    [InlineData("--cost", "energy", "--cost is one of complexity, bitops, bytes, got 'energy'")]
+    [InlineData("--cost", "energy", "--cost is one of complexity, bitops, bytes, flash, ram, instructions, got 'energy'")]
+    [InlineData("--target", "esp32", "--target is one of none, cortex-m4, ch32v003, got 'esp32'")]
+    [InlineData("--max-flash", "0", "--max-flash needs an integer >= 1, got '0'")]
     [InlineData("--sampler", "grid", "--sampler is one of nsga2, random, got 'grid'")]
     [InlineData("--min-accuracy", "1.5", "--min-accuracy needs a number from 0 to 1, got '1.5'")]
     [InlineData("--workers", "0", "--workers needs an integer from 1 to 256, got '0'")]
@@ -222,6 +282,20 @@ public class SearchFlagTests
         var result = Cli.Run(null, "search", flag, value);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(message, result.Error);
+    }
+
+    [Theory]
+    [InlineData("--cost flash", "--cost flash: the device costs need --target (cortex-m4 or ch32v003)")]
+    [InlineData("--max-ram 1024", "--max-ram: a memory limit needs --target (cortex-m4 or ch32v003)")]
+    [InlineData("--target ch32v003 --max-flash 20000", "--max-flash 20000: the CH32V003 (RV32EC, 16 KB flash, 2 KB RAM) has 16,384 bytes of flash; give at most 16384")]
+    [InlineData("--target ch32v003 --max-ram 4096", "--max-ram 4096: the CH32V003 (RV32EC, 16 KB flash, 2 KB RAM) has 2,048 bytes of RAM; give at most 2048")]
+    public void Device_flags_that_do_not_go_together_are_usage_errors_before_any_work(string flags, string message)
+    {
+        var folder = Directory.CreateTempSubdirectory("qnn-search-").FullName;
+        var result = Cli.Run(null, ["search", "--storage", Path.Combine(folder, "s.db"), .. flags.Split(' ')]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error);
+        Assert.False(File.Exists(Path.Combine(folder, "s.db")));
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public abstract class StoreContractTests : IDisposable
     }
 
     [SkippableFact]
-    public void Open_refuses_a_different_space_dataset_sampler_cost_folds_or_epochs_naming_the_field()
+    public void Open_refuses_a_different_space_dataset_sampler_cost_folds_epochs_or_device_naming_the_field()
     {
         var store = OpenStudy();
         var changes = new (string Field, StudySettings Wanted)[]
@@ -69,6 +69,9 @@ public abstract class StoreContractTests : IDisposable
             ("cost", Settings with { Cost = "bitops" }),
             ("folds", Settings with { Folds = 3 }),
             ("epochs", Settings with { Epochs = 21 }),
+            ("target", Settings with { Target = "ch32v003" }),
+            ("max-flash", Settings with { MaxFlash = 8192 }),
+            ("max-ram", Settings with { MaxRam = 1024 }),
         };
         foreach (var (field, wanted) in changes)
         {
@@ -107,7 +110,7 @@ public abstract class StoreContractTests : IDisposable
         Assert.True(store.Finish(Study, b with { State = TrialState.Infeasible, Error = "layer 1: NBits 9 > 8" }));
         Assert.True(store.Finish(Study, c with
         {
-            State = TrialState.Failed, Folds = [0.5], Costs = new TrialCosts(1, 2, 3), Seconds = 0.5, Error = "loss is NaN",
+            State = TrialState.Failed, Folds = [0.5], Costs = new TrialCosts(1, 2, 3, 10328, 1292, 1782358.5), Seconds = 0.5, Error = "loss is NaN",
         }));
 
         var trials = NewStore().Trials(Study);
@@ -130,7 +133,7 @@ public abstract class StoreContractTests : IDisposable
         var rc = trials[2];
         Assert.Equal((TrialState.Failed, "loss is NaN", 0.5), (rc.State, rc.Error, rc.Seconds));
         Assert.Equal([0.5], rc.Folds);
-        Assert.Equal(new TrialCosts(1, 2, 3), rc.Costs);
+        Assert.Equal(new TrialCosts(1, 2, 3, 10328, 1292, 1782358.5), rc.Costs);
         Assert.Equal(3, store.Count(Study));
     }
 

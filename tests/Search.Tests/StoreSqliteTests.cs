@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
+using Qnn.Search.Genes;
 using Qnn.Search.Storage;
+using Qnn.Search.Trials;
 using Xunit;
 
 namespace Qnn.Search.Tests;
@@ -18,7 +20,7 @@ public sealed class StoreSqliteTests : StoreContractTests, IDisposable
     }
 
     [Fact]
-    public void The_file_is_in_WAL_mode_with_schema_version_1()
+    public void The_file_is_in_WAL_mode_with_schema_version_2()
     {
         using (var store = StudyStores.Open(Storage)) Assert.IsType<SqliteStudyStore>(store);
         using var connection = new SqliteConnection($"Data Source={Storage};Pooling=False");
@@ -27,7 +29,44 @@ public sealed class StoreSqliteTests : StoreContractTests, IDisposable
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", command.ExecuteScalar());
         command.CommandText = "SELECT version FROM schema_version";
-        Assert.Equal(1L, command.ExecuteScalar());
+        Assert.Equal(2L, command.ExecuteScalar());
+    }
+
+    [Fact]
+    public void A_version_1_store_gains_the_device_columns_and_keeps_its_trials()
+    {
+        // Version 1's schema, as qnn wrote it before the device costs, with one finished trial.
+        using (var connection = new SqliteConnection($"Data Source={Storage};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE schema_version (version integer NOT NULL);
+                INSERT INTO schema_version (version) VALUES (1);
+                CREATE TABLE studies (name text PRIMARY KEY, settings text NOT NULL, created text NOT NULL);
+                CREATE TABLE trials (study text NOT NULL REFERENCES studies (name), number integer NOT NULL,
+                  state text NOT NULL, genome_key text NOT NULL, genes text NOT NULL, spec text, folds text NOT NULL,
+                  accuracy real, accuracy_std real, complexity real, bitops real, bytes real, seconds real NOT NULL,
+                  worker text, heartbeat text, error text, PRIMARY KEY (study, number), UNIQUE (study, genome_key));
+                INSERT INTO studies VALUES ('old', '{}', '2026-11-26T00:00:00Z');
+                INSERT INTO trials VALUES ('old', 0, 'complete', '1,2', '[1,2]', '{"name":"a"}', '[0.75]', 0.75, 0, 18, 54, 155, 0.5, 'w:1:0', NULL, NULL);
+                """;
+            command.ExecuteNonQuery();
+        }
+        using (var store = StudyStores.Open(Storage))
+        {
+            var trial = Assert.Single(store.Trials("old"));
+            Assert.Equal(new TrialCosts(18, 54, 155), trial.Costs);
+            Assert.Equal(0.75, trial.Accuracy);
+            var next = store.TryClaim("old", new Genome([3, 4]), """{"name":"b"}""", "w:1:0", budget: 10)!;
+            Assert.True(store.Finish("old", next with { State = TrialState.Complete, Folds = [0.5], Accuracy = 0.5, AccuracyStd = 0, Costs = new TrialCosts(1, 2, 3, 790, 274, 398), Worker = "w:1:0" }));
+            Assert.Equal(new TrialCosts(1, 2, 3, 790, 274, 398), store.Trials("old")[1].Costs);
+        }
+        using var check = new SqliteConnection($"Data Source={Storage};Pooling=False");
+        check.Open();
+        using var version = check.CreateCommand();
+        version.CommandText = "SELECT version FROM schema_version";
+        Assert.Equal(2L, version.ExecuteScalar());
     }
 
     [Fact]

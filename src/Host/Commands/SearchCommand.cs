@@ -5,6 +5,7 @@ using Qnn.Host.Data;
 using Qnn.Host.Catalog;
 using Qnn.Host.Persistence;
 using Qnn.Host.Reports;
+using Qnn.Export.Device;
 using Qnn.Search;
 using Qnn.Search.Costs;
 using Qnn.Search.Scoring;
@@ -31,7 +32,10 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
     private readonly Option<int> batchSize = Flag.Int("--batch-size", "Samples per batch", TrainConfig.Default.BatchSize, 2);
     private readonly Option<double> learningRate = Flag.Number("--lr", "Learning rate", TrainConfig.Default.LearningRate, positive: true);
     private readonly Option<double> weightDecay = Flag.Number("--weight-decay", "Weight decay", TrainConfig.Default.WeightDecay, positive: false);
-    private readonly Option<string> cost = Flag.Choice("--cost", "The cost minimized (every trial records all three)", "complexity", "complexity", "bitops", "bytes");
+    private readonly Option<string> cost = Flag.Choice("--cost", "The cost minimized (every trial records each; flash, ram and instructions need --target)", "complexity", "complexity", "bitops", "bytes", "flash", "ram", "instructions");
+    private readonly Option<string> target = Flag.Choice("--target", "A device: every trial records its C's flash and RAM bytes and instructions per prediction there (cortex-m4: a Cortex-M4F core; ch32v003: that part, with its 16 KB of flash and 2 KB of RAM as limits)", "none", "none", "cortex-m4", "ch32v003");
+    private readonly Option<int?> maxFlash = Flag.OptionalInt("--max-flash", "Constraint (with --target): candidates whose C takes more flash bytes are not trained", 1);
+    private readonly Option<int?> maxRam = Flag.OptionalInt("--max-ram", "Constraint (with --target): candidates whose C takes more RAM bytes (static + stack) are not trained", 1);
     private readonly Option<double?> minAccuracy = Flag.OptionalNumber("--min-accuracy", "Constraint: candidates below this accuracy (a fraction) rank behind the others", 0, 1);
     private readonly Option<double?> maxCost = Flag.OptionalNumber("--max-cost", "Constraint: candidates above this cost rank behind the others", 0, double.MaxValue);
     private readonly Option<string> sampler = Flag.Choice("--sampler", "How candidates are proposed", "nsga2", "nsga2", "random");
@@ -52,7 +56,7 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
     {
         var command = new Command("search", "Search a space of quantized networks for the best accuracy at the lowest cost (NSGA-II), recording every trial in a study.")
         {
-            space, dataSet, trials, population, folds, epochs, batchSize, learningRate, weightDecay, cost, minAccuracy, maxCost,
+            space, dataSet, trials, population, folds, epochs, batchSize, learningRate, weightDecay, cost, target, maxFlash, maxRam, minAccuracy, maxCost,
             sampler, storage, study, workers, threads, seed, device, json, plot,
         };
         foreach (var option in data.All(tables: true))
@@ -73,8 +77,12 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         var storagePath = flags.GetValue(storage) ?? studyName + ".db";
         var costModel = Enum.Parse<CostModel>(flags.GetValue(cost)!, ignoreCase: true);
         var workerCount = flags.GetValue(workers);
-        var options = new SearchOptions(flags.GetValue(trials), workerCount, costModel, flags.GetValue(minAccuracy), flags.GetValue(maxCost), flags.GetValue(seed));
+        var (part, flashLimit, ramLimit) = DeviceLimits(flags.GetValue(target)!, costModel, flags.GetValue(maxFlash), flags.GetValue(maxRam));
+        var options = new SearchOptions(flags.GetValue(trials), workerCount, costModel, flags.GetValue(minAccuracy), flags.GetValue(maxCost), flags.GetValue(seed),
+            part, flashLimit, ramLimit);
 
+        if (part is not null && !SizeTool.IsInstalled(part))
+            terminal.Error.WriteLine($"note: {part.Compiler} is not installed here: the trials' flash and RAM come from the size model (docs/c-export.md, \"Costs on a device\")");
         var loaded = dataSets(data.Read(flags)).Load(dataSetName);
         var rows = loaded.Train.Count + loaded.Test.Count;
         var foldCount = flags.GetValue(folds) ?? (rows < 10_000 ? 5 : 1);
@@ -88,7 +96,8 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         var provenance = Provenance.Of(training, loaded, loaded.Train.Count, loaded.Test.Count, threadCount);
         var settings = new StudySettings(studyName, searchSpace.Json, dataSetName, flags.GetValue(sampler)!, costModel.ToString().ToLowerInvariant(),
             foldCount, training.Epochs, training.BatchSize, training.LearningRate, training.WeightDecay,
-            options.MinAccuracy, options.MaxCost, options.Seed, flags.GetValue(population), ProvenanceJson.ToJson(provenance));
+            options.MinAccuracy, options.MaxCost, options.Seed, flags.GetValue(population), ProvenanceJson.ToJson(provenance),
+            part?.Name, flashLimit, ramLimit);
 
         using (var store = OpenStore(storagePath))
             settings = Open(store, settings);
@@ -101,7 +110,7 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
             : new NsgaII(domains, settings.Population) { Canonical = canonical };
         var output = terminal.Out;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"searching {spaceName} on {loaded.Name} ({rows} rows, {(settings.Folds == 1 ? "the fixed split" : $"{settings.Folds}-fold cross-validation")}, {settings.Epochs} epochs): {settings.Sampler}, cost {settings.Cost}, budget {options.Trials} trials, {workerCount} worker{(workerCount > 1 ? "s" : "")}; study {studyName} in {storagePath}"));
+            $"searching {spaceName} on {loaded.Name} ({rows} rows, {(settings.Folds == 1 ? "the fixed split" : $"{settings.Folds}-fold cross-validation")}, {settings.Epochs} epochs): {settings.Sampler}, cost {settings.Cost}{TargetText(part, flashLimit, ramLimit)}, budget {options.Trials} trials, {workerCount} worker{(workerCount > 1 ? "s" : "")}; study {studyName} in {storagePath}"));
         var runner = new SearchRunner(() => OpenStore(storagePath), studyName, searchSpace, input, loaded.Classes, evaluator, proposer, options);
         try
         {
@@ -119,10 +128,36 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         StudyTable.Write(terminal, front, options.Cost);
         var files = new ResultFiles(terminal.Error);
         if (jsonPath is not null)
-            output.WriteLine($"wrote {files.Write("--json", jsonPath, t => File.WriteAllText(t, StudyReport.Json(studyName, settings.Space, settings.Dataset, settings.Sampler, settings.Cost, all, front, settings.Provenance)))}");
+            output.WriteLine($"wrote {files.Write("--json", jsonPath, t => File.WriteAllText(t, StudyReport.Json(studyName, settings.Space, settings.Dataset, settings.Sampler, settings.Cost, all, front, settings.Provenance, settings.Target, settings.MaxFlash, settings.MaxRam)))}");
         if (plotPath is not null)
             output.WriteLine($"wrote {files.Write("--plot", plotPath, t => FrontPlot.Draw(t, $"{studyName}: accuracy against {settings.Cost}", all, front, options))}");
         return files.FellBack ? ExitCodes.ResultElsewhere : ExitCodes.Success;
+    }
+
+    private static string TargetText(DeviceTarget? device, long? flash, long? ram) => device is null ? "" : string.Create(CultureInfo.InvariantCulture,
+        $" on {device.Name}{(flash is { } f ? $", at most {f:N0} B of flash" : "")}{(ram is { } r ? $", {r:N0} B of RAM" : "")}");
+
+    /// <summary>The device target and its limits: a part's own memory unless a smaller limit is
+    /// given; the device costs and limits need a target.</summary>
+    internal static (DeviceTarget? Target, long? MaxFlash, long? MaxRam) DeviceLimits(string name, CostModel cost, int? maxFlash, int? maxRam)
+    {
+        var device = DeviceTarget.Named(name);
+        if (device is null)
+        {
+            if (CostModels.OnDevice(cost))
+                throw new UsageException($"--cost {cost.ToString().ToLowerInvariant()}: the device costs need --target (cortex-m4 or ch32v003)");
+            if (maxFlash is not null || maxRam is not null)
+                throw new UsageException($"{(maxFlash is not null ? "--max-flash" : "--max-ram")}: a memory limit needs --target (cortex-m4 or ch32v003)");
+            return (null, null, null);
+        }
+        return (device, Limit("--max-flash", "flash", maxFlash, device.FlashBytes, device), Limit("--max-ram", "RAM", maxRam, device.RamBytes, device));
+
+        static long? Limit(string flag, string memory, int? given, long? part, DeviceTarget device)
+        {
+            if (given is { } g && part is { } p && g > p)
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{flag} {g}: {device.Description} has {p:N0} bytes of {memory}; give at most {p}"));
+            return given ?? part;
+        }
     }
 
     /// <summary>How a study's candidates train: its record's training settings, or, for a study

@@ -33,7 +33,8 @@ public sealed class StudyCommand(Terminal terminal)
     {
         using var store = SearchCommand.OpenExisting(storage);
         var (settings, trials) = Read(store, storage, name);
-        var options = new SearchOptions(0, 1, Enum.Parse<CostModel>(settings.Cost, ignoreCase: true), settings.MinAccuracy, settings.MaxCost, settings.Seed);
+        var options = new SearchOptions(0, 1, Enum.Parse<CostModel>(settings.Cost, ignoreCase: true), settings.MinAccuracy, settings.MaxCost, settings.Seed,
+            settings.Target is null ? null : Qnn.Export.Device.DeviceTarget.Named(settings.Target), settings.MaxFlash, settings.MaxRam);
         terminal.Out.WriteLine($"study {settings.Name} in {storage}: {settings.Dataset}, {settings.Sampler}, {trials.Count(t => t.IsFinished)} finished trials ({trials.Count(t => t.State == TrialState.Complete)} complete, {trials.Count(t => t.State == TrialState.Failed)} failed, {trials.Count(t => t.State == TrialState.Infeasible)} infeasible), {trials.Count(t => !t.IsFinished)} running or queued");
         StudyTable.Write(terminal, Objectives.Front(trials, options), options.Cost);
         var provenance = SearchCommand.ReadProvenance(settings, storage);

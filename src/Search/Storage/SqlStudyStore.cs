@@ -6,7 +6,8 @@ namespace Qnn.Search.Storage;
 
 /// <summary>The study store over one ADO.NET connection (only this assembly derives from it), shared by SQLite and PostgreSQL; the
 /// subclasses give the schema's column types, how a claim's transaction is serialized, and whose
-/// clock "now" is. Schema version 1 (docs in <see cref="SchemaVersion"/>).</summary>
+/// clock "now" is. Schema version 2 (docs in <see cref="SchemaVersion"/>); a version 1 store gains
+/// version 2's columns when it is opened.</summary>
 public abstract class SqlStudyStore : IStudyStore
 {
     /// <summary>The schema this code writes:
@@ -14,11 +15,15 @@ public abstract class SqlStudyStore : IStudyStore
     /// <c>studies(name PK, settings JSON text, created UTC)</c>;
     /// <c>trials(study FK, number, state text, genome_key "3,0,5", genes JSON array, spec JSON,
     /// folds JSON array, accuracy, accuracy_std, complexity, bitops, bytes, seconds, worker,
-    /// heartbeat UTC, error, PK (study, number), UNIQUE (study, genome_key))</c>.</summary>
-    public const int SchemaVersion = 1;
+    /// heartbeat UTC, error, flash, ram, instructions (version 2: the device costs, null without
+    /// a target), PK (study, number), UNIQUE (study, genome_key))</c>.</summary>
+    public const int SchemaVersion = 2;
 
     private const string TrialColumns =
-        "number, state, genome_key, spec, folds, accuracy, accuracy_std, complexity, bitops, bytes, seconds, worker, error";
+        "number, state, genome_key, spec, folds, accuracy, accuracy_std, complexity, bitops, bytes, seconds, worker, error, flash, ram, instructions";
+
+    /// <summary>The columns version 2 added to version 1's trials.</summary>
+    private static readonly string[] DeviceColumns = ["flash", "ram", "instructions"];
 
     /// <summary>A store over <paramref name="connection"/>, named <paramref name="description"/> in messages.</summary>
     private protected SqlStudyStore(DbConnection connection, string description)
@@ -56,6 +61,9 @@ public abstract class SqlStudyStore : IStudyStore
           worker text,
           heartbeat {TimeType},
           error text,
+          flash {RealType},
+          ram {RealType},
+          instructions {RealType},
           PRIMARY KEY (study, number),
           UNIQUE (study, genome_key))
         """,
@@ -97,9 +105,16 @@ public abstract class SqlStudyStore : IStudyStore
         var version = Scalar(tx, "SELECT MAX(version) FROM schema_version");
         if (version is null or DBNull)
             Execute(tx, $"INSERT INTO schema_version (version) VALUES ({SchemaVersion})");
-        else if (Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture) > SchemaVersion)
+        else if (Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture) is var stored && stored > SchemaVersion)
             throw new StudyStoreException(
                 $"the study store {Description} has schema version {version}, newer than this qnn reads ({SchemaVersion}); use a newer qnn");
+        else if (stored == 1)
+        {
+            // Version 1's trials had no device costs: its trials keep null there.
+            foreach (var column in DeviceColumns)
+                Execute(tx, $"ALTER TABLE trials ADD COLUMN {column} {RealType}");
+            Execute(tx, $"UPDATE schema_version SET version = {SchemaVersion}");
+        }
         tx.Commit();
     }
 
@@ -202,12 +217,14 @@ public abstract class SqlStudyStore : IStudyStore
         return Guard(() => Execute(null,
             "UPDATE trials SET state = @state, spec = COALESCE(@spec, spec), folds = @folds, accuracy = @accuracy, " +
             "accuracy_std = @std, complexity = @complexity, bitops = @bitops, bytes = @bytes, seconds = @seconds, " +
+            "flash = @flash, ram = @ram, instructions = @instructions, " +
             $"worker = @worker, heartbeat = {NowSql}, error = @error " +
             "WHERE study = @study AND number = @number AND (state = 'queued' OR (state = 'running' AND worker = @worker))",
             c => AddClock(c, TimeSpan.Zero),
             ("state", TrialJson.StateName(finished.State)), ("spec", finished.SpecJson),
             ("folds", TrialJson.WriteFolds(finished.Folds)), ("accuracy", finished.Accuracy), ("std", finished.AccuracyStd),
             ("complexity", finished.Costs?.Complexity), ("bitops", finished.Costs?.Bitops), ("bytes", finished.Costs?.Bytes),
+            ("flash", finished.Costs?.Flash), ("ram", finished.Costs?.Ram), ("instructions", finished.Costs?.Instructions),
             ("seconds", finished.Seconds), ("worker", finished.Worker), ("error", finished.Error),
             ("study", study), ("number", finished.Number)) == 1);
     }
@@ -266,7 +283,7 @@ public abstract class SqlStudyStore : IStudyStore
                 Folds: TrialJson.ReadFolds(reader.GetString(4)),
                 Accuracy: Nullable(5),
                 AccuracyStd: Nullable(6),
-                Costs: complexity is null ? null : new TrialCosts(complexity.Value, Nullable(8) ?? 0, Nullable(9) ?? 0),
+                Costs: complexity is null ? null : new TrialCosts(complexity.Value, Nullable(8) ?? 0, Nullable(9) ?? 0, Nullable(13), Nullable(14), Nullable(15)),
                 Seconds: reader.GetDouble(10),
                 Worker: Text(11),
                 Error: Text(12)));

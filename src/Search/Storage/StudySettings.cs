@@ -7,7 +7,7 @@ namespace Qnn.Search.Storage;
 /// <param name="Space">The search space as canonical JSON.</param>
 /// <param name="Dataset">The data set's name.</param>
 /// <param name="Sampler">"nsga2" or "random".</param>
-/// <param name="Cost">The cost model optimized: "complexity", "bitops" or "bytes".</param>
+/// <param name="Cost">The cost model optimized: "complexity", "bitops", "bytes", "flash", "ram" or "instructions".</param>
 /// <param name="Folds">Cross-validation folds (1 = the fixed train/test split).</param>
 /// <param name="Epochs">Training epochs per fold.</param>
 /// <param name="BatchSize">Training batch size.</param>
@@ -20,6 +20,9 @@ namespace Qnn.Search.Storage;
 /// <param name="Provenance">How the study's candidates are trained, as the program that started it
 /// records it (qnn's provenance JSON: every training setting, the data, threads, qnn's version and
 /// commit); null in studies started before records.</param>
+/// <param name="Target">The device target (<c>--target</c>: cortex-m4, ch32v003), or null.</param>
+/// <param name="MaxFlash">The <c>--max-flash</c> limit in bytes, if any.</param>
+/// <param name="MaxRam">The <c>--max-ram</c> limit in bytes, if any.</param>
 public sealed record StudySettings(
     string Name,
     string Space,
@@ -35,4 +38,7 @@ public sealed record StudySettings(
     double? MaxCost,
     int Seed,
     int Population,
-    string? Provenance = null);
+    string? Provenance = null,
+    string? Target = null,
+    long? MaxFlash = null,
+    long? MaxRam = null);

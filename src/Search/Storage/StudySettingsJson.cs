@@ -41,6 +41,12 @@ internal static class StudySettingsJson
         Same("cost", stored.Cost, wanted.Cost);
         Same("folds", stored.Folds.ToString(CultureInfo.InvariantCulture), wanted.Folds.ToString(CultureInfo.InvariantCulture));
         Same("epochs", stored.Epochs.ToString(CultureInfo.InvariantCulture), wanted.Epochs.ToString(CultureInfo.InvariantCulture));
+        // The target and its limits decide each trial's device costs and which candidates were trained.
+        Same("target", stored.Target ?? "none", wanted.Target ?? "none");
+        Same("max-flash", Bytes(stored.MaxFlash), Bytes(wanted.MaxFlash));
+        Same("max-ram", Bytes(stored.MaxRam), Bytes(wanted.MaxRam));
+
+        static string Bytes(long? limit) => limit?.ToString(CultureInfo.InvariantCulture) ?? "none";
 
         void Same(string field, string a, string b)
         {
