@@ -17,8 +17,10 @@ namespace Qnn.Host.Tests;
 /// model's operations and measurements are appended to it (how the prices were fitted).</summary>
 public sealed class DeviceCostTests
 {
-    /// <summary>The models: the catalog's, and specs a search space makes (binary MLPs on images,
-    /// ternary and n-bit MLPs, CNNs with codes and ±1 convolutions, pooling and groups).</summary>
+    /// <summary>The models the prices were fitted to and are checked on: the catalog's, the example
+    /// spec, and specs a search space makes (binary, ternary and n-bit MLPs on images and features,
+    /// CNNs with codes and ±1 convolutions, strides, padding, pooling and groups, general
+    /// convolutions).</summary>
     public static TheoryData<string> Models() => new(
         "VertebralMlp", "FloatMlp", "TernaryMlp", "NBitsMlp", "MiniMnistCnn", "BinaryLeNet5",
         """{ "name": "ImageMlp", "kind": "mlp", "activation": "Binarize", "input": { "features": 784, "bits": 8 }, "layers": [ { "dense": 64, "weights": "Binary" }, { "dense": 64, "weights": "Binary" }, { "dense": 10, "weights": "Binary" } ] }""",
@@ -29,11 +31,16 @@ public sealed class DeviceCostTests
         """{ "name": "StridedCnn", "kind": "cnn", "activation": "Binarize", "input": { "channels": 1, "height": 28, "width": 28, "bits": 8 }, "layers": [ { "conv": 16, "kernel": 3, "stride": 2, "weights": "Binary" }, { "conv": 32, "kernel": 3, "stride": 2, "weights": "Binary" }, { "dense": 10, "weights": "NBits", "bits": 4 } ] }""",
         """{ "name": "TernaryConvCnn", "kind": "cnn", "activation": "Binarize", "input": { "channels": 1, "height": 16, "width": 16, "bits": 4 }, "layers": [ { "conv": 8, "kernel": 3, "padding": 1, "pool": 2, "weights": "Ternary" }, { "conv": 16, "kernel": 3, "padding": 1, "pool": 2, "weights": "NBits", "bits": 4 }, { "dense": 10, "weights": "Binary" } ] }""",
         """{ "name": "ReluCnn", "kind": "cnn", "activation": "Relu", "input": { "channels": 1, "height": 8, "width": 8, "bits": 8 }, "layers": [ { "conv": 4, "kernel": 3, "padding": 1, "pool": 2, "weights": "None" }, { "dense": 16, "weights": "NBits", "bits": 4 }, { "dense": 10, "weights": "None" } ] }""",
-        """{ "name": "GroupedCnn", "kind": "cnn", "activation": "Binarize", "input": { "channels": 1, "height": 16, "width": 16, "bits": 8 }, "layers": [ { "conv": 16, "kernel": 3, "padding": 1, "pool": 2, "weights": "Binary" }, { "conv": 16, "kernel": 3, "padding": 1, "groups": 16, "weights": "Binary" }, { "conv": 32, "kernel": 1, "pool": 2, "weights": "Binary" }, { "dense": 10, "weights": "Binary" } ] }""");
+        """{ "name": "GroupedCnn", "kind": "cnn", "activation": "Binarize", "input": { "channels": 1, "height": 16, "width": 16, "bits": 8 }, "layers": [ { "conv": 16, "kernel": 3, "padding": 1, "pool": 2, "weights": "Binary" }, { "conv": 16, "kernel": 3, "padding": 1, "groups": 16, "weights": "Binary" }, { "conv": 32, "kernel": 1, "pool": 2, "weights": "Binary" }, { "dense": 10, "weights": "Binary" } ] }""",
+        "examples/mnist-bnn-32x32.json",
+        """{ "name": "HeldOutMlp", "kind": "mlp", "activation": "Binarize", "input": { "features": 6, "bits": 6 }, "layers": [ { "dense": 24, "weights": "Ternary" }, { "dense": 12, "weights": "NBits", "bits": 3 }, { "dense": 3, "weights": "Binary" } ] }""",
+        """{ "name": "HeldOutCnn", "kind": "cnn", "activation": "Binarize", "input": { "channels": 1, "height": 28, "width": 28, "bits": 8 }, "layers": [ { "conv": 12, "kernel": 5, "stride": 2, "pool": 2, "weights": "Binary" }, { "conv": 24, "kernel": 3, "padding": 1, "weights": "Binary" }, { "dense": 32, "weights": "Binary" }, { "dense": 10, "weights": "NBits", "bits": 6 } ] }""");
 
     private static EngineModel Untrained(string model)
     {
-        var spec = model.StartsWith('{') ? Qnn.Spec.ofJson(model).ResultValue : Catalog.ModelCatalog.Resolve(model).Spec;
+        var spec = model.StartsWith('{') ? Qnn.Spec.ofJson(model).ResultValue
+            : model.StartsWith("examples/", StringComparison.Ordinal) ? Qnn.Spec.ofJson(File.ReadAllText(Path.Combine(Cli.RepositoryRoot, model))).ResultValue
+            : Catalog.ModelCatalog.Resolve(model).Spec;
         torch.manual_seed(1);
         using var network = Qnn.Spec.build(spec);
         return EngineExporter.Export(network);
