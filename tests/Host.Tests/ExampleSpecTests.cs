@@ -4,7 +4,8 @@ using Xunit;
 
 namespace Qnn.Host.Tests;
 
-/// <summary>The spec files in examples/ (quoted by the README and docs/) stay valid and exportable.</summary>
+/// <summary>The spec files in examples/ (quoted by the README and docs/) stay valid and exportable;
+/// the search spaces in examples/spaces/ parse, and their candidates decode to valid specs.</summary>
 public class ExampleSpecTests
 {
     public static TheoryData<string> Examples()
@@ -30,5 +31,32 @@ public class ExampleSpecTests
         var engine = EngineExporter.Export(network);
         var source = Qnn.Export.C.CExporter.Generate(engine, "example");
         Assert.Contains("example_predict", source.Header);
+    }
+
+    public static TheoryData<string> Spaces()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(Cli.RepositoryRoot, "examples", "spaces"), "*.json").Order())
+            data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Spaces))]
+    public void An_example_space_parses_and_its_candidates_are_valid_specs(string file)
+    {
+        var space = Qnn.Search.Spaces.SearchSpace.Parse(File.ReadAllText(Path.Combine(Cli.RepositoryRoot, "examples", "spaces", file)));
+        var input = new Qnn.Search.Spaces.InputShape(space.Kind == "cnn" ? new[] { 1, 28, 28 } : new[] { 784 });
+        var domains = space.DomainsFor(input);
+        var random = new Random(1);
+        var valid = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            var genome = new Qnn.Search.Genes.Genome(domains.Select(d => random.Next(d.Count)));
+            var candidate = space.Decode(genome, input, 10, "candidate");
+            if (candidate.Spec is { } spec && Spec.validate(spec).All(d => !d.IsError))
+                valid++;
+        }
+        Assert.True(valid >= 25, $"{file}: {valid} of 50 random candidates are valid specs");
     }
 }
