@@ -54,6 +54,7 @@ public class FlagTests
             {
                 "--space", "cnn", "--dataset", "mnist", "--trials", "50", "--population", "10", "--folds", "3", "--epochs", "4", "--batch-size", "16",
                 "--lr", "0.02", "--weight-decay", "0", "--cost", "Bytes", "--target", "CH32V003", "--max-flash", "8192", "--max-ram", "1536",
+                "--validation-split", "0.2", "--augment-shift", "1", "--augment-rotate", "5",
                 "--min-accuracy", "0.8", "--max-cost", "5000", "--sampler", "random",
                 "--storage", "s.db", "--study", "x", "--workers", "2", "--threads", "2", "--seed", "3", "--device", "cpu", "--json", "s.json", "--plot", "f.png",
                 "--data-dir", "/d", "--offline", "--label-column", "1", "--split-seed", "9",
@@ -62,6 +63,7 @@ public class FlagTests
             {
                 ["--space"] = "cnn", ["--dataset"] = "mnist", ["--trials"] = 50, ["--population"] = 10, ["--folds"] = 3, ["--epochs"] = 4, ["--batch-size"] = 16,
                 ["--lr"] = 0.02, ["--weight-decay"] = 0.0, ["--cost"] = "bytes", ["--target"] = "ch32v003", ["--max-flash"] = 8192, ["--max-ram"] = 1536,
+                ["--validation-split"] = 0.2, ["--augment-shift"] = 1, ["--augment-rotate"] = 5,
                 ["--min-accuracy"] = 0.8, ["--max-cost"] = 5000.0, ["--sampler"] = "random",
                 ["--storage"] = "s.db", ["--study"] = "x", ["--workers"] = 2, ["--threads"] = 2, ["--seed"] = 3, ["--device"] = "cpu", ["--json"] = "s.json", ["--plot"] = "f.png",
                 ["--data-dir"] = "/d", ["--offline"] = true, ["--label-column"] = "1", ["--split-seed"] = 9,

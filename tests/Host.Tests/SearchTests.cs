@@ -118,6 +118,27 @@ public class SearchTests
     }
 
     [SkippableFact]
+    public void A_search_with_a_validation_split_scores_candidates_on_training_rows_only()
+    {
+        var data = Cli.RequireData("vertebral/column_3C.dat");
+        var folder = Folder();
+        var storage = Path.Combine(folder, "study.db");
+        string[] args = ["search", "--trials", "4", "--population", "4", "--folds", "1", "--epochs", "2", "--storage", storage, "--study", "tiny", "--validation-split", "0.2"];
+        var search = Cli.Run(data, args);
+        Assert.True(search.ExitCode == 0, search.Error + search.Output);
+        Assert.Contains("scored on a validation split of 0.2 of the training set", search.Output);
+        // Vertebral's test split has 62 rows; 0.2 of its 248 training rows, per class, about 50:
+        // every accuracy is a count out of the same validation size.
+        var accuracies = Trials(storage).Where(t => t.State == TrialState.Complete).Select(t => t.Accuracy!.Value).ToList();
+        Assert.NotEmpty(accuracies);
+        Assert.Contains(Enumerable.Range(45, 11), n => accuracies.All(a => Math.Abs(a * n - Math.Round(a * n)) < 1e-9));
+        // The split is a study setting: another one is refused.
+        var other = Cli.Run(data, [.. args[..^1], "0.3"]);
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("was created with --validation-split 0.2, but this search has --validation-split 0.3", other.Error);
+    }
+
+    [SkippableFact]
     public void A_candidate_that_does_not_fit_the_part_is_not_trained()
     {
         var data = Cli.RequireData("vertebral/column_3C.dat");
@@ -288,6 +309,8 @@ public class SearchFlagTests
     [InlineData("--cost flash", "--cost flash: the device costs need --target (cortex-m4 or ch32v003)")]
     [InlineData("--max-ram 1024", "--max-ram: a memory limit needs --target (cortex-m4 or ch32v003)")]
     [InlineData("--target ch32v003 --max-flash 20000", "--max-flash 20000: the CH32V003 (RV32EC, 16 KB flash, 2 KB RAM) has 16,384 bytes of flash; give at most 16384")]
+    [InlineData("--validation-split 0.2 --folds 3", "--validation-split: cross-validation (3 folds) scores on held-out folds of every row; a validation split needs --folds 1")]
+    [InlineData("--augment-shift 2", "--augment-shift and --augment-rotate move images; the mlp space trains on flattened features")]
     [InlineData("--target ch32v003 --max-ram 4096", "--max-ram 4096: the CH32V003 (RV32EC, 16 KB flash, 2 KB RAM) has 2,048 bytes of RAM; give at most 2048")]
     public void Device_flags_that_do_not_go_together_are_usage_errors_before_any_work(string flags, string message)
     {

@@ -38,6 +38,9 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
     private readonly Option<int?> maxRam = Flag.OptionalInt("--max-ram", "Constraint (with --target): candidates whose C takes more RAM bytes (static + stack) are not trained", 1);
     private readonly Option<double?> minAccuracy = Flag.OptionalNumber("--min-accuracy", "Constraint: candidates below this accuracy (a fraction) rank behind the others", 0, 1);
     private readonly Option<double?> maxCost = Flag.OptionalNumber("--max-cost", "Constraint: candidates above this cost rank behind the others", 0, double.MaxValue);
+    private readonly Option<double> validationSplit = Flag.Number("--validation-split", "Score each candidate on this fraction of the training set (per class, drawn with --seed), held out and never the test split; with --folds 1", 0, positive: false, below: 1);
+    private readonly Option<int> augmentShift = Flag.Int("--augment-shift", "Shift each training image by up to this many pixels along each axis, drawn anew every epoch; 0 does not (cnn spaces)", 0, 0, 64);
+    private readonly Option<int> augmentRotate = Flag.Int("--augment-rotate", "Rotate each training image by up to this many degrees, drawn anew every epoch; 0 does not (cnn spaces)", 0, 0, 180);
     private readonly Option<string> sampler = Flag.Choice("--sampler", "How candidates are proposed", "nsga2", "nsga2", "random");
     private readonly Option<string?> storage = Flag.Text("--storage", "FILE.db|postgresql://…", "Where the study lives [default: STUDY.db in the current directory]");
     private readonly Option<string?> study = Flag.Text("--study", "NAME", "The study's name [default: SPACE-DATASET]");
@@ -56,7 +59,8 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
     {
         var command = new Command("search", "Search a space of quantized networks for the best accuracy at the lowest cost (NSGA-II), recording every trial in a study.")
         {
-            space, dataSet, trials, population, folds, epochs, batchSize, learningRate, weightDecay, cost, target, maxFlash, maxRam, minAccuracy, maxCost,
+            space, dataSet, trials, population, folds, epochs, batchSize, learningRate, weightDecay, validationSplit, augmentShift, augmentRotate,
+            cost, target, maxFlash, maxRam, minAccuracy, maxCost,
             sampler, storage, study, workers, threads, seed, device, json, plot,
         };
         foreach (var option in data.All(tables: true))
@@ -89,20 +93,31 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         // Each fold tests on at least one row: more folds than rows would score empty folds.
         if (foldCount > rows)
             throw new UsageException($"--folds {foldCount}: data set {loaded.Name} has {rows:N0} rows, and every fold needs a test row; give at most {rows:N0} folds");
+        var holdOut = flags.GetValue(validationSplit);
+        if (holdOut > 0 && foldCount != 1)
+            throw new UsageException($"--validation-split: cross-validation ({foldCount} folds) scores on held-out folds of every row; a validation split needs --folds 1");
+        var (shift, rotate) = (flags.GetValue(augmentShift), flags.GetValue(augmentRotate));
+        if ((shift > 0 || rotate > 0) && searchSpace.Kind != "cnn")
+            throw new UsageException($"--augment-shift and --augment-rotate move images; the {searchSpace.Kind} space trains on flattened features");
         var (train, test, input) = Fit(searchSpace, loaded);
         // Candidates are small: by default one intra-op thread, so N workers use N cores without oversubscribing.
         var threadCount = Threads.Apply(flags.GetValue(threads), terminal.Error);
-        var training = EvaluationSettings.DefaultTraining(flags.GetValue(epochs), flags.GetValue(batchSize), flags.GetValue(learningRate), flags.GetValue(weightDecay), options.Seed, onDevice);
+        var training = Trainer.Configure(
+            EvaluationSettings.DefaultTraining(flags.GetValue(epochs), flags.GetValue(batchSize), flags.GetValue(learningRate), flags.GetValue(weightDecay), options.Seed, onDevice),
+            augmentShift: shift, augmentRotation: rotate);
         var provenance = Provenance.Of(training, loaded, loaded.Train.Count, loaded.Test.Count, threadCount);
         var settings = new StudySettings(studyName, searchSpace.Json, dataSetName, flags.GetValue(sampler)!, costModel.ToString().ToLowerInvariant(),
             foldCount, training.Epochs, training.BatchSize, training.LearningRate, training.WeightDecay,
             options.MinAccuracy, options.MaxCost, options.Seed, flags.GetValue(population), ProvenanceJson.ToJson(provenance),
-            part?.Name, flashLimit, ramLimit);
+            part?.Name, flashLimit, ramLimit, holdOut);
 
         using (var store = OpenStore(storagePath))
             settings = Open(store, settings);
         // A continued study trains as it always has: its stored settings, on this process's device.
-        using var evaluator = new CandidateEvaluator(train, test, new EvaluationSettings(settings.Folds, Trainer.Configure(StoredTraining(settings, storagePath), device: onDevice)));
+        // With a validation split the candidates never see the test split: they are scored on
+        // the held-out part of the training set, drawn as training's own validation split is.
+        var (scoredTrain, scoredOn) = settings.ValidationSplit > 0 ? HoldOut(settings, train) : (train, test);
+        using var evaluator = new CandidateEvaluator(scoredTrain, scoredOn, new EvaluationSettings(settings.Folds, Trainer.Configure(StoredTraining(settings, storagePath), device: onDevice)));
         var domains = searchSpace.DomainsFor(input);
         Func<Qnn.Search.Genes.Genome, Qnn.Search.Genes.Genome> canonical = g => searchSpace.Canonical(g, input, loaded.Classes);
         ISampler proposer = settings.Sampler == "random"
@@ -110,7 +125,7 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
             : new NsgaII(domains, settings.Population) { Canonical = canonical };
         var output = terminal.Out;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"searching {spaceName} on {loaded.Name} ({rows} rows, {(settings.Folds == 1 ? "the fixed split" : $"{settings.Folds}-fold cross-validation")}, {settings.Epochs} epochs): {settings.Sampler}, cost {settings.Cost}{TargetText(part, flashLimit, ramLimit)}, budget {options.Trials} trials, {workerCount} worker{(workerCount > 1 ? "s" : "")}; study {studyName} in {storagePath}"));
+            $"searching {spaceName} on {loaded.Name} ({rows} rows, {(settings.Folds > 1 ? $"{settings.Folds}-fold cross-validation" : settings.ValidationSplit > 0 ? $"scored on a validation split of {settings.ValidationSplit.ToString("0.###", CultureInfo.InvariantCulture)} of the training set" : "the fixed split")}, {settings.Epochs} epochs): {settings.Sampler}, cost {settings.Cost}{TargetText(part, flashLimit, ramLimit)}, budget {options.Trials} trials, {workerCount} worker{(workerCount > 1 ? "s" : "")}; study {studyName} in {storagePath}"));
         var runner = new SearchRunner(() => OpenStore(storagePath), studyName, searchSpace, input, loaded.Classes, evaluator, proposer, options);
         try
         {
@@ -132,6 +147,18 @@ public sealed class SearchCommand(Terminal terminal, Func<DataOptions, DataSets>
         if (plotPath is not null)
             output.WriteLine($"wrote {files.Write("--plot", plotPath, t => FrontPlot.Draw(t, $"{studyName}: accuracy against {settings.Cost}", all, front, options))}");
         return files.FellBack ? ExitCodes.ResultElsewhere : ExitCodes.Success;
+    }
+
+    private static (TensorDataset Train, TensorDataset Validation) HoldOut(StudySettings settings, TensorDataset train)
+    {
+        try
+        {
+            return Training.holdOut(settings.ValidationSplit, settings.Seed, train).ToValueTuple();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--validation-split {settings.ValidationSplit.ToString(CultureInfo.InvariantCulture)}: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
     }
 
     private static string TargetText(DeviceTarget? device, long? flash, long? ram) => device is null ? "" : string.Create(CultureInfo.InvariantCulture,

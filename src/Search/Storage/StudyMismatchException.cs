@@ -1,7 +1,7 @@
 namespace Qnn.Search.Storage;
 
 /// <summary>A study of this name exists with a different setting that changes what its trials
-/// mean (space, dataset, sampler, cost, folds, epochs, device target or its limits), so continuing it would mix results.
+/// mean (space, dataset, sampler, cost, folds, epochs, validation split, device target or its limits), so continuing it would mix results.
 /// <see cref="Field"/> names the setting as its flag does (e.g. "dataset").</summary>
 public sealed class StudyMismatchException : Exception
 {
@@ -21,6 +21,6 @@ public sealed class StudyMismatchException : Exception
     /// <summary>The study's name.</summary>
     public string Study { get; }
 
-    /// <summary>The setting that differs: space, dataset, sampler, cost, folds, epochs, target, max-flash or max-ram.</summary>
+    /// <summary>The setting that differs: space, dataset, sampler, cost, folds, epochs, target, max-flash, max-ram or validation-split.</summary>
     public string Field { get; }
 }

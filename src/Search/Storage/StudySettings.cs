@@ -23,6 +23,8 @@ namespace Qnn.Search.Storage;
 /// <param name="Target">The device target (<c>--target</c>: cortex-m4, ch32v003), or null.</param>
 /// <param name="MaxFlash">The <c>--max-flash</c> limit in bytes, if any.</param>
 /// <param name="MaxRam">The <c>--max-ram</c> limit in bytes, if any.</param>
+/// <param name="ValidationSplit">The <c>--validation-split</c> fraction the candidates are scored
+/// on (held out of the training set), or 0: scored on the test split or by cross-validation.</param>
 public sealed record StudySettings(
     string Name,
     string Space,
@@ -41,4 +43,5 @@ public sealed record StudySettings(
     string? Provenance = null,
     string? Target = null,
     long? MaxFlash = null,
-    long? MaxRam = null);
+    long? MaxRam = null,
+    double ValidationSplit = 0);

@@ -45,6 +45,7 @@ internal static class StudySettingsJson
         Same("target", stored.Target ?? "none", wanted.Target ?? "none");
         Same("max-flash", Bytes(stored.MaxFlash), Bytes(wanted.MaxFlash));
         Same("max-ram", Bytes(stored.MaxRam), Bytes(wanted.MaxRam));
+        Same("validation-split", stored.ValidationSplit.ToString(CultureInfo.InvariantCulture), wanted.ValidationSplit.ToString(CultureInfo.InvariantCulture));
 
         static string Bytes(long? limit) => limit?.ToString(CultureInfo.InvariantCulture) ?? "none";
 
