@@ -184,6 +184,28 @@ public sealed class SpaceDecodeTests
     }
 
     [Fact]
+    public void A_separable_slot_is_a_depthwise_and_a_pointwise_convolution()
+    {
+        var space = SearchSpace.Parse("""{ "kind": "cnn", "convLayers": {"min": 1, "max": 2}, "channels": [8, 16], "stride": {"min": 1, "max": 2}, "pool": [1, 2], "separable": [false, true] }""");
+        Assert.Contains(new GeneDomain("separable[1]", 2, false), space.Domains);
+        Assert.Contains("\"separable\": [\n    false,\n    true\n  ]", space.Json.ReplaceLineEndings("\n"));
+        Assert.Equal(space.Json, SearchSpace.Parse(space.Json).Json);
+        // Slot 0 on one channel stays a plain convolution even when its gene says separable.
+        var spec = space.Decode(With(space.Domains, ("convLayers", 1), ("channels[0]", 0), ("separable[0]", 1),
+            ("channels[1]", 1), ("stride[1]", 1), ("pool[1]", 1), ("separable[1]", 1)), Images, 10, "s").Spec!;
+        Assert.Equal(3 + 1, spec.Layers.Length);
+        var (first, depthwise, pointwise) = (ConvAt(spec, 0), ConvAt(spec, 1), ConvAt(spec, 2));
+        Assert.Equal((8, 3, 1, 1), (first.Channels, first.Kernel, first.Stride, first.Groups));
+        Assert.Equal((8, 3, 2, 1, 8, 1), (depthwise.Channels, depthwise.Kernel, depthwise.Stride, depthwise.Padding, depthwise.Groups, depthwise.Pool));
+        Assert.Equal((16, 1, 1, 0, 1, 2), (pointwise.Channels, pointwise.Kernel, pointwise.Stride, pointwise.Padding, pointwise.Groups, pointwise.Pool));
+        Assert.Equal(16 * 7 * 7, Qnn.Spec.flattenedFeatures(spec));
+        // The built-in spaces have no such gene (their genomes keep their length).
+        Assert.DoesNotContain(SearchSpace.Builtin("cnn").Domains, g => g.Name.StartsWith("separable", StringComparison.Ordinal));
+        var bad = Assert.Throws<SearchSpaceException>(() => SearchSpace.Parse("""{ "kind": "cnn", "separable": [1] }"""));
+        Assert.Contains("choice 0 is 1; it must be true or false", bad.Message);
+    }
+
+    [Fact]
     public void ConvBitsAboveOneAreNBitsWeights()
     {
         var space = SearchSpace.Builtin("cnn");

@@ -12,7 +12,8 @@ namespace Qnn.Search.Spaces;
 /// <c>weights[output]</c>, <c>outputBits</c>, <c>dropout</c>, <c>resteO</c>, <c>resteThreshold</c>.</para>
 /// <para>CNN: <c>inputBits</c>, <c>convLayers</c>, per conv slot i: <c>channels[i]</c>,
 /// <c>stride[i]</c>, <c>pool[i]</c>, <c>convBits[i]</c>, <c>convActivation[i]</c> (from the
-/// <c>activation</c> choices), <c>convActivationBits[i]</c>; <c>fcLayers</c>, per fc slot i:
+/// <c>activation</c> choices), <c>convActivationBits[i]</c>, <c>separable[i]</c> (where the space
+/// gives <c>separable</c>); <c>fcLayers</c>, per fc slot i:
 /// <c>fcUnits[i]</c>, <c>weights[i]</c>, <c>layerBits[i]</c>, <c>activation[i]</c>,
 /// <c>activationBits[i]</c>; then the MLP's tail from <c>weights[output]</c> on.</para>
 /// <para>A bits gene exists only where it can matter: <c>layerBits[i]</c> and <c>outputBits</c>
@@ -50,6 +51,7 @@ internal static class GeneLayout
                 Range($"{SpaceKeys.ConvBits}[{i}]", d.ConvBits!);
                 Names($"convActivation[{i}]", d.Activations.Length);
                 if (d.HasNBitsActivation) Range($"convActivationBits[{i}]", activationBits);
+                if (d.Separable is not null) Names($"{SpaceKeys.Separable}[{i}]", d.Separable.Length);
             }
         }
         Range(d.IsCnn ? SpaceKeys.FcLayers : SpaceKeys.HiddenLayers, d.DenseLayers);

@@ -20,7 +20,11 @@ namespace Qnn.Search.Spaces;
 /// one group; its weights are NBits of <c>convBits[i]</c>, 1 bit meaning binary (the engine
 /// exports binary convolutions only today; the search may still score the others); a block
 /// whose pooling would leave an empty output (QNN009) is repaired by dropping its pooling (with
-/// padding 1 the convolution alone never empties it).</item>
+/// padding 1 the convolution alone never empties it);</item>
+/// <item>a conv slot whose <c>separable[i]</c> is true, on an input of more than one channel, is a
+/// depthwise-separable block: a depthwise 3×3 convolution (one group per input channel, the
+/// slot's stride, weights and activation, no pooling) and a pointwise 1×1 convolution to the
+/// slot's channels with the slot's pooling; on one channel it is a plain convolution.</item>
 /// </list>
 /// Any spec that <c>Spec.validate</c> still rejects is returned infeasible with the errors.
 /// </summary>
@@ -64,10 +68,12 @@ internal sealed class SpaceDecoder(SpaceDefinition d, IReadOnlyList<GeneDomain> 
             inputSpec = InputSpec.NewImage(new ImageInputSpec(channels, height, width, d.InputBits.At(Gene(SpaceKeys.InputBits))));
             for (var i = 0; i < d.ConvLayers!.At(Gene(SpaceKeys.ConvLayers)); i++)
             {
-                var conv = Conv(i, height, width);
-                layers.Add(conv);
-                var c = ((LayerSpec.Conv)conv).Item;
-                (height, width) = (Pooled(height, c), Pooled(width, c));
+                foreach (var conv in Block(i, channels, height, width))
+                {
+                    layers.Add(conv);
+                    var c = ((LayerSpec.Conv)conv).Item;
+                    (channels, height, width) = (c.Channels, Pooled(height, c), Pooled(width, c));
+                }
             }
         }
         else
@@ -97,6 +103,22 @@ internal sealed class SpaceDecoder(SpaceDefinition d, IReadOnlyList<GeneDomain> 
             d.ResteThreshold is null ? model.ResteThreshold : d.ResteThreshold[Gene(SpaceKeys.ResteThreshold)],
             model.SwishBeta, model.TernaryThreshold);
     }
+
+    /// <summary>Conv slot i on an input of channels × height × width: one convolution, or a
+    /// depthwise and a pointwise one where the slot is separable.</summary>
+    private IEnumerable<LayerSpec> Block(int i, int channels, int height, int width)
+    {
+        var conv = Conv(i, height, width);
+        if (channels < 2 || d.Separable is null || !d.Separable[Gene($"{SpaceKeys.Separable}[{i}]")])
+            return [conv];
+        var c = ((LayerSpec.Conv)conv).Item;
+        Activation? activation = c.Activation is { } a ? a.Value : null;
+        var depthwise = SpecDefaults.Conv(channels, ConvKernel, c.Stride, ConvPadding, 1, channels, 1, c.Weights, activation, ActivationBitsOf(c));
+        var pointwise = SpecDefaults.Conv(c.Channels, 1, 1, 0, 1, 1, c.Pool, c.Weights, activation, ActivationBitsOf(c));
+        return [depthwise, pointwise];
+    }
+
+    private static int? ActivationBitsOf(ConvSpec c) => c.ActivationBits is { } bits ? bits.Value : null;
 
     /// <summary>Conv slot i on an input of height × width, its pooling dropped where it would empty the output.</summary>
     private LayerSpec Conv(int i, int height, int width)

@@ -26,6 +26,7 @@ internal static class SpaceKeys
     public const string ActivationBits = "activationBits";
     public const string ResteO = "resteO";
     public const string ResteThreshold = "resteThreshold";
+    public const string Separable = "separable";
 
     /// <summary>The keys an MLP space takes.</summary>
     public static readonly string[] OfMlp =
@@ -39,7 +40,7 @@ internal static class SpaceKeys
     public static readonly string[] OfCnn =
     {
         Kind, InputBits, ConvLayers, Channels, Stride, Pool, ConvBits, FcLayers, FcUnits, LayerBits, OutputBits, Weights,
-        Activation, Dropout, ActivationBits, ResteO, ResteThreshold,
+        Activation, Dropout, ActivationBits, ResteO, ResteThreshold, Separable,
     };
 
     /// <summary>The most hidden, conv or fc layers a space may offer: enough for any search here,

@@ -67,6 +67,8 @@ internal static class SpaceParser
         SpaceKeys.ActivationBits => d with { ActivationBits = Range(key, value, 1, SpaceKeys.MaxBits) },
         SpaceKeys.ResteO => d with { ResteO = Numbers(key, value, x => x >= 1, "at least 1") },
         SpaceKeys.ResteThreshold => d with { ResteThreshold = Numbers(key, value, x => x > 0, "above 0") },
+        SpaceKeys.Separable => d with { Separable = Choices(key, value, (e, i) => e.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? e.GetBoolean() : throw new SearchSpaceException(key, $"choice {i} is {e.GetRawText()}; it must be true or false")) },
         _ => throw new SearchSpaceException(key, "is not a search space key"),
     };
 

@@ -40,6 +40,12 @@ internal static class SpaceWriter
             Range(w, SpaceKeys.ActivationBits, d.ActivationBits);
             Numbers(w, SpaceKeys.ResteO, d.ResteO);
             Numbers(w, SpaceKeys.ResteThreshold, d.ResteThreshold);
+            if (d.Separable is { } separable)
+            {
+                w.WriteStartArray(SpaceKeys.Separable);
+                foreach (var v in separable) w.WriteBooleanValue(v);
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());
