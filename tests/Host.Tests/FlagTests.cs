@@ -44,8 +44,8 @@ public class FlagTests
                 ["--data-dir"] = "/d", ["--offline"] = true, ["--label-column"] = "y", ["--split-seed"] = 0,
             }),
         ["inspect"] = (
-            new[] { "--model", "TernaryMlp", "--load", "m.qnn" },
-            new() { ["--model"] = "TernaryMlp", ["--load"] = "m.qnn" }),
+            new[] { "--model", "TernaryMlp", "--load", "m.qnn", "--target", "Cortex-M4" },
+            new() { ["--model"] = "TernaryMlp", ["--load"] = "m.qnn", ["--target"] = "cortex-m4" }),
         ["datasets"] = (
             new[] { "--data-dir", "/d" },
             new() { ["--data-dir"] = "/d" }),

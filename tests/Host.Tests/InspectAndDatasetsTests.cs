@@ -28,6 +28,27 @@ public class InspectAndDatasetsTests
         Assert.DoesNotContain("flattened", result.Output);
     }
 
+    [Fact]
+    public void Inspect_with_a_target_says_what_the_c_costs_there_and_whether_it_fits()
+    {
+        var fits = Cli.Run(null, "inspect", "--model", "BinaryLeNet5", "--target", "ch32v003");
+        Assert.True(fits.ExitCode == 0, fits.Error);
+        var line = fits.Output.Split('\n').Single(l => l.StartsWith("as C on ch32v003, an untrained build", StringComparison.Ordinal));
+        // The arena of BinaryLeNet5 is 1,036 bytes whichever way flash is measured.
+        Assert.Contains("RAM 1,292 B (1,036 static + 256 stack)", line);
+        Assert.Matches(@"flash 1\d,\d{3} B", line);
+        Assert.Contains("fits the CH32V003 (RV32EC, 16 KB flash, 2 KB RAM): ", fits.Output);
+
+        var over = Cli.Run(null, "inspect", "--model", "MiniMnistCnn", "--target", "ch32v003");
+        Assert.True(over.ExitCode == 0, over.Error);
+        Assert.Matches(@"does not fit the CH32V003 \(RV32EC, 16 KB flash, 2 KB RAM\): flash [\d,]+ B over, RAM 1,392 B over", over.Output);
+
+        // A core, not a part: costs, no verdict.
+        var core = Cli.Run(null, "inspect", "--model", "VertebralMlp", "--target", "cortex-m4");
+        Assert.Contains("as C on cortex-m4, an untrained build", core.Output);
+        Assert.DoesNotContain("fit", core.Output.Split('\n').Last(l => l.Length > 0));
+    }
+
     [SkippableFact]
     public void Datasets_says_where_each_set_was_found_and_its_size()
     {

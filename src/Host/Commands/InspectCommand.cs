@@ -4,6 +4,7 @@ using Qnn.Host.Cli;
 using Qnn.Host.Catalog;
 using Qnn.Host.Persistence;
 using Qnn.Host.Reports;
+using Qnn.Export.Device;
 
 namespace Qnn.Host.Commands;
 
@@ -14,10 +15,11 @@ public sealed class InspectCommand(Terminal terminal)
 {
     private readonly Option<string?> model = Flag.Text("--model", "NAME|FILE|FILE.qnnx", "A model of the catalog, a spec file (.json) or an exported engine (.qnnx)");
     private readonly Option<string?> load = Flag.Text("--load", "FILE", "A model saved by `qnn train --save`");
+    private readonly Option<string> target = Flag.Choice("--target", "Also the flash, RAM and instructions of the model's C on a device, and whether it fits (cortex-m4: a Cortex-M4F core; ch32v003: that part)", "none", "none", "cortex-m4", "ch32v003");
 
     public Command Definition()
     {
-        var command = new Command("inspect", "Layer table of a model: output shape, parameters, weight bits, memory, MACs by precision; totals. For an exported .qnnx file: bytes and operations per layer, and the file against float32.") { model, load };
+        var command = new Command("inspect", "Layer table of a model: output shape, parameters, weight bits, memory, MACs by precision; totals. For an exported .qnnx file: bytes and operations per layer, and the file against float32.") { model, load, target };
         command.SetAction(Run);
         return command;
     }
@@ -29,6 +31,7 @@ public sealed class InspectCommand(Terminal terminal)
             var engine = PredictCommand.Load(file);
             terminal.Out.WriteLine($"{engine.Name} (exported engine), input {string.Join("×", engine.Input.Shape)} as {string.Join("/", engine.Input.Bits.Distinct())}-bit codes{(engine.Input.AllCodes ? "" : " (widths above 24 bits pass unrounded, as reals)")}");
             WriteEngine(terminal, engine, new FileInfo(file).Length);
+            WriteDevice(flags, () => engine, "the exported engine's");
             return ExitCodes.Success;
         }
         ModelSpec spec;
@@ -36,10 +39,13 @@ public sealed class InspectCommand(Terminal terminal)
         if (flags.GetValue(load) is { } saved)
         {
             var (network, info) = SavedModel.Load(saved);
-            (spec, name) = (network.Spec, info.Model);
-            network.Dispose();
-            Write(terminal, name, spec);
-            ProvenanceText.Write(terminal.Out, info.Provenance);
+            using (network)
+            {
+                (spec, name) = (network.Spec, info.Model);
+                Write(terminal, name, spec);
+                ProvenanceText.Write(terminal.Out, info.Provenance);
+                WriteDevice(flags, () => Export.EngineExporter.Export(network), "the trained model's");
+            }
             return ExitCodes.Success;
         }
         else
@@ -48,7 +54,28 @@ public sealed class InspectCommand(Terminal terminal)
             (spec, name) = (chosen.Spec, chosen.Name);
         }
         Write(terminal, name, spec);
+        if (DeviceTarget.Named(flags.GetValue(target)!) is { } device)
+            Report(device, () => Search.Costs.SpecDeviceCost.Of(spec, device), "an untrained build (training moves flash by a few bytes)");
         return ExitCodes.Success;
+    }
+
+    /// <summary>With --target, the device costs of the engine model <paramref name="engine"/> gives.</summary>
+    private void WriteDevice(ParseResult flags, Func<Engine.EngineModel> engine, string what)
+    {
+        if (DeviceTarget.Named(flags.GetValue(target)!) is { } device)
+            Report(device, () => DeviceCosts.Of(engine(), device), what);
+    }
+
+    private void Report(DeviceTarget device, Func<DeviceCost> cost, string what)
+    {
+        try
+        {
+            DeviceCostText.Write(terminal.Out, cost(), device, what);
+        }
+        catch (Export.ExportException e)
+        {
+            throw new UsageException($"qnn inspect --target {device.Name}: no C for this model: {e.Message}");
+        }
     }
 
     public static void Write(Terminal terminal, string name, ModelSpec spec)
