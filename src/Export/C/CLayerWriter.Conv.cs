@@ -87,9 +87,15 @@ internal sealed partial class CLayerWriter
         {
             // A kernel row is k adjacent input bits: one field, clipped to the image where padded.
             UsesFields = true;
+            // Where the whole window lies inside the image (most positions), a row is one field
+            // and every bit is valid: the clipping and the validity bits only at the border.
             var columns = padded
                 ? $$"""
-                                        const int32_t x0 = ox * {{c.Stride}}L - {{c.Padding}}L;
+                                        if (interior) {
+                                            qnn_put(window, at, qnn_field(in, base + x0, {{k}}L), {{k}}L);
+                                            continue;
+                                        }
+                                        {
                                         const int32_t left = x0 < 0 ? -x0 : 0, right = x0 + {{k}}L > {{width}}L ? x0 + {{k}}L - {{width}}L : 0;
                                         const int32_t count = {{k}}L - left - right;
                                         if (y < 0 || y >= {{height}}L || count <= 0)
@@ -97,14 +103,15 @@ internal sealed partial class CLayerWriter
                                         qnn_put(window, at + left, qnn_field(in, base + x0 + left, count), count);
                                         qnn_put(valid, at + left, qnn_ones(count), count);
                                         inside += count;
+                                        }
                     """
                 : $$"""
-                                        qnn_put(window, at, qnn_field(in, base + ox * {{c.Stride}}L, {{k}}L), {{k}}L);
+                                        qnn_put(window, at, qnn_field(in, base + x0, {{k}}L), {{k}}L);
                     """;
             gather = $$"""
                                 for (ci = 0; ci < {{perGroupIn}}L; ci++)
                                     for (ky = 0; ky < {{k}}L; ky++) {
-                                        const int32_t y = oy * {{c.Stride}}L - {{c.Padding}}L + ky;
+                                        const int32_t y = y0 + ky;
                                         const int32_t at = (ci * {{k}}L + ky) * {{k}}L;
                                         const int32_t base = ((g * {{perGroupIn}}L + ci) * {{height}}L + y) * {{width}}L;
                 {{columns}}
@@ -132,10 +139,27 @@ internal sealed partial class CLayerWriter
                 """;
         }
         var differing = padded ? "qnn_popcount((window[w] ^ row[w]) & valid[w])" : "qnn_popcount(window[w] ^ row[w])";
+        var fields = c.Dilation == 1 && k <= 32;
+        var corner = !fields ? "" : $$"""
+                            const int32_t x0 = ox * {{c.Stride}}L - {{c.Padding}}L, y0 = oy * {{c.Stride}}L - {{c.Padding}}L;
+
+            """;
+        var border = padded && fields
+            ? $$"""
+                            const int interior = y0 >= 0 && y0 + {{k}}L <= {{height}}L && x0 >= 0 && x0 + {{k}}L <= {{width}}L;
+                            int32_t inside = interior ? {{windowBits}}L : 0;
+                            memset(window, 0, {{4 * rowWords}}L);
+                            memset(valid, interior ? 0xFF : 0, {{4 * rowWords}}L);
+
+            """
+            : $$"""
+                            {{(padded ? "int32_t inside = 0;\n" : "")}}memset(work, 0, {{(padded ? 8 : 4) * rowWords}}L);
+
+            """;
         return $$"""
                             uint32_t *window = work{{(padded ? $", *valid = work + {rowWords}L" : "")}};
-                            int32_t {{(padded ? "inside = 0, " : "")}}w;
-                            memset(work, 0, {{(padded ? 8 : 4) * rowWords}}L);
+                            int32_t w;
+            {{corner}}{{border}}
             {{gather}}                for (ch = g * {{perGroupOut}}L; ch < (g + 1) * {{perGroupOut}}L; ch++) {
                                 const uint32_t *row = {{name}}_w + ch * {{rowWords}}L;
                                 const int32_t idx = ch * {{positions}}L + position;

@@ -28,7 +28,7 @@ public sealed record InstructionModel(double Fixed, IReadOnlyDictionary<LayerCod
         [LayerCode.DenseIntegersOnSigns] = new(0, 19.1, 0, 0), [LayerCode.DenseTernary] = new(0, 12.5, 0, 0),
         [LayerCode.DenseFloats] = new(0, 7.2, 0, 0), [LayerCode.DenseReals] = new(5421, 119, 0, 0),
         [LayerCode.ConvOnCodes] = new(0, 7.6, 21, 10.3), [LayerCode.ConvOnSigns] = new(0, 5.5, 12.9, 81.4),
-        [LayerCode.ConvOnSignsPadded] = new(0, 18.0, 29.0, 69.0), [LayerCode.ConvIntegers] = new(0, 19.3, 0, 0),
+        [LayerCode.ConvOnSignsPadded] = new(21734, 22.33, 4.45, 56.63), [LayerCode.ConvIntegers] = new(0, 19.3, 0, 0),
         [LayerCode.ConvReals] = new(0, 138, 0, 0), [LayerCode.Pool] = new(947, 6.5, 0, 0),
     });
 
@@ -41,7 +41,7 @@ public sealed record InstructionModel(double Fixed, IReadOnlyDictionary<LayerCod
         [LayerCode.DenseIntegersOnSigns] = new(0, 15.4, 0, 0), [LayerCode.DenseTernary] = new(0, 15, 0, 0),
         [LayerCode.DenseFloats] = new(0, 293, 809, 0), [LayerCode.DenseReals] = new(229605, 462, 0, 0),
         [LayerCode.ConvOnCodes] = new(0, 7, 33.1, 26.3), [LayerCode.ConvOnSigns] = new(0, 0, 14.2, 169),
-        [LayerCode.ConvOnSignsPadded] = new(0, 24.95, 170.9, 36.2), [LayerCode.ConvIntegers] = new(0, 50.8, 0, 0),
+        [LayerCode.ConvOnSignsPadded] = new(57636, 34.07, 17.15, 57.02), [LayerCode.ConvIntegers] = new(0, 50.8, 0, 0),
         [LayerCode.ConvReals] = new(0, 1625, 0, 0), [LayerCode.Pool] = new(8666, 2.1, 0, 0),
     });
 

@@ -12,23 +12,23 @@ namespace Qnn.Export.Device;
 public sealed record TextModel(double Fixed, IReadOnlyDictionary<LayerCode, double> PerLayer)
 {
     /// <summary>Thumb-2 code for a Cortex-M4F.</summary>
-    public static readonly TextModel CortexM4 = new(470, new Dictionary<LayerCode, double>
+    public static readonly TextModel CortexM4 = new(250, new Dictionary<LayerCode, double>
     {
-        [LayerCode.DenseOnSigns] = 93, [LayerCode.DenseTernaryOnSigns] = 90, [LayerCode.DenseOnCodes] = 0,
-        [LayerCode.DenseIntegers] = 83, [LayerCode.DenseIntegersOnSigns] = 55, [LayerCode.DenseTernary] = 58,
-        [LayerCode.DenseFloats] = 63, [LayerCode.DenseReals] = 108, [LayerCode.ConvOnCodes] = 355,
-        [LayerCode.ConvOnSigns] = 136, [LayerCode.ConvOnSignsPadded] = 190, [LayerCode.ConvIntegers] = 335,
-        [LayerCode.ConvReals] = 316, [LayerCode.Pool] = 0,
+        [LayerCode.DenseOnSigns] = 130, [LayerCode.DenseTernaryOnSigns] = 161, [LayerCode.DenseOnCodes] = 146,
+        [LayerCode.DenseIntegers] = 155, [LayerCode.DenseIntegersOnSigns] = 135, [LayerCode.DenseTernary] = 133,
+        [LayerCode.DenseFloats] = 63, [LayerCode.DenseReals] = 218, [LayerCode.ConvOnCodes] = 345,
+        [LayerCode.ConvOnSigns] = 251, [LayerCode.ConvOnSignsPadded] = 459, [LayerCode.ConvIntegers] = 426,
+        [LayerCode.ConvReals] = 426, [LayerCode.Pool] = 0,
     });
 
     /// <summary>RV32EC code with compressed instructions.</summary>
-    public static readonly TextModel Rv32ec = new(799, new Dictionary<LayerCode, double>
+    public static readonly TextModel Rv32ec = new(531, new Dictionary<LayerCode, double>
     {
-        [LayerCode.DenseOnSigns] = 128, [LayerCode.DenseTernaryOnSigns] = 182, [LayerCode.DenseOnCodes] = 0,
-        [LayerCode.DenseIntegers] = 162, [LayerCode.DenseIntegersOnSigns] = 47, [LayerCode.DenseTernary] = 68,
-        [LayerCode.DenseFloats] = 92, [LayerCode.DenseReals] = 73, [LayerCode.ConvOnCodes] = 387,
-        [LayerCode.ConvOnSigns] = 230, [LayerCode.ConvOnSignsPadded] = 291, [LayerCode.ConvIntegers] = 405,
-        [LayerCode.ConvReals] = 435, [LayerCode.Pool] = 0,
+        [LayerCode.DenseOnSigns] = 188, [LayerCode.DenseTernaryOnSigns] = 265, [LayerCode.DenseOnCodes] = 148,
+        [LayerCode.DenseIntegers] = 248, [LayerCode.DenseIntegersOnSigns] = 150, [LayerCode.DenseTernary] = 159,
+        [LayerCode.DenseFloats] = 71, [LayerCode.DenseReals] = 218, [LayerCode.ConvOnCodes] = 400,
+        [LayerCode.ConvOnSigns] = 318, [LayerCode.ConvOnSignsPadded] = 604, [LayerCode.ConvIntegers] = 510,
+        [LayerCode.ConvReals] = 580, [LayerCode.Pool] = 0,
     });
 
     /// <summary>The estimated .text bytes of a model with these layer functions.</summary>
