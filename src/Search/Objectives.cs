@@ -21,8 +21,8 @@ public static class Objectives
     {
         TrialState.Complete when trial.Accuracy is { } accuracy && trial.Costs is { } costs =>
             Scored(accuracy, CostModels.Pick(costs, options.Cost), options),
-        TrialState.Infeasible when trial.Costs is { } costs && DeviceExcess(costs, options) > 0 =>
-            new Evaluation(0, CostModels.Pick(costs, options.Cost), 1 + DeviceExcess(costs, options)),
+        TrialState.Infeasible when trial.Costs is { } costs && DeviceExcess(costs, options) is var excess && excess > 0 =>
+            new Evaluation(0, CostModels.Pick(costs, options.Cost), 1 + excess),
         TrialState.Complete or TrialState.Failed or TrialState.Infeasible => new Evaluation(0, double.MaxValue, double.PositiveInfinity),
         _ => null,
     };

@@ -109,16 +109,23 @@ internal sealed class CLayerPlan
     /// <summary>Whether the inputs are integer codes (else some width above 24 bits passes as a real).</summary>
     public bool Codes => model.Input.AllCodes;
 
-    /// <summary>The C type of one input code: the narrowest unsigned type that holds every
-    /// feature's largest code.</summary>
-    public string CodeType
+    /// <summary>Bytes of one input code: the narrowest unsigned type that holds every feature's
+    /// largest code.</summary>
+    public int CodeBytes
     {
         get
         {
             var widest = Enumerable.Range(0, model.Input.Low.Length).Max(r => (double)model.Input.LevelsOf(r));
-            return widest <= byte.MaxValue ? "uint8_t" : widest <= ushort.MaxValue ? "uint16_t" : "uint32_t";
+            return widest <= byte.MaxValue ? 1 : widest <= ushort.MaxValue ? 2 : 4;
         }
     }
+
+    /// <summary>The C type of one input code (<see cref="CodeBytes"/> wide).</summary>
+    public string CodeType => $"uint{8 * CodeBytes}_t";
+
+    /// <summary>Bytes of the source's static data: the scratch and, for a model with codes, the
+    /// float entry points' codes buffer.</summary>
+    public long StaticBytes => ScratchBytes + (Codes ? (long)model.Input.Size * CodeBytes : 0);
 
     /// <summary>How layer <paramref name="k"/>'s input is held.</summary>
     public CValues InputKind(int k) => k > 0 ? OutputKind(k - 1) : Codes ? CValues.Codes : CValues.Floats;

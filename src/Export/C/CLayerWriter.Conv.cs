@@ -83,7 +83,8 @@ internal sealed partial class CLayerWriter
         var k = c.Kernel;
         var padded = c.Padding > 0;
         string gather;
-        if (c.Dilation == 1 && k <= 32)
+        var fields = c.Dilation == 1 && k <= 32;
+        if (fields)
         {
             // A kernel row is k adjacent input bits: one field, clipped to the image where padded.
             UsesFields = true;
@@ -139,7 +140,6 @@ internal sealed partial class CLayerWriter
                 """;
         }
         var differing = padded ? "qnn_popcount((window[w] ^ row[w]) & valid[w])" : "qnn_popcount(window[w] ^ row[w])";
-        var fields = c.Dilation == 1 && k <= 32;
         var corner = !fields ? "" : $$"""
                             const int32_t x0 = ox * {{c.Stride}}L - {{c.Padding}}L, y0 = oy * {{c.Stride}}L - {{c.Padding}}L;
 

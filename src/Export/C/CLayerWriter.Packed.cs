@@ -12,6 +12,10 @@ internal sealed partial class CLayerWriter
     /// <summary>Whether a layer multiplies by packed weights (so QNN_TERNARY and QNN_MUL are needed).</summary>
     public bool UsesWeightProducts { get; private set; }
 
+    /// <summary>Whether every weight is -1, 0 or 1 (multiplied as QNN_TERNARY: a selection where
+    /// the core has no multiplier).</summary>
+    public static bool Ternary(IEnumerable<int> weights) => weights.All(w => w is >= -1 and <= 1);
+
     /// <summary>The field width that holds signed integers of <paramref name="bits"/> bits (at most 8).</summary>
     private static int FieldBits(int bits) => bits <= 2 ? 2 : bits <= 4 ? 4 : 8;
 
@@ -32,7 +36,7 @@ internal sealed partial class CLayerWriter
                 words[j * rowWords + i / perWord] |= ((uint)weights[j * n + i] & mask) << (i % perWord * width);
         text.Append($"/* {n} weights a row, {width} bits each (two's complement), {rowWords} words a row. */\n");
         text.Append($"static const uint32_t {name}_p[{words.Length}] = {{\n{CLiterals.List(words, CLiterals.Word, 6)}\n}};\n");
-        var ternary = weights.All(w => w is >= -1 and <= 1);
+        var ternary = Ternary(weights);
         UsesWeightProducts |= !signs;
         var term = signs ? "QNN_BIT(in, i) ? q : -q" : ternary ? "QNN_TERNARY(x, q)" : "QNN_MUL(x, q)";
         var input = signs ? "" : $"\n                    const int32_t x = {value};";

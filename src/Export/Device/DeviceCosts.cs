@@ -15,17 +15,14 @@ public static class DeviceCosts
     public static DeviceCost Of(EngineModel model, DeviceTarget target, bool measure = true)
     {
         var source = CExporter.Generate(model, "net");
-        var work = Operations.Of(model);
+        var plan = new CLayerPlan(model);
+        var work = Operations.Of(model, plan);
         var instructions = target.Instructions.Of(work);
         if (measure && SizeTool.IsInstalled(target))
         {
             var sections = SizeTool.Measure(source, target);
             return new DeviceCost(sections.Flash, sections.StaticRam + target.StackBytes, instructions, Measured: true);
         }
-        var codeBytes = model.Input.AllCodes ? CodeBytes(new CLayerPlan(model).CodeType) : 0;
-        return new DeviceCost(FlashModel.Flash(source, work, target),
-            FlashModel.StaticRam(source, model.Input.Size, codeBytes) + target.StackBytes, instructions, Measured: false);
+        return new DeviceCost(FlashModel.Flash(source, work, target), plan.StaticBytes + target.StackBytes, instructions, Measured: false);
     }
-
-    private static int CodeBytes(string type) => type switch { "uint8_t" => 1, "uint16_t" => 2, _ => 4 };
 }

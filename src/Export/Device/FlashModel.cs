@@ -4,12 +4,12 @@ using Qnn.Export.C;
 namespace Qnn.Export.Device;
 
 /// <summary>
-/// The flash and static RAM of a model's C without a compiler: the tables (.rodata) counted from
+/// The flash of a model's C without a compiler: the tables (.rodata) counted from
 /// the source's <c>static const</c> arrays (element size × count, each aligned to its element;
 /// the popcount table only -DQNN_TABLE_POPCOUNT compiles left out),
-/// the code from the core's <see cref="TextModel"/>, the static RAM from the plan (the scratch
-/// arena and, for models with codes, the float entry points' codes buffer). The generated C
-/// has no initialized mutable data (.data is 0; tests/Host.Tests/CExportTests.cs checks it).
+/// the code from the core's <see cref="TextModel"/>. (The static RAM is the plan's
+/// <c>StaticBytes</c>: the generated C has no initialized mutable data, .data is 0;
+/// tests/Host.Tests/CExportTests.cs checks it.)
 /// </summary>
 public static partial class FlashModel
 {
@@ -34,9 +34,6 @@ public static partial class FlashModel
     /// <summary>The estimated flash (text + rodata) of <paramref name="source"/> for a target.</summary>
     public static long Flash(CSource source, IReadOnlyList<LayerWork> layers, DeviceTarget target) =>
         target.Text.Of(layers.Select(w => w.Code)) + Rodata(source.Source);
-
-    /// <summary>The static RAM of the source: its scratch arena and codes buffer.</summary>
-    public static long StaticRam(CSource source, long inputs, int codeBytes) => source.ScratchBytes + inputs * codeBytes;
 
     private static int ElementBytes(string type) => type switch
     {

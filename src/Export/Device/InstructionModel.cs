@@ -47,5 +47,8 @@ public sealed record InstructionModel(double Fixed, IReadOnlyDictionary<LayerCod
 
     /// <summary>The estimated instructions of a prediction whose layers do <paramref name="layers"/>.</summary>
     public long Of(IReadOnlyList<LayerWork> layers) => (long)Math.Round(Fixed + layers.Sum(w =>
-        Prices[w.Code] is var p ? p.Call + p.Inner * w.Inner + p.Output * w.Outputs + p.Gather * w.Gathers : 0));
+    {
+        var p = Prices[w.Code];
+        return p.Call + p.Inner * w.Inner + p.Output * w.Outputs + p.Gather * w.Gathers;
+    }));
 }

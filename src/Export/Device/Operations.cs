@@ -46,43 +46,42 @@ public enum LayerCode
 /// window elements fetched by a convolution (a code, or a kernel row's bit field);
 /// <paramref name="Layer"/> is the engine layer's index (its C function is NAME_layerK).
 /// </summary>
-public sealed record LayerWork(LayerCode Code, long Inner, long Outputs, long Gathers, int Layer = 0);
+public sealed record LayerWork(int Layer, LayerCode Code, long Inner, long Outputs, long Gathers);
 
 /// <summary>The work of every layer function of a model's C, in order.</summary>
 public static class Operations
 {
     /// <summary>The layer functions of <paramref name="model"/>'s C and their work, one prediction
     /// from input codes (a sign max-pooling fused into its convolution has no function).</summary>
-    public static IReadOnlyList<LayerWork> Of(EngineModel model)
-    {
-        var plan = new CLayerPlan(model);
-        return plan.Steps.Select(k => model.Layers[k].Accept(new Counter(plan.InputKind(k))) with { Layer = k }).ToList();
-    }
+    public static IReadOnlyList<LayerWork> Of(EngineModel model) => Of(model, new CLayerPlan(model));
 
-    /// <summary>Each kind's work, on the input the plan gives it.</summary>
-    private sealed class Counter(CValues input) : ILayerVisitor<LayerWork>
+    internal static IReadOnlyList<LayerWork> Of(EngineModel model, CLayerPlan plan) =>
+        plan.Steps.Select(k => model.Layers[k].Accept(new Counter(k, plan.InputKind(k)))).ToList();
+
+    /// <summary>Each kind's work as layer <paramref name="k"/>, on the input the plan gives it.</summary>
+    private sealed class Counter(int k, CValues input) : ILayerVisitor<LayerWork>
     {
         public LayerWork Visit(BinaryDenseLayer layer) => layer.CodeMultipliers is null
-            ? new(LayerCode.DenseOnSigns, Rows(layer) * CLayerPlan.PackedWords(layer.InputSize), layer.OutputSize, 0)
-            : new(LayerCode.DenseOnCodes, Rows(layer) * layer.InputSize, layer.OutputSize, 0);
+            ? Work(LayerCode.DenseOnSigns, Rows(layer) * CLayerPlan.PackedWords(layer.InputSize), layer.OutputSize, 0)
+            : Work(LayerCode.DenseOnCodes, Rows(layer) * layer.InputSize, layer.OutputSize, 0);
 
         public LayerWork Visit(IntegerDenseLayer layer) => (layer.Coding, layer.CodeMultipliers) switch
         {
-            (IntegerCoding.Ternary, null) => new(LayerCode.DenseTernaryOnSigns, Rows(layer) * CLayerPlan.PackedWords(layer.InputSize), layer.OutputSize, 0),
-            (IntegerCoding.Ternary, _) => new(LayerCode.DenseTernary, Rows(layer) * layer.InputSize, layer.OutputSize, 0),
-            (_, null) => new(LayerCode.DenseIntegersOnSigns, Rows(layer) * layer.InputSize, layer.OutputSize, 0),
-            _ => new(LayerCode.DenseIntegers, Rows(layer) * layer.InputSize, layer.OutputSize, 0),
+            (IntegerCoding.Ternary, null) => Work(LayerCode.DenseTernaryOnSigns, Rows(layer) * CLayerPlan.PackedWords(layer.InputSize), layer.OutputSize, 0),
+            (IntegerCoding.Ternary, _) => Work(LayerCode.DenseTernary, Rows(layer) * layer.InputSize, layer.OutputSize, 0),
+            (_, null) => Work(LayerCode.DenseIntegersOnSigns, Rows(layer) * layer.InputSize, layer.OutputSize, 0),
+            _ => Work(LayerCode.DenseIntegers, Rows(layer) * layer.InputSize, layer.OutputSize, 0),
         };
 
         public LayerWork Visit(GeneralDenseLayer layer)
         {
             var code = !layer.IntegerSums || input == CValues.Floats ? LayerCode.DenseReals
                 : input == CValues.Packed ? LayerCode.DenseIntegersOnSigns
-                : layer.Weights.Integers!.All(q => q is >= -1 and <= 1) ? LayerCode.DenseTernary : LayerCode.DenseIntegers;
-            return new(code, Rows(layer) * layer.InputSize, layer.OutputSize, 0);
+                : CLayerWriter.Ternary(layer.Weights.Integers!) ? LayerCode.DenseTernary : LayerCode.DenseIntegers;
+            return Work(code, Rows(layer) * layer.InputSize, layer.OutputSize, 0);
         }
 
-        public LayerWork Visit(FloatDenseLayer layer) => new(LayerCode.DenseFloats, Rows(layer) * layer.InputSize, layer.OutputSize, 0);
+        public LayerWork Visit(FloatDenseLayer layer) => Work(LayerCode.DenseFloats, Rows(layer) * layer.InputSize, layer.OutputSize, 0);
 
         public LayerWork Visit(BinaryConvLayer layer)
         {
@@ -90,8 +89,8 @@ public static class Operations
             var perGroupIn = layer.InputShape[0] / layer.Groups;
             long window = (long)perGroupIn * layer.Kernel * layer.Kernel;
             return layer.CodeInputs
-                ? new(LayerCode.ConvOnCodes, positions * layer.OutChannels * window, positions * layer.OutChannels, positions * layer.Groups * window)
-                : new(layer.Padding > 0 ? LayerCode.ConvOnSignsPadded : LayerCode.ConvOnSigns, positions * layer.OutChannels * CLayerPlan.PackedWords((int)window), positions * layer.OutChannels,
+                ? Work(LayerCode.ConvOnCodes, positions * layer.OutChannels * window, positions * layer.OutChannels, positions * layer.Groups * window)
+                : Work(layer.Padding > 0 ? LayerCode.ConvOnSignsPadded : LayerCode.ConvOnSigns, positions * layer.OutChannels * CLayerPlan.PackedWords((int)window), positions * layer.OutChannels,
                     positions * layer.Groups * perGroupIn * layer.Kernel);
         }
 
@@ -99,14 +98,16 @@ public static class Operations
         {
             long positions = (long)layer.OutHeight * layer.OutWidth;
             long window = (long)layer.InputShape[0] / layer.Groups * layer.Kernel * layer.Kernel;
-            return new(layer.IntegerSums && input != CValues.Floats ? LayerCode.ConvIntegers : LayerCode.ConvReals,
+            return Work(layer.IntegerSums && input != CValues.Floats ? LayerCode.ConvIntegers : LayerCode.ConvReals,
                 positions * layer.OutChannels * window, positions * layer.OutChannels, 0);
         }
 
-        public LayerWork Visit(MaxPoolLayer layer) => new(LayerCode.Pool, (long)layer.OutputSize * layer.Pool * layer.Pool, 0, 0);
+        public LayerWork Visit(MaxPoolLayer layer) => Work(LayerCode.Pool, (long)layer.OutputSize * layer.Pool * layer.Pool, 0, 0);
 
-        public LayerWork Visit(ValueMaxPoolLayer layer) => new(LayerCode.Pool, (long)layer.OutputSize * layer.Pool * layer.Pool, 0, 0);
+        public LayerWork Visit(ValueMaxPoolLayer layer) => Work(LayerCode.Pool, (long)layer.OutputSize * layer.Pool * layer.Pool, 0, 0);
 
         private static long Rows(EngineLayer layer) => layer.OutputSize;
+
+        private LayerWork Work(LayerCode code, long inner, long outputs, long gathers) => new(k, code, inner, outputs, gathers);
     }
 }
