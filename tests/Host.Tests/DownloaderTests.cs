@@ -104,13 +104,44 @@ public sealed class DownloaderTests : IDisposable
     [Fact]
     public void On_a_terminal_the_download_shows_a_spectre_bar()
     {
-        var progress = new StringWriter();
-        var downloader = new Downloader(new HttpClient { Timeout = TimeSpan.FromSeconds(20) }, progress, interactive: true);
-        downloader.Download(new RemoteFile("data.gz", baseUrl + "data.gz", Sha256(Payload)), Destination);
+        var progress = WithTerm("xterm-256color", () => Download(interactive: true));
         Assert.Equal(Payload, File.ReadAllBytes(Destination));
-        Assert.Contains("downloading data.gz", progress.ToString());
-        Assert.Contains("100%", progress.ToString());
-        Assert.DoesNotContain("downloading data.gz: 25%", progress.ToString());
+        Assert.Contains("downloading data.gz", progress);
+        Assert.Contains("100%", progress);
+        Assert.DoesNotContain("downloading data.gz: 25%", progress);
+    }
+
+    [Fact]
+    public void On_a_terminal_without_ansi_support_the_download_prints_lines()
+    {
+        // With TERM unset Spectre detects no ANSI, and a live bar would print nothing at all.
+        var progress = WithTerm(null, () => Download(interactive: true));
+        Assert.Equal(Payload, File.ReadAllBytes(Destination));
+        Assert.Contains("downloading data.gz: 100% of 0.2 MB", progress);
+    }
+
+    private string Download(bool interactive)
+    {
+        var progress = new StringWriter();
+        var downloader = new Downloader(new HttpClient { Timeout = TimeSpan.FromSeconds(20) }, progress, interactive);
+        downloader.Download(new RemoteFile("data.gz", baseUrl + "data.gz", Sha256(Payload)), Destination);
+        return progress.ToString();
+    }
+
+    /// <summary>Runs <paramref name="run"/> with TERM set to <paramref name="term"/> (null: unset),
+    /// then restores it (the host's tests run one at a time).</summary>
+    private static string WithTerm(string? term, Func<string> run)
+    {
+        var saved = Environment.GetEnvironmentVariable("TERM");
+        Environment.SetEnvironmentVariable("TERM", term);
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("TERM", saved);
+        }
     }
 
     [Fact]

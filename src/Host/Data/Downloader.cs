@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace Qnn.Host.Data;
 
 /// <summary>
-/// Downloads a data file with progress (a Spectre bar on a terminal, a line per 25% elsewhere), checks its SHA-256 and writes it atomically (a
+/// Downloads a data file with progress (a Spectre bar on a terminal that draws in place, a line per 25% elsewhere), checks its SHA-256 and writes it atomically (a
 /// temporary name in the target folder, renamed when complete). A failed, interrupted or
 /// mismatching download leaves nothing behind and raises a <see cref="DataException"/>.
 /// </summary>
@@ -32,7 +32,7 @@ public sealed class Downloader(HttpClient client, TextWriter progress, bool inte
                 throw new DataException($"{url}: download of {name} failed: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
             var length = response.Content.Headers.ContentLength;
             using var stream = response.Content.ReadAsStream();
-            var content = interactive ? WithBar(stream, name, length) : WithLines(stream, name, length);
+            var content = interactive && Ansi() is { } console ? WithBar(console, stream, name, length) : WithLines(stream, name, length);
             if (length is { } expected && content.Length != expected)
                 throw new DataException($"{url}: download of {name} was interrupted after {content.Length:N0} of {expected:N0} bytes");
             return content;
@@ -43,9 +43,17 @@ public sealed class Downloader(HttpClient client, TextWriter progress, bool inte
         }
     }
 
+    /// <summary>The terminal's Spectre console where it draws in place, or null: without ANSI
+    /// support (TERM unset, say) a live bar prints nothing at all, so lines are shown instead.</summary>
+    private IAnsiConsole? Ansi()
+    {
+        var console = new Cli.Terminal(progress, progress, Interactive: true).Ansi(progress);
+        return console.Profile.Capabilities.Ansi ? console : null;
+    }
+
     /// <summary>On a terminal: a Spectre bar with bytes and speed.</summary>
-    private byte[] WithBar(Stream stream, string name, long? length) =>
-        new Cli.Terminal(progress, progress, Interactive: true).Ansi(progress).Progress()
+    private static byte[] WithBar(IAnsiConsole console, Stream stream, string name, long? length) =>
+        console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
             .Start(context =>
             {
