@@ -114,6 +114,75 @@ internal static class BatchNormFolding
         return LayerOutput.Levels(boundaries, cuts.Length, values);
     }
 
+    /// <summary>
+    /// DoReFa codes 0..L (cuts at (ℓ − ½)/L) on the integer pre-activation z (real value z·s/D)
+    /// as integer requantization (<see cref="Requantization"/>), for z within ±<paramref name="bound"/>
+    /// (the largest |z| the layer reaches). The cuts of one output lie on a line, P + ℓ·Q in z
+    /// (Q = √(σ² + ε)/(γL) in z units), so the code is ⌊(x − σP)/|Q|⌋ clamped to 0..L with
+    /// x = σz, σ the sign of γ: the base is the first level's exact threshold, the slope 1/|Q| and
+    /// the code at the base in fixed point. One shift for the layer where every multiplier keeps
+    /// at least 24 bits under it (float32's precision), else each output's own, the most that
+    /// keeps its multiplier below 2^31: each cut then lies within L·2^−24 of a code unit of the
+    /// exact one or closer, as fine as the float32 arithmetic of the BatchNorm itself.
+    /// </summary>
+    public static LayerOutput Requantized(TorchSharp.Modules.NormBase norm, long denominator, float[]? channelScales, int top, long bound)
+    {
+        var p = Parameters(norm);
+        var outputs = p.Gamma.Length;
+        var (bases, falling) = (new int[outputs], new bool[outputs]);
+        // Per output: the slope and the code at the base (a line), or a constant code.
+        var (slopes, at, constants) = (new double[outputs], new double[outputs], new int?[outputs]);
+        for (var j = 0; j < outputs; j++)
+        {
+            var s = channelScales?[j] ?? 1.0;
+            var (gamma, beta) = ((double)p.Gamma[j], (double)p.Beta[j]);
+            if (s == 0 || gamma == 0)
+            {
+                // The output is the BatchNorm of 0 (no weight) or β (γ = 0) whatever z is.
+                var y = s == 0 ? beta - gamma * p.Mean[j] / Math.Sqrt(p.Variance[j] + p.Epsilon) : beta;
+                constants[j] = (int)Math.Clamp(Math.Floor(y * top + 0.5), 0, top);
+                continue;
+            }
+            var unit = denominator / s;
+            var sd = Math.Sqrt(p.Variance[j] * unit * unit + p.Epsilon * unit * unit);
+            var sign = gamma > 0 ? 1 : -1;
+            // The cuts in x = σz: σP + ℓ|Q|.
+            var start = sign * (p.Mean[j] * unit - (0.5 / top + beta) * sd / gamma);
+            var step = sd / Math.Abs(gamma) / top;
+            var first = Math.Ceiling(start + step);
+            falling[j] = sign < 0;
+            if (first > bound)
+            {
+                constants[j] = 0;
+                continue;
+            }
+            var x0 = Math.Max(first, -(double)bound);
+            (slopes[j], at[j]) = (1 / step, (x0 - start) / step);
+            if (at[j] >= top)
+                constants[j] = top;
+            else
+                bases[j] = (int)x0;
+        }
+        int ShiftFor(double slope) => Math.Clamp((int)Math.Floor(Math.Log2(int.MaxValue / slope)), 0, Requantization.MaxShift);
+        var lines = Enumerable.Range(0, outputs).Where(j => constants[j] is null).ToArray();
+        var common = lines.Length == 0 ? 0 : lines.Min(j => ShiftFor(slopes[j]));
+        var shared = lines.All(j => Math.ScaleB(slopes[j], common) >= 1 << 23);
+        var (multipliers, offsets, shifts) = (new uint[outputs], new ulong[outputs], new byte[outputs]);
+        for (var j = 0; j < outputs; j++)
+        {
+            var shift = shared ? common : constants[j] is null ? ShiftFor(slopes[j]) : 0;
+            shifts[j] = (byte)shift;
+            if (constants[j] is { } code)
+            {
+                (bases[j], falling[j], multipliers[j], offsets[j]) = (int.MinValue, false, 0, (ulong)code << shift);
+                continue;
+            }
+            multipliers[j] = (uint)Math.Min(Math.Round(Math.ScaleB(slopes[j], shift)), int.MaxValue);
+            offsets[j] = (ulong)Math.Floor(Math.ScaleB(at[j], shift));
+        }
+        return LayerOutput.Requantized(new Requantization(top, bases, falling, multipliers, offsets, shifts), Enumerable.Range(0, top + 1).Select(v => (float)v).ToArray());
+    }
+
     /// <summary>γ(z − μ)/√(σ² + ε) + β ≥ c (or &gt; c) as one integer comparison on z.</summary>
     private static SignThreshold Cut(double gamma, double beta, double mean, double variance, double epsilon, double cut, bool strict)
     {

@@ -6,7 +6,8 @@ namespace Qnn.Export;
 /// <summary>
 /// How one layer runs and what it hands on: whether its sums are exact integers (integer weights
 /// on integer inputs whose largest sum fits int32) or reals, its output (folded thresholds where
-/// the sums are integers and the activation quantizes: sign, ternary, DoReFa of up to 8 bits;
+/// the sums are integers and the activation quantizes: sign, ternary, DoReFa of up to 3 bits; DoReFa
+/// of 4 to 8 bits as integer requantization;
 /// the affine form and the activation in float otherwise) and what flows into the next layer.
 /// </summary>
 internal sealed record OutputPlan(bool IntegerSums, LayerOutput Output, Incoming Next)
@@ -15,6 +16,11 @@ internal sealed record OutputPlan(bool IntegerSums, LayerOutput Output, Incoming
 
     /// <summary>The widest DoReFa activation folded into thresholds (2^8 − 1 per output).</summary>
     public const int MaxFoldedActivationBits = 8;
+
+    /// <summary>The narrowest DoReFa activation requantized (<see cref="Requantization"/>: four
+    /// numbers an output) rather than folded into 2^k − 1 thresholds an output: from 4 bits
+    /// (15 thresholds) the four numbers are the smaller table and the faster code.</summary>
+    public const int MinRequantizedActivationBits = 4;
 
     public static bool IsSign(Activation activation) => SignActivations.Contains(activation);
 
@@ -60,6 +66,11 @@ internal sealed record OutputPlan(bool IntegerSums, LayerOutput Output, Incoming
         }
         if (activationBits.Value > MaxFoldedActivationBits)
             return new(true, BatchNormFolding.Activated(norm, scale, scales, OutputActivation.DoReFa, levels), codes);
+        if (activationBits.Value >= MinRequantizedActivationBits)
+        {
+            var bound = (long)Math.Ceiling(incoming.LargestTerm(0) * terms * largest);
+            return new(true, BatchNormFolding.Requantized(norm, denominator, scales, (int)levels, bound), codes);
+        }
         var cuts = Enumerable.Range(1, (int)levels).Select(l => ((l - 0.5) / levels, false)).ToArray();
         return new(true, BatchNormFolding.Levels(norm, denominator, scales, cuts, Enumerable.Range(0, (int)levels + 1).Select(v => (float)v).ToArray()), codes);
     }

@@ -142,7 +142,7 @@ public class ConvAndFormatTests
         Assert.Contains("not a .qnnx file", Assert.Throws<QnnxFormatException>(() => Read(magic)).Message);
         var version = (byte[])bytes.Clone();
         version[4] = 7;
-        Assert.Contains("format version 7; this engine reads versions 1 to 5", Assert.Throws<QnnxFormatException>(() => Read(version)).Message);
+        Assert.Contains("format version 7; this engine reads versions 1 to 6", Assert.Throws<QnnxFormatException>(() => Read(version)).Message);
     }
 
     [Fact]

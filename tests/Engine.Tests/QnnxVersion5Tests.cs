@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Qnn.Engine.Format;
 using Xunit;
 using static Qnn.Engine.Tests.QnnxBytes;
 
@@ -18,7 +19,7 @@ public class QnnxVersion5Tests
     {
         var model = Model(name);
         var bytes = Of(model);
-        Assert.Equal(5, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(QnnxFormat.Version, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         var back = Read(bytes);
         Assert.Equal(bytes, Of(back));
         var random = new Random(3);

@@ -273,6 +273,8 @@ public class CExportTests
     [InlineData("NBits", "\"activationBits\": 12,", """{ "dense": 32, "weights": "NBits", "bits": 12 }, { "dense": 32, "weights": "NBits", "bits": 31, "activation": "Ternarize" }, { "dense": 3, "weights": "NBits", "bits": 16 }""", "\"bits\": 32")]
     // 3-bit DoReFa codes (7 thresholds) into ternary, binary and n-bit layers; per-feature widths.
     [InlineData("NBits", "\"activationBits\": 3,", """{ "dense": 32, "weights": "Ternary" }, { "dense": 32, "weights": "Binary" }, { "dense": 3, "weights": "NBits", "bits": 6 }""", "\"featureBits\": [8, 8, 8, 8, 16, 16]")]
+    // 4- and 8-bit DoReFa codes as integer requantization into n-bit and binary layers.
+    [InlineData("NBits", "\"activationBits\": 4,", """{ "dense": 32, "weights": "NBits", "bits": 4 }, { "dense": 32, "weights": "Binary", "activationBits": 8 }, { "dense": 3, "weights": "NBits", "bits": 4 }""", "\"bits\": 8")]
     // ReLU and identity hidden layers: real values into integer weights; a float first layer.
     [InlineData("Binarize", "", """{ "dense": 32, "activation": "Relu" }, { "dense": 32, "weights": "Binary", "activation": "None" }, { "dense": 32, "weights": "Ternary" }, { "dense": 3, "weights": "Binary", "scaled": true }""", "\"bits\": 12")]
     public void Mlps_with_levels_and_activated_outputs_in_C(string activation, string extra, string layers, string input)
@@ -287,6 +289,8 @@ public class CExportTests
     // Ternary convolution into ternary levels and value pooling; a grouped, dilated 4-bit
     // convolution with 2-bit DoReFa codes; a binary head. Also on 32-bit ARM.
     [InlineData(true, """{ "conv": 8, "kernel": 3, "weights": "Ternary", "activation": "Ternarize", "pool": 2 }, { "conv": 8, "kernel": 3, "padding": 2, "dilation": 2, "groups": 2, "weights": "NBits", "bits": 4, "activation": "NBits", "activationBits": 2, "pool": 2 }, { "dense": 10, "weights": "Binary" }""")]
+    // A 4-bit convolution with 8-bit codes (requantized), a depthwise one with 4-bit codes, a 4-bit head. Also on 32-bit ARM.
+    [InlineData(true, """{ "conv": 8, "kernel": 3, "weights": "NBits", "bits": 4, "activation": "NBits", "activationBits": 8, "pool": 2 }, { "conv": 8, "kernel": 3, "groups": 8, "weights": "NBits", "bits": 4, "activation": "NBits", "activationBits": 4, "pool": 2 }, { "dense": 10, "weights": "NBits", "bits": 4 }""")]
     // Scaled-binary convolution with ReLU; a float grouped convolution with sign; a 12-bit head.
     [InlineData(false, """{ "conv": 8, "kernel": 3, "weights": "Binary", "scaled": true, "activation": "Relu", "pool": 2 }, { "conv": 8, "kernel": 3, "groups": 4, "activation": "Binarize", "pool": 2 }, { "dense": 10, "weights": "NBits", "bits": 12 }""")]
     // A float strided first convolution, then binary ones.

@@ -3,9 +3,9 @@ using System.IO.Hashing;
 namespace Qnn.Engine.Format;
 
 /// <summary>
-/// The .qnnx file format, version 5, little-endian throughout (docs/formats.md has every field):
+/// The .qnnx file format, version 6, little-endian throughout (docs/formats.md has every field):
 /// <code>
-/// "QNNX"  u16 version = 5  u16 reserved = 0
+/// "QNNX"  u16 version = 6  u16 reserved = 0
 /// name: u16 length + UTF-8 (at most 256 UTF-16 characters)
 /// input: u8 rank (1 or 3), i32 dims[rank], i32 ranges (1 or the sample size), f32 low[ranges], f32 high[ranges], u8 bits[ranges]
 /// u32 layer count, then per layer: u8 kind (LayerKind), name, and
@@ -27,16 +27,18 @@ namespace Qnn.Engine.Format;
 ///                     u8 2 = logits: i32 count, f32 scale, f32 alpha[count], f32 beta[count]
 ///                     u8 3 = levels: i32 count, u8 steps, f32 values[steps + 1], (i32, u8)[count·steps]
 ///                     u8 4 = activated: i32 count, f32 scale, u8 activation, f32 parameter, f32 alpha, beta
+///                     u8 5 = requantized (version 6): i32 count, u8 top, f32 values[top + 1],
+///                            (i32 base, u8 falling, u32 multiplier, u64 offset, u8 shift)[count]
 /// class names:       u32 count (0 = unknown, else the model's classes), then per class a name
 ///                    (u16 length + UTF-8, at most 256 UTF-16 characters; all names at most 2^20 bytes)
 /// "END!"
 /// u32 checksum: CRC-32C (Castagnoli) of every byte before it, from "QNNX" to "END!" inclusive
 /// </code>
 /// Weights are sign bits packed 64 to a u64, row by row (bit i of word i/64 is +1). Nothing
-/// follows the checksum. Version 4 is version 5 without kinds 6 to 8, output kinds 3 and 4,
+/// follows the checksum. Version 5 is version 6 without output kind 5. Version 4 is version 5 without kinds 6 to 8, output kinds 3 and 4,
 /// weight coding 3 and input widths above 24. Version 3 is version 4 without the class names; version 2 is
 /// version 3 without the checksum (the file ends at "END!"); version 1 is version 2 without
-/// integer dense layers. All five are read.
+/// integer dense layers. All six are read.
 /// <para>
 /// The reader checks the checksum before it parses anything, then what every number means before
 /// it allocates for it (<see cref="QnnxLimits"/> names each limit): at most 65,536 layers; names
@@ -58,7 +60,7 @@ public static class QnnxFormat
     internal static readonly byte[] End = "END!"u8.ToArray();
 
     /// <summary>The version this engine writes (and the newest it reads).</summary>
-    public const ushort Version = 5;
+    public const ushort Version = 6;
 
     /// <summary>Writes a model. A model whose file could not be read back (a name past
     /// <see cref="QnnxLimits.MaxNameChars"/>, a shape past a limit) is refused with an

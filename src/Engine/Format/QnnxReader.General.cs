@@ -120,14 +120,53 @@ internal sealed partial class QnnxReader
         var steps = r.ReadByte();
         if (steps is < 1 or > MaxSteps)
             throw Fail($"{steps} thresholds per output; a levels output takes 1..{MaxSteps}");
-        var values = Floats(steps + 1, "level value");
-        for (var v = 0; v < values.Length; v++)
-            if (values[v] != MathF.Round(values[v]) || Math.Abs(values[v]) > MaxLevelValue)
-                throw Fail($"level value {v} is {Show(values[v])}; level values are integers within ±{MaxLevelValue}");
+        var values = LevelValues(steps);
         var total = (long)count * steps;
         if (total > QnnxLimits.MaxLayerWeights)
             throw Fail($"{total} level thresholds exceed {QnnxLimits.MaxLayerWeights}");
         return LayerOutput.Levels(ReadThresholds(total, "level threshold"), steps, values);
+    }
+
+    /// <summary>Output kind 5 (version 6): i32 count, u8 top, f32 values[top + 1], then per output
+    /// i32 base, u8 falling, u32 multiplier, u64 offset, u8 shift.</summary>
+    private LayerOutput ReadRequantized()
+    {
+        var count = Int("requantized output count", 1, QnnxLimits.MaxLayerValues);
+        var top = r.ReadByte();
+        if (top is < 1 or > MaxSteps)
+            throw Fail($"top code {top}; a requantized output takes 1..{MaxSteps}");
+        var values = LevelValues(top);
+        Fits(count, Requantization.FileBytes, "requantized outputs");
+        var (bases, falling, multipliers, offsets, shifts) = (new int[count], new bool[count], new uint[count], new ulong[count], new byte[count]);
+        for (var j = 0; j < count; j++)
+        {
+            bases[j] = r.ReadInt32();
+            var direction = r.ReadByte();
+            if (direction > 1)
+                throw Fail($"output {j}'s direction {direction}; expected 0 (rising) or 1 (falling)");
+            falling[j] = direction == 1;
+            multipliers[j] = r.ReadUInt32();
+            offsets[j] = r.ReadUInt64();
+            shifts[j] = r.ReadByte();
+        }
+        try
+        {
+            return LayerOutput.Requantized(new Requantization(top, bases, falling, multipliers, offsets, shifts), values);
+        }
+        catch (ArgumentException e)
+        {
+            throw Fail(e.Message);
+        }
+    }
+
+    /// <summary>f32 values[steps + 1], each an integer within ±<see cref="MaxLevelValue"/>.</summary>
+    private float[] LevelValues(int steps)
+    {
+        var values = Floats(steps + 1, "level value");
+        for (var v = 0; v < values.Length; v++)
+            if (values[v] != MathF.Round(values[v]) || Math.Abs(values[v]) > MaxLevelValue)
+                throw Fail($"level value {v} is {Show(values[v])}; level values are integers within ±{MaxLevelValue}");
+        return values;
     }
 
     /// <summary>Output kind 4: i32 count, f32 scale, u8 activation, f32 parameter, f32 alpha[count], f32 beta[count].</summary>

@@ -226,8 +226,12 @@ internal sealed partial class QnnxReader
         var kind = r.ReadByte();
         if (kind is 3 or 4 && version < 5)
             throw Fail($"output kind {kind} needs format version 5; the file says {version}");
+        if (kind == 5 && version < 6)
+            throw Fail($"output kind 5 needs format version 6; the file says {version}");
         if (kind == 3)
             return ReadLevels();
+        if (kind == 5)
+            return ReadRequantized();
         if (kind == 4)
             return ReadActivated();
         if (kind == 1)

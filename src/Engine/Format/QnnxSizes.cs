@@ -27,6 +27,9 @@ public static class QnnxSizes
     /// <summary>Logits (the affine form): form, count, scale, α and β per output.</summary>
     public static long LogitsOutput(long outputs) => 1 + 4 + 4 + 8 * outputs;
 
+    /// <summary>Requantized levels: form, count, top, the top + 1 values, four numbers per output.</summary>
+    public static long RequantizedOutput(long outputs, int top) => 1 + 4 + 1 + 4L * (top + 1) + (long)Requantization.FileBytes * outputs;
+
     /// <summary>Levels: form, count, steps, the steps + 1 values, a threshold per output and step.</summary>
     public static long LevelsOutput(long outputs, int steps) => 1 + 4 + 1 + 4L * (steps + 1) + 5L * steps * outputs;
 
@@ -68,6 +71,7 @@ public static class QnnxSizes
     public static long Output(LayerOutput output) => output.Form switch
     {
         OutputForm.Signs => SignOutput(output.Count),
+        OutputForm.Levels when output.Requantization is not null => RequantizedOutput(output.Count, output.Steps),
         OutputForm.Levels => LevelsOutput(output.Count, output.Steps),
         OutputForm.Activated => ActivatedOutput(output.Count),
         _ => LogitsOutput(output.Count),

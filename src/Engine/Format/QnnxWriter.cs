@@ -190,6 +190,22 @@ internal static class QnnxWriter
 
     private static void WriteOutput(BinaryWriter w, LayerOutput output)
     {
+        if (output.Requantization is { } r)
+        {
+            w.Write((byte)5);
+            w.Write(r.Count);
+            w.Write((byte)r.Top);
+            foreach (var v in output.LevelValues!) w.Write(v);
+            for (var j = 0; j < r.Count; j++)
+            {
+                w.Write(r.Base[j]);
+                w.Write((byte)(r.Falling[j] ? 1 : 0));
+                w.Write(r.Multiplier[j]);
+                w.Write(r.Offset[j]);
+                w.Write(r.Shift[j]);
+            }
+            return;
+        }
         if (output.Form == OutputForm.Levels)
         {
             w.Write((byte)3);

@@ -57,6 +57,11 @@ public sealed class LayerOutput
     /// <summary>For <see cref="OutputForm.Levels"/>: the Steps + 1 output values, shared by all outputs.</summary>
     public float[]? LevelValues { get; private init; }
 
+    /// <summary>For a <see cref="OutputForm.Levels"/> output given as integer requantization
+    /// (k-bit codes): its four numbers an output, from which <see cref="LevelBoundaries"/> are
+    /// derived; null where the thresholds are the output's own.</summary>
+    public Requantization? Requantization { get; private init; }
+
     /// <summary>Thresholds per output of a <see cref="OutputForm.Levels"/> output (0 otherwise).</summary>
     public int Steps { get; private init; }
 
@@ -83,6 +88,7 @@ public sealed class LayerOutput
     public long ParameterBytes => Form switch
     {
         OutputForm.Signs => 5L * Count,
+        OutputForm.Levels when Requantization is { } r => Engine.Requantization.FileBytes * r.Count + 4L * LevelValues!.Length,
         OutputForm.Levels => 5L * LevelBoundaries!.Length + 4L * LevelValues!.Length,
         _ => 8L * Count,
     };
@@ -96,6 +102,17 @@ public sealed class LayerOutput
         if (steps < 1 || values.Length != steps + 1 || boundaries.Length == 0 || boundaries.Length % steps != 0)
             throw new ArgumentException($"levels: {boundaries.Length} thresholds of {steps} per output and {values.Length} values do not fit");
         return new LayerOutput(null, null, null, 1) { Form = OutputForm.Levels, LevelBoundaries = boundaries, LevelValues = values, Steps = steps };
+    }
+
+    /// <summary>Integer codes through <paramref name="requantization"/>: output j is
+    /// values[its code], the same as counting the thresholds <see cref="Engine.Requantization.Boundaries"/> gives.</summary>
+    public static LayerOutput Requantized(Requantization requantization, float[] values)
+    {
+        var output = Levels(requantization.Boundaries(), requantization.Top, values);
+        return new LayerOutput(null, null, null, 1)
+        {
+            Form = OutputForm.Levels, LevelBoundaries = output.LevelBoundaries, LevelValues = values, Steps = output.Steps, Requantization = requantization,
+        };
     }
 
     /// <summary>The affine form y = (z·Scale)·α + β followed by <paramref name="activation"/>
@@ -126,6 +143,8 @@ public sealed class LayerOutput
     {
         if (Thresholds is not null)
             return Thresholds[j].Fires(checked((int)z)) ? 1f : -1f;
+        if (Requantization is { } requantization)
+            return LevelValues![requantization.Code(j, z)];
         if (LevelBoundaries is { } boundaries)
         {
             var value = checked((int)z);

@@ -28,7 +28,7 @@ public static class CExporter
         if (layers.FinalAffine is var (output, positions))
             body.Append(CFinal.Source(prefix, upper, output, positions));
         var functions = new CFunctions(model, prefix, upper, plan, layers.FinalAffine is not null);
-        var helpers = (layers.UsesPopCount ? PopCount : "") + (layers.UsesFields ? Fields : "") + (layers.UsesWeightProducts ? WeightProducts : "") + (layers.UsesFloatWords || !plan.Codes ? FloatWords : "");
+        var helpers = (layers.UsesPopCount ? PopCount : "") + (layers.UsesFields ? Fields : "") + (layers.UsesWeightProducts ? WeightProducts : "") + (layers.UsesRequantization ? Requantization : "") + (layers.UsesFloatWords || !plan.Codes ? FloatWords : "");
         return new CSource(prefix, Header(model, prefix, upper, plan, functions), Source(model, prefix, upper, plan, body.ToString(), helpers, functions), plan.ScratchBytes);
     }
 
@@ -153,6 +153,30 @@ public static class CExporter
         #define QNN_TERNARY(x, q) ((x) * (q))
         #define QNN_MUL(x, q) ((x) * (q))
         #endif
+
+
+        """;
+
+    private const string Requantization = """
+        /* A requantized code (docs/c-export.md): min(top, (d·k + o) >> s) in 64 bits (k below
+           2^31 and o below 2^63, so the sum cannot overflow). RISC-V without M would call
+           libgcc's __muldi3: there it shifts and adds over the bits of d. */
+        static uint32_t qnn_requant(uint32_t d, uint32_t k, uint64_t o, uint32_t s, uint32_t top)
+        {
+            uint64_t v;
+        #if defined(__riscv) && !defined(__riscv_mul)
+            {
+                uint64_t m = k;
+                for (v = o; d; d >>= 1, m <<= 1)
+                    if (d & 1u)
+                        v += m;
+            }
+        #else
+            v = (uint64_t)d * k + o;
+        #endif
+            v >>= s;
+            return v > top ? top : (uint32_t)v;
+        }
 
 
         """;

@@ -14,6 +14,9 @@ internal sealed partial class CLayerWriter
     /// <summary>Whether any layer reads or writes float bit patterns (so the union helpers are needed).</summary>
     public bool UsesFloatWords { get; private set; }
 
+    /// <summary>Whether any output is requantized (so qnn_requant is needed).</summary>
+    public bool UsesRequantization { get; private set; }
+
     /// <summary>Value <c>index</c> of the input as an int32 (integer sums) or a float.</summary>
     private string Read(CValues input, string index, bool integer)
     {
@@ -81,7 +84,9 @@ internal sealed partial class CLayerWriter
     private string LevelsOutput(string name, LayerOutput output, long? bound)
     {
         var values = output.LevelValues!;
-        var fires = Fires(name, output.LevelBoundaries!, $"ch * {output.Steps}L + s", bound);
+        var count = output.Requantization is { } requantization
+            ? Requantized(name, requantization, bound)
+            : $"int32_t s, fired = 0;\n            for (s = 0; s < {output.Steps}L; s++)\n                if ({Fires(name, output.LevelBoundaries!, $"ch * {output.Steps}L + s", bound)})\n                    fired++;";
         string value;
         if (outputKind == CValues.Ints)
         {
@@ -97,8 +102,55 @@ internal sealed partial class CLayerWriter
             Floats($"{name}_values", values);
             value = $"qnn_word({name}_values[fired])";
         }
-        return $"{{\n            int32_t s, fired = 0;\n            for (s = 0; s < {output.Steps}L; s++)\n                if ({fires})\n                    fired++;\n            out[idx] = {value};\n        }}";
+        return $"{{\n            {count}\n            out[idx] = {value};\n        }}";
     }
+
+    /// <summary>The tables of a requantized output (<c>NAME_b</c> bases, <c>NAME_k</c>
+    /// multipliers, <c>NAME_o</c> offsets, <c>NAME_s</c> shifts unless all are equal, and the
+    /// directions <c>NAME_f</c> where they mix) and the statements that set <c>fired</c> to
+    /// channel ch's code for <c>z</c>, as <see cref="Requantization.Code"/> computes it. With
+    /// <paramref name="bound"/> (the largest |z|), the base of an output whose code cannot change
+    /// (multiplier 0) or never leaves 0 is clamped to ±(bound + 1), so the table can narrow.</summary>
+    private string Requantized(string name, Requantization r, long? bound)
+    {
+        UsesRequantization = true;
+        var bases = r.Base.Select((b, j) => bound is { } limit && (r.Multiplier[j] == 0 || b > limit) ? Math.Clamp(b, -(limit + 1), limit + 1) : (long)b).ToArray();
+        var baseType = Narrowest(bases);
+        var format = baseType == "int32_t" ? (Func<long, string>)(t => CLiterals.Int32((int)t)) : t => t.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        text.Append($"static const {baseType} {name}_b[{r.Count}] = {{\n{CLiterals.List(bases, format, 8)}\n}};\n");
+        text.Append($"static const uint32_t {name}_k[{r.Count}] = {{\n{CLiterals.List(r.Multiplier, CLiterals.Word, 6)}\n}};\n");
+        var narrowOffsets = r.Offset.All(o => o <= uint.MaxValue);
+        var offsets = narrowOffsets
+            ? CLiterals.List(r.Offset.Select(o => (uint)o).ToArray(), CLiterals.Word, 6)
+            : CLiterals.List(r.Offset, o => $"0x{o:X16}ULL", 4);
+        text.Append($"static const {(narrowOffsets ? "uint32_t" : "uint64_t")} {name}_o[{r.Count}] = {{\n{offsets}\n}};\n");
+        var shift = $"{r.Shift[0]}u";
+        if (r.Shift.Distinct().Count() > 1)
+        {
+            text.Append($"static const uint8_t {name}_s[{r.Count}] = {{\n{CLiterals.List(r.Shift, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture), 16)}\n}};\n");
+            shift = $"{name}_s[ch]";
+        }
+        string x;
+        if (r.Falling.All(f => !f))
+            x = "z";
+        else if (r.Falling.All(f => f))
+            x = "-z";
+        else
+        {
+            var words = new uint[(r.Count + 31) / 32];
+            for (var j = 0; j < r.Count; j++)
+                if (r.Falling[j])
+                    words[j / 32] |= 1u << (j % 32);
+            text.Append($"static const uint32_t {name}_f[{words.Length}] = {{\n{CLiterals.List(words, CLiterals.Word, 6)}\n}};\n");
+            x = $"QNN_BIT({name}_f, ch) ? -z : z";
+        }
+        return $"const int32_t qx = {x};\n            uint32_t fired = 0;\n            if (qx >= {name}_b[ch])\n                fired = qnn_requant((uint32_t)qx - (uint32_t){name}_b[ch], {name}_k[ch], {name}_o[ch], {shift}, {r.Top}u);";
+    }
+
+    /// <summary>The narrowest signed C type that holds every value.</summary>
+    private static string Narrowest(long[] values) =>
+        values.All(t => t is >= sbyte.MinValue and <= sbyte.MaxValue) ? "int8_t"
+        : values.All(t => t is >= short.MinValue and <= short.MaxValue) ? "int16_t" : "int32_t";
 
     /// <summary>The activation of an activated output, as LayerOutput's Activate computes it in float32.</summary>
     private static string Activation(string name, LayerOutput output)

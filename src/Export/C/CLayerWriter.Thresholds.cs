@@ -28,8 +28,7 @@ internal sealed partial class CLayerWriter
             if (bound is { } b)
                 at[k] = Math.Clamp(at[k], -(b + 1), b + 1);
         }
-        var type = at.All(t => t is >= sbyte.MinValue and <= sbyte.MaxValue) ? "int8_t"
-            : at.All(t => t is >= short.MinValue and <= short.MaxValue) ? "int16_t" : "int32_t";
+        var type = Narrowest(at);
         var format = type == "int32_t" ? (Func<long, string>)(t => CLiterals.Int32((int)t)) : t => t.ToString(System.Globalization.CultureInfo.InvariantCulture);
         text.Append($"static const {type} {name}_t[{count}] = {{\n{CLiterals.List(at, format, 8)}\n}};\n");
         if (flip.All(f => !f))
