@@ -88,7 +88,7 @@ public class ExportCoverageTests
         {
             torch.manual_seed(1);
             using var network = Qnn.Spec.build(Catalog.ModelCatalog.Resolve(model).Spec);
-            var path = Temp(model + ".qnnx");
+            var path = Temp(Path.GetFileNameWithoutExtension(model) + ".qnnx");
             using (var file = File.Create(path))
                 QnnxFormat.Write(EngineExporter.Export(network), file);
             var result = Cli.Run(null, "inspect", "--model", path);
@@ -106,6 +106,9 @@ public class ExportCoverageTests
         Assert.Contains("integer (integer sums), float logits", ternary);
         var nBits = Inspect("NBitsMlp");
         Assert.Contains("integer-only (integer sums, 4-level thresholds)", nBits);
+        var spec = Temp("EightBitCodes.json");
+        File.WriteAllText(spec, """{ "name": "EightBitCodes", "kind": "mlp", "activation": "NBits", "activationBits": 8, "input": { "features": 6, "bits": 8 }, "layers": [ { "dense": 16, "weights": "NBits", "bits": 4 }, { "dense": 3, "weights": "NBits", "bits": 4 } ] }""");
+        Assert.Contains("integer-only (integer sums, 256-level requantization)", Inspect(spec));
     }
 
     [Fact]

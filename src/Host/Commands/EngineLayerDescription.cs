@@ -48,6 +48,7 @@ internal sealed record EngineLayerDescription(string Kind, string Runs, long Flo
     private static string Integer(string how, LayerOutput output) => output.Form switch
     {
         OutputForm.Signs => $"integer-only ({how}, sign thresholds)",
+        OutputForm.Levels when output.Requantization is not null => $"integer-only ({how}, {output.Steps + 1}-level requantization)",
         OutputForm.Levels => $"integer-only ({how}, {output.Steps + 1}-level thresholds)",
         OutputForm.Logits => $"integer ({how}), float logits",
         _ => $"integer ({how}), float {output.Activation} out",
