@@ -41,9 +41,9 @@ public class LayerKindTests
     public void An_unknown_kind_is_named_by_its_byte()
     {
         var bytes = Bytes(ConvAndFormatTests.SmallModel());
-        bytes[KindAt(bytes, "pool1")] = 9;
+        bytes[KindAt(bytes, "pool1")] = 10;
         var error = Assert.Throws<QnnxFormatException>(() => QnnxFormat.Read(new MemoryStream(QnnxBytes.Reseal(bytes))));
-        Assert.Contains("layer 1: unknown kind 9", error.Message);
+        Assert.Contains("layer 1: unknown kind 10", error.Message);
     }
 
     [Fact]

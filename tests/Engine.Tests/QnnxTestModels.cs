@@ -1,3 +1,4 @@
+using Qnn.Tests.Support;
 using Qnn.Engine.Kernels;
 
 namespace Qnn.Engine.Tests;
@@ -144,23 +145,6 @@ internal static class QnnxTestModels
         return new EngineModel("GeneralCnn", input, new EngineLayer[] { conv1, pool1, conv2, fc3 });
     }
 
-    /// <summary>Random requantization of <paramref name="count"/> outputs to codes 0..<paramref name="top"/>:
-    /// rising and (every third) falling, with a constant output (multiplier 0) every fifth.</summary>
-    public static Requantization Requantization(Random random, int count, int top, int spread)
-    {
-        var (bases, falling, multipliers, offsets, shifts) = (new int[count], new bool[count], new uint[count], new ulong[count], new byte[count]);
-        for (var j = 0; j < count; j++)
-        {
-            var shift = random.Next(0, 40);
-            bases[j] = random.Next(-spread, spread + 1);
-            falling[j] = j % 3 == 2;
-            multipliers[j] = j % 5 == 4 ? 0 : (uint)Math.Min(Math.ScaleB(random.NextDouble() * top * 4.0 / spread, shift), int.MaxValue);
-            offsets[j] = (ulong)Math.ScaleB(random.NextDouble() * 2, shift);
-            shifts[j] = (byte)shift;
-        }
-        return new Requantization(top, bases, falling, multipliers, offsets, shifts);
-    }
-
     /// <summary>Version 6's requantized outputs: 8-bit codes after a binary layer on input codes,
     /// 4-bit codes after 4-bit weights, an n-bit head.</summary>
     public static EngineModel RequantizedMlp()
@@ -168,15 +152,15 @@ internal static class QnnxTestModels
         var random = new Random(17);
         var input = new InputStage(new[] { 10 }, new[] { 0f }, new[] { 1f }, new[] { 8 });
         var values = (int top) => Enumerable.Range(0, top + 1).Select(v => (float)v).ToArray();
-        var fc1 = new BinaryDenseLayer("fc1", 10, Packed(random, 10, 12), Enumerable.Repeat(1, 10).ToArray(), LayerOutput.Requantized(Requantization(random, 12, 255, 1000), values(255)));
-        var fc2 = new GeneralDenseLayer("fc2", 12, LayerWeights.Integer(4, Integers(random, 96, 4)), true, null, null, LayerOutput.Requantized(Requantization(random, 8, 15, 8000), values(15)));
+        var fc1 = new BinaryDenseLayer("fc1", 10, Packed(random, 10, 12), Enumerable.Repeat(1, 10).ToArray(), LayerOutput.Requantized(PooledEngineModels.Requantization(random, 12, 255, 1000), values(255)));
+        var fc2 = new GeneralDenseLayer("fc2", 12, LayerWeights.Integer(4, Integers(random, 96, 4)), true, null, null, LayerOutput.Requantized(PooledEngineModels.Requantization(random, 8, 15, 8000), values(15)));
         var fc3 = new GeneralDenseLayer("fc3", 8, LayerWeights.Integer(4, Integers(random, 24, 4)), true, null, null, Logits(random, 3));
         return new EngineModel("RequantizedMlp", input, new EngineLayer[] { fc1, fc2, fc3 });
     }
 
     public static IEnumerable<(string Name, EngineModel Model)> All() => new[]
     {
-        ("requantized MLP", RequantizedMlp()),
+        ("requantized MLP", RequantizedMlp()), ("pooled codes", PooledEngineModels.Codes()), ("pooled signs and reals", PooledEngineModels.SignsAndReals()),
         ("binary MLP", BinaryMlp()), ("CNN", Cnn()), ("ternary then n-bit", Integer(true)), ("n-bit then ternary", Integer(false)),
         ("general MLP", GeneralMlp()), ("old kernels, new outputs", KernelsWithNewOutputs()), ("general CNN", GeneralCnn()),
     };

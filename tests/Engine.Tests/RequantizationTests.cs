@@ -16,7 +16,7 @@ public class RequantizationTests
     [InlineData(3, 5)]
     public void The_code_is_the_number_of_derived_thresholds_that_fire(int top, int spread)
     {
-        var r = QnnxTestModels.Requantization(new Random(top), 30, top, spread);
+        var r = Qnn.Tests.Support.PooledEngineModels.Requantization(new Random(top), 30, top, spread);
         var boundaries = r.Boundaries();
         var range = spread * 4;
         for (var j = 0; j < r.Count; j++)

@@ -126,6 +126,7 @@ internal sealed class LaneLayer
         public LaneLayer? Visit(GeneralConvLayer layer) => null;
         public LaneLayer? Visit(MaxPoolLayer layer) => null;
         public LaneLayer? Visit(ValueMaxPoolLayer layer) => null;
+        public LaneLayer? Visit(AveragePoolLayer layer) => null;
     }
 
     private static LaneLayer? Make(string name, int inputs, long[] weights, int[]? multipliers, bool signInputs, LayerOutput output)

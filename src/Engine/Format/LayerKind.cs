@@ -20,4 +20,6 @@ internal enum LayerKind : byte
     GeneralConv = 7,
     /// <summary><see cref="ValueMaxPoolLayer"/> (format version 5).</summary>
     ValueMaxPool = 8,
+    /// <summary><see cref="AveragePoolLayer"/> (format version 6).</summary>
+    AveragePool = 9,
 }

@@ -67,6 +67,27 @@ internal sealed partial class QnnxReader
         return new ValueMaxPoolLayer(name, shape, pool);
     }
 
+    /// <summary>Window sums: codes, ±1 and integer levels become integer values up to Pool² times
+    /// the largest (exact in float32 only up to 2^24), reals stay reals.</summary>
+    private AveragePoolLayer ReadAveragePool(string name)
+    {
+        var (shape, pool) = ReadPooling();
+        if (flowing != Flow.Reals)
+        {
+            double largest = flowing switch
+            {
+                Flow.Codes => Enumerable.Range(0, input.Low.Length).Max(r => (double)input.LevelsOf(r)),
+                Flow.Integers => flowingLargest,
+                _ => 1,
+            };
+            var sum = largest * pool * pool;
+            if (sum > 1 << 24)
+                throw Fail($"window sums reach {sum:0}, past 2^24 (float32's exact integers)");
+            (flowing, flowingLargest) = (Flow.Integers, sum);
+        }
+        return new AveragePoolLayer(name, shape, pool);
+    }
+
     /// <summary>The sums byte: 0 for exact integer sums (which need integer inputs), 1 for real sums.</summary>
     private bool SumsMode()
     {

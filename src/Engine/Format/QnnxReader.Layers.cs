@@ -19,6 +19,8 @@ internal sealed partial class QnnxReader
             throw Fail($"integer dense layers need format version 2; the file says {version}");
         if (kind >= LayerKind.GeneralDense && version < 5)
             throw Fail($"{kind} layers need format version 5; the file says {version}");
+        if (kind == LayerKind.AveragePool && version < 6)
+            throw Fail($"{kind} layers need format version 6; the file says {version}");
         if (flowing == Flow.Integers && kind is LayerKind.BinaryDense or LayerKind.IntegerDense or LayerKind.Conv)
             throw Fail($"a {kind} layer takes ±1 or input codes, but receives integer levels (only general layers take them)");
         try
@@ -32,6 +34,7 @@ internal sealed partial class QnnxReader
                 LayerKind.GeneralDense => ReadGeneralDense(name),
                 LayerKind.GeneralConv => ReadGeneralConv(name),
                 LayerKind.ValueMaxPool => ReadValueMaxPool(name),
+                LayerKind.AveragePool => ReadAveragePool(name),
                 _ => ReadIntegerDense(name, index),
             };
         }

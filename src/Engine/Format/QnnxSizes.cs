@@ -106,5 +106,6 @@ public static class QnnxSizes
         public long Visit(GeneralConvLayer g) => GeneralConv(g.Name, Output(g.Output), g.Weights.Bits, g.Weights.Count);
         public long Visit(MaxPoolLayer p) => Pooling(p.Name);
         public long Visit(ValueMaxPoolLayer p) => Pooling(p.Name);
+        public long Visit(AveragePoolLayer p) => Pooling(p.Name);
     }
 }

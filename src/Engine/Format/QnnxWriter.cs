@@ -128,6 +128,12 @@ internal static class QnnxWriter
             WritePooling(w, LayerKind.ValueMaxPool, pool);
             return LayerKind.ValueMaxPool;
         }
+
+        public LayerKind Visit(AveragePoolLayer pool)
+        {
+            WritePooling(w, LayerKind.AveragePool, pool);
+            return LayerKind.AveragePool;
+        }
     }
 
     /// <summary>What opens every layer: its kind and name.</summary>

@@ -26,4 +26,6 @@ public interface ILayerVisitor<out TResult>
     TResult Visit(MaxPoolLayer layer);
     /// <summary>Max pooling of real values.</summary>
     TResult Visit(ValueMaxPoolLayer layer);
+    /// <summary>Average pooling as window sums.</summary>
+    TResult Visit(AveragePoolLayer layer);
 }

@@ -82,6 +82,7 @@ internal sealed class CLayerPlan
         public CValues Visit(GeneralConvLayer layer) => Of(layer.Output, last, layer.IntegerSums);
         public CValues Visit(MaxPoolLayer layer) => CValues.Packed;
         public CValues Visit(ValueMaxPoolLayer layer) => CValues.Floats;
+        public CValues Visit(AveragePoolLayer layer) => CValues.Floats;
     }
 
     /// <summary>How an output block's values are held, after integer or real sums.</summary>
@@ -101,10 +102,14 @@ internal sealed class CLayerPlan
     public static bool WholeLevels(LayerOutput output) =>
         output.LevelValues!.All(v => float.IsInteger(v) && Math.Abs(v) <= 1 << 30);
 
-    /// <summary>How layer <paramref name="k"/>'s output is held (a value-pooling of whole numbers keeps them whole).</summary>
-    public CValues OutputKind(int k) => model.Layers[k] is ValueMaxPoolLayer && InputKind(k) == CValues.Ints
-        ? CValues.Ints
-        : OutputOf(model.Layers[k], k == model.Layers.Count - 1);
+    /// <summary>How layer <paramref name="k"/>'s output is held (a value max-pooling of whole
+    /// numbers keeps them whole; an average pooling's sums of codes, ±1 or whole numbers are whole).</summary>
+    public CValues OutputKind(int k) => model.Layers[k] switch
+    {
+        ValueMaxPoolLayer when InputKind(k) == CValues.Ints => CValues.Ints,
+        AveragePoolLayer when InputKind(k) is CValues.Ints or CValues.Codes or CValues.Packed => CValues.Ints,
+        var layer => OutputOf(layer, k == model.Layers.Count - 1),
+    };
 
     /// <summary>Whether the inputs are integer codes (else some width above 24 bits passes as a real).</summary>
     public bool Codes => model.Input.AllCodes;
@@ -147,6 +152,7 @@ internal sealed class CLayerPlan
         public bool Visit(GeneralConvLayer layer) => layer.IntegerSums && Folded(layer.Output);
         public bool Visit(MaxPoolLayer layer) => true;
         public bool Visit(ValueMaxPoolLayer layer) => true;
+        public bool Visit(AveragePoolLayer layer) => true;
 
         private static bool Folded(LayerOutput output) => output.Form is OutputForm.Signs or OutputForm.Levels or OutputForm.Logits;
     }

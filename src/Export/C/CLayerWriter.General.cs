@@ -248,6 +248,24 @@ internal sealed partial class CLayerWriter
             """);
     }
 
+    /// <summary>Window sums, as <see cref="AveragePoolLayer"/>: whole numbers in int32 (codes, ±1
+    /// and integer levels), real values in float32 in the engine's order.</summary>
+    private void AveragePool(string name, AveragePoolLayer p, CValues input)
+    {
+        int channels = p.InputShape[0], height = p.InputShape[1], width = p.InputShape[2], pool = p.Pool;
+        int outHeight = height / pool, outWidth = width / pool;
+        var whole = input is CValues.Ints or CValues.Codes or CValues.Packed;
+        var (type, zero, store) = whole ? ("int32_t", "0", "(uint32_t)sum") : ("float", "0.0f", "qnn_word(sum)");
+        UsesFloatWords |= !whole;
+        PoolingLoops(name, p.OutputSize, channels, outHeight, outWidth, $$"""
+                            {{type}} sum = {{zero}};
+                            for (dy = 0; dy < {{pool}}L; dy++)
+                                for (dx = 0; dx < {{pool}}L; dx++)
+                                    sum += {{Read(input, $"(c * {height}L + oy * {pool}L + dy) * {width}L + ox * {pool}L + dx", whole)}};
+                            out[(c * {{outHeight}}L + oy) * {{outWidth}}L + ox] = {{store}};
+            """);
+    }
+
     private void ValueMaxPool(string name, ValueMaxPoolLayer p, CValues input)
     {
         int channels = p.InputShape[0], height = p.InputShape[1], width = p.InputShape[2], pool = p.Pool;

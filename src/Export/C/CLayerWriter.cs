@@ -54,6 +54,8 @@ internal sealed partial class CLayerWriter(string prefix, StringBuilder text)
         }
         public bool Visit(ValueMaxPoolLayer layer) { writer.ValueMaxPool(name, layer, input); return true; }
 
+        public bool Visit(AveragePoolLayer layer) { writer.AveragePool(name, layer, input); return true; }
+
         /// <summary>The kinds that count bits or integers refuse real input values.</summary>
         private void IntegerInput(EngineLayer layer)
         {

@@ -106,6 +106,8 @@ public static class Operations
 
         public LayerWork Visit(ValueMaxPoolLayer layer) => Work(LayerCode.Pool, (long)layer.OutputSize * layer.Pool * layer.Pool, 0, 0);
 
+        public LayerWork Visit(AveragePoolLayer layer) => Work(LayerCode.Pool, (long)layer.OutputSize * layer.Pool * layer.Pool, 0, 0);
+
         private static long Rows(EngineLayer layer) => layer.OutputSize;
 
         private LayerWork Work(LayerCode code, long inner, long outputs, long gathers) => new(k, code, inner, outputs, gathers);

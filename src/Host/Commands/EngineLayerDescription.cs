@@ -40,6 +40,8 @@ internal sealed record EngineLayerDescription(string Kind, string Runs, long Flo
 
         public EngineLayerDescription Visit(ValueMaxPoolLayer p) => new("MaxPool", "max of values", 0);
 
+        public EngineLayerDescription Visit(AveragePoolLayer p) => new("AvgPool", "window sums (the next layer divides)", 0);
+
         private static long DenseBytes(EngineLayer layer) => 4L * ((long)layer.InputSize * layer.OutputSize + 4L * layer.OutputSize);
     }
 
