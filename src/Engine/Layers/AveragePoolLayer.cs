@@ -17,18 +17,6 @@ public sealed class AveragePoolLayer(string name, int[] inputShape, int pool) : 
     public override TResult Accept<TResult>(ILayerVisitor<TResult> visitor) => visitor.Visit(this);
 
     /// <inheritdoc />
-    public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch)
-    {
-        int height = InputShape[1], width = InputShape[2];
-        for (var c = 0; c < InputShape[0]; c++)
-            for (var oy = 0; oy < OutHeight; oy++)
-                for (var ox = 0; ox < OutWidth; ox++)
-                {
-                    var sum = 0f;
-                    for (var dy = 0; dy < Pool; dy++)
-                        for (var dx = 0; dx < Pool; dx++)
-                            sum += input[c * height * width + (oy * Pool + dy) * width + ox * Pool + dx];
-                    output[(c * OutHeight + oy) * OutWidth + ox] = sum;
-                }
-    }
+    public override void Forward(ReadOnlySpan<float> input, Span<float> output, Span<ulong> scratch) =>
+        Reduce(input, output, 0f, static (sum, v) => sum + v);
 }
