@@ -139,7 +139,7 @@ let cost (spec: ModelSpec) : ModelCost =
               Macs = classify precision inputs macs }
         entry, (outputShape, next)
     let layers, _ =
-        spec.Layers |> Array.indexed |> Array.mapFold layerCost (Shapes.inputShape spec.Input, modelInputPrecision spec)
+        spec.Layers |> Array.indexed |> Array.mapFold layerCost (Shapes.firstLayerInput spec.Input, modelInputPrecision spec)
     let sum (field: LayerCost -> int64) = layers |> Array.fold (fun total l -> total + field l) 0L
     let macs (field: MacCounts -> int64) = sum (fun l -> field l.Macs)
     { Layers = layers

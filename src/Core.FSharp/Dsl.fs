@@ -56,6 +56,9 @@ type ImageInputAttribute() =
     member val Height = 0 with get, set
     member val Width = 0 with get, set
     member val Bits = DslDefaults.ImageBits with get, set
+    /// Averages the quantized image over Downscale × Downscale windows before the first layer
+    /// (1: none; 2 turns a 28 × 28 digit into 14 × 14).
+    member val Downscale = 1 with get, set
 
 /// A fully connected layer. The last `Dense` is the output layer and has no activation.
 [<AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)>]

@@ -9,7 +9,7 @@ let private option (value: 'T option) : System.Nullable<'T> = match value with S
 let private input (spec: InputSpec) =
     match spec with
     | Features f -> InputFacts.OfFeatures(f.Count, f.Bits, (match f.FeatureBits with Some widths -> widths :> System.Collections.Generic.IReadOnlyList<int> | None -> null))
-    | Image i -> InputFacts.OfImage(i.Channels, i.Height, i.Width, i.Bits)
+    | Image i -> InputFacts.OfImage(i.Channels, i.Height, i.Width, i.Bits, i.Downscale)
 
 let private layer (spec: LayerSpec) =
     match spec with

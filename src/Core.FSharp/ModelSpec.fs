@@ -12,12 +12,15 @@ type FeatureInputSpec =
       Bits: int
       FeatureBits: int[] option }
 
-/// The input of a CNN: images quantized to `Bits` per pixel (one range for the whole tensor).
+/// The input of a CNN: images quantized to `Bits` per pixel (one range for the whole tensor),
+/// then averaged over `Downscale` × `Downscale` windows (1: not downscaled; a 28 × 28 digit at 2
+/// is 14 × 14) before the first layer.
 type ImageInputSpec =
     { Channels: int
       Height: int
       Width: int
-      Bits: int }
+      Bits: int
+      Downscale: int }
 
 type InputSpec =
     | Features of FeatureInputSpec
@@ -154,4 +157,4 @@ type SpecDefaults =
 
     /// A CNN input at the DSL's default channels and width.
     static member Image(height: int, width: int) : InputSpec =
-        Image { Channels = DslDefaults.ImageChannels; Height = height; Width = width; Bits = DslDefaults.ImageBits }
+        Image { Channels = DslDefaults.ImageChannels; Height = height; Width = width; Bits = DslDefaults.ImageBits; Downscale = 1 }

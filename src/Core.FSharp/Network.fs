@@ -41,6 +41,14 @@ module Topology =
         | Features f -> new InputQuantizer(f.Bits)
         | Image i -> new InputQuantizer(i.Bits)
 
+    /// The input's downscale: the average of each Downscale × Downscale window of the quantized
+    /// image (stride the same, floor), which the engine keeps as the window's integer code sum.
+    [<CompiledName("Downscale")>]
+    let downscale (spec: ModelSpec) : TorchSharp.Modules.AvgPool2d =
+        match spec.Input with
+        | Image i when i.Downscale > 1 -> torch.nn.AvgPool2d(int64 i.Downscale)
+        | _ -> invalidArg (nameof spec) $"{spec.Name}'s input is not downscaled"
+
     /// The shape that feeds layer `index`: the input, or the previous layer's output.
     let shapeBefore (spec: ModelSpec) (index: int) : int[] = Shapes.shapeBefore spec index
 
@@ -107,6 +115,7 @@ module Topology =
             | Conv c -> torch.nn.MaxPool2d(int64 c.Pool)
             | Dense _ -> invalidArg (nameof stage) $"{stage.Name} pools a dense layer"
         | StageKind.Flatten -> torch.nn.Flatten()
+        | StageKind.Downscale -> downscale spec
         | StageKind.Dropout -> torch.nn.Dropout(spec.Dropout)
         | other -> invalidArg (nameof stage) $"unknown stage kind {other}"
 

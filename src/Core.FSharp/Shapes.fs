@@ -39,6 +39,12 @@ let inputShape (input: InputSpec) =
     | Features f -> [| f.Count |]
     | Image i -> [| i.Channels; i.Height; i.Width |]
 
+/// What the first layer receives: the input's shape, downscaled (floor) where an image is.
+let firstLayerInput (input: InputSpec) =
+    match input with
+    | Image i when i.Downscale > 1 -> [| i.Channels; i.Height / i.Downscale; i.Width / i.Downscale |]
+    | _ -> inputShape input
+
 /// The index of the output layer (the last Dense).
 let outputLayer (spec: ModelSpec) =
     spec.Layers |> Array.findIndexBack (function Dense _ -> true | Conv _ -> false)

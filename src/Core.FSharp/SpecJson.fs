@@ -53,6 +53,7 @@ let write (spec: ModelSpec) : string =
             w.WriteNumber("height", i.Height)
             w.WriteNumber("width", i.Width)
             w.WriteNumber("bits", i.Bits)
+            if i.Downscale <> 1 then w.WriteNumber("downscale", i.Downscale)
         w.WriteEndObject()
         w.WriteString("activation", string spec.Activation)
         spec.ActivationBits |> Option.iter (fun b -> w.WriteNumber("activationBits", b))
@@ -98,7 +99,7 @@ let private modelName path (e: JsonElement) =
     name
 
 let private readInput (kind: ModelKind) path (e: JsonElement) =
-    let props = properties path [ "features"; "bits"; "featureBits"; "channels"; "height"; "width" ] e
+    let props = properties path [ "features"; "bits"; "featureBits"; "channels"; "height"; "width"; "downscale" ] e
     if props.ContainsKey "features" then
         Features
             { Count = required props path "features" integer
@@ -112,7 +113,8 @@ let private readInput (kind: ModelKind) path (e: JsonElement) =
             { Channels = optional props path "channels" integer |> Option.defaultValue DslDefaults.ImageChannels
               Height = required props path "height" integer
               Width = required props path "width" integer
-              Bits = optional props path "bits" integer |> Option.defaultValue DslDefaults.ImageBits }
+              Bits = optional props path "bits" integer |> Option.defaultValue DslDefaults.ImageBits
+              Downscale = optional props path "downscale" integer |> Option.defaultValue 1 }
     else
         let expected = if kind = ModelKind.Cnn then "\"height\" and \"width\"" else "\"features\""
         fail path $"missing field {expected}"

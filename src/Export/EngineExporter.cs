@@ -46,6 +46,14 @@ public static class EngineExporter
         var codes = InputCodes.Of(stages[0].Shape, quantizer);
         var incoming = Incoming.Input(codes);
         var layers = new List<EngineLayer>();
+        if (spec.Input is InputSpec.Image { Item.Downscale: > 1 and var factor } && stages.FirstOrDefault(s => s.Kind == StageKind.Downscale) is { } downscale)
+        {
+            // The average of a window as the engine keeps it: the codes' sum, the 1/f² folded into
+            // the next layer with the codes' 1/L.
+            var pool = new AveragePoolLayer(downscale.Name, stages[0].Shape, factor);
+            layers.Add(Checked(pool, downscale, new[] { pool.OutputSize }));
+            incoming = Incoming.Downscaled(incoming, pool.Window, pool.OutputSize);
+        }
         var outputLayer = Array.FindLastIndex(spec.Layers, l => l.IsDense);
         // Each layer's stages, grouped once; the input stage is layer -1.
         var byLayer = stages.GroupBy(s => s.Layer).ToDictionary(g => g.Key, g => g.ToArray());

@@ -28,6 +28,16 @@ internal sealed record Incoming(Incoming.Values Kind, long Denominator, double L
         ? new(Values.Codes, codes.Denominator, codes.Denominator, codes.Multipliers, codes.Divisors)
         : new(Values.Reals, 1, 1, null, codes.Divisors);
 
+    /// <summary>What an average pooling of <paramref name="window"/> values gives (window sums):
+    /// codes or integers become integers over a denominator <paramref name="window"/> times
+    /// larger, reals are divided by it too.</summary>
+    public static Incoming Downscaled(Incoming input, int window, int outputs) => input.Kind switch
+    {
+        Values.Reals => new(Values.Reals, 1, 1, null, Enumerable.Repeat(input.Divisor * window, outputs).ToArray()),
+        Values.Signs => new(Values.Integers, window, window, null, null),
+        _ => new(Values.Integers, input.Denominator * window, input.LargestTerm(0) * window, null, null),
+    };
+
     public static readonly Incoming Signs = new(Values.Signs, 1, 1, null, null);
 
     public static readonly Incoming Reals = new(Values.Reals, 1, 1, null, null);

@@ -30,7 +30,7 @@ let private cnn =
     { SpecDefaults.Model(
           "PoolDropoutCnn",
           ModelKind.Cnn,
-          Image { Channels = 1; Height = 12; Width = 12; Bits = 8 },
+          Image { Channels = 1; Height = 12; Width = 12; Bits = 8; Downscale = 1 },
           [ SpecDefaults.Conv(4, kernel = 3, padding = 1, weights = SpecDefaults.Weights(WeightQuant.Binary))
             SpecDefaults.Conv(8, kernel = 3, padding = 1, pool = 2, weights = SpecDefaults.Weights(WeightQuant.Ternary), activation = Activation.Relu)
             SpecDefaults.Dense(16, SpecDefaults.Weights(WeightQuant.Binary), Activation.BinarizeReste)

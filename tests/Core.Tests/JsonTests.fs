@@ -52,7 +52,7 @@ let ``the reader's defaults are the DSL's defaults, as SpecDefaults and the attr
         let image = ImageInputAttribute()
         Assert.Equal((model.Activation, model.QMode, model.Dropout, model.ResteO), (spec.Activation, spec.QMode, spec.Dropout, spec.ResteO))
         Assert.Equal((model.ResteThreshold, model.SwishBeta, model.TernaryThreshold), (spec.ResteThreshold, spec.SwishBeta, spec.TernaryThreshold))
-        Assert.Equal(Image { Channels = image.Channels; Height = 8; Width = 8; Bits = image.Bits }, spec.Input)
+        Assert.Equal(Image { Channels = image.Channels; Height = 8; Width = 8; Bits = image.Bits; Downscale = 1 }, spec.Input)
         match spec.Layers.[0] with
         | Conv c ->
             Assert.Equal((conv.Kernel, conv.Stride, conv.Padding, conv.Dilation, conv.Groups, conv.Pool), (c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups, c.Pool))

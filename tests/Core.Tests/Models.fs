@@ -18,7 +18,7 @@ let miniMnistCnnWith (padding: int) =
     { SpecDefaults.Model(
           "MiniMnistCnn",
           ModelKind.Cnn,
-          Image { Channels = 1; Height = 28; Width = 28; Bits = 8 },
+          Image { Channels = 1; Height = 28; Width = 28; Bits = 8; Downscale = 1 },
           [ SpecDefaults.Conv(16, kernel = 3, padding = padding, weights = binary)
             SpecDefaults.Conv(32, kernel = 3, padding = padding, pool = 2, weights = binary)
             SpecDefaults.Dense(32, binary, Activation.BinarizeReste)

@@ -63,7 +63,7 @@ let private randomCnn: Gen<ModelSpec> =
         let! hidden = Gen.choose (2, 9)
         let! classes = Gen.choose (2, 5)
         let layers = blocks @ [ SpecDefaults.Dense(hidden); SpecDefaults.Dense(classes) ]
-        return SpecDefaults.Model("RandomCnn", ModelKind.Cnn, Image { Channels = channels; Height = height; Width = width; Bits = 8 }, layers)
+        return SpecDefaults.Model("RandomCnn", ModelKind.Cnn, Image { Channels = channels; Height = height; Width = width; Bits = 8; Downscale = 1 }, layers)
     }
     |> Gen.filter (fun spec -> (Validation.errors spec).IsEmpty)
 

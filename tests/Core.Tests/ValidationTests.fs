@@ -27,7 +27,7 @@ let private nbits bits = { Mode = WeightQuant.NBits; Bits = bits; Scaled = false
 
 /// (name, spec, code, isError, path, a piece of the message that names the value and the rule)
 let cases : (string * ModelSpec * string * bool * string * string) list =
-    [ "MLP with an image input", { vertebralMlp with Input = Image { Channels = 1; Height = 4; Width = 4; Bits = 8 } }, "QNN002", true, "input", "has [ImageInput]; it needs exactly one [Input(features)], the input of an MLP"
+    [ "MLP with an image input", { vertebralMlp with Input = Image { Channels = 1; Height = 4; Width = 4; Bits = 8; Downscale = 1 } }, "QNN002", true, "input", "has [ImageInput]; it needs exactly one [Input(features)], the input of an MLP"
       "CNN with a feature input", { miniMnistCnn with Input = Features { Count = 6; Bits = 8; FeatureBits = None } }, "QNN002", true, "input", "has [Input(features)]; it needs exactly one [ImageInput], the input of a CNN"
       "no Dense layer", { miniMnistCnn with Layers = miniMnistCnn.Layers.[0..1] }, "QNN003", true, "layers", "has no Dense layer; a model needs a Dense output layer"
       "Conv in an MLP", { vertebralMlp with Layers = Array.append [| SpecDefaults.Conv(4) |] vertebralMlp.Layers }, "QNN003", true, "layers[0]", "Conv conv1 is in an MLP; a model needs a Dense output layer, and Conv blocks only in a [QuantizedCnn]"
@@ -55,7 +55,7 @@ let cases : (string * ModelSpec * string * bool * string * string) list =
       "NaN dropout", { vertebralMlp with Dropout = nan }, "QNN007", true, "Dropout", "Dropout is NaN"
       "ReSTE o below 1", { vertebralMlp with ResteO = 0.5 }, "QNN008", true, "ResteO", "ResteO is 0.5; ReSTE needs o >= 1 and threshold > 0"
       "ReSTE threshold of 0", { vertebralMlp with ResteThreshold = 0.0 }, "QNN008", true, "ResteThreshold", "ResteThreshold is 0; ReSTE needs o >= 1 and threshold > 0"
-      "conv block that empties the image", conv { miniMnistCnn with Input = Image { Channels = 1; Height = 4; Width = 4; Bits = 8 } } 1 (fun c -> { c with Padding = 0; Kernel = 5 }), "QNN009", true, "layers[1]", "Conv conv2 outputs 0×0 from a 4×4 input"
+      "conv block that empties the image", conv { miniMnistCnn with Input = Image { Channels = 1; Height = 4; Width = 4; Bits = 8; Downscale = 1 } } 1 (fun c -> { c with Padding = 0; Kernel = 5 }), "QNN009", true, "layers[1]", "Conv conv2 outputs 0×0 from a 4×4 input"
       "groups that do not divide the channels", conv miniMnistCnn 1 (fun c -> { c with Groups = 3 }), "QNN010", true, "layers[1].Groups", "Groups = 3, which does not divide its 16 input and 32 output channels"
       "activation on the output layer", dense vertebralMlp 2 (fun d -> { d with Activation = Some Activation.Binarize }), "QNN012", false, "layers[2].Activation", "is the output layer"
       "ActivationBits without NBits", dense vertebralMlp 0 (fun d -> { d with ActivationBits = Some 4 }), "QNN016", true, "layers[0].ActivationBits", "Dense fc1 has ActivationBits with Activation = BinarizeReste; ActivationBits and Activation.NBits go together"

@@ -26,17 +26,23 @@ public class GeneratedModelTests
         Assert.Equal(6272, global::Qnn.Spec.flattenedFeatures(MiniMnistCnn.Spec));
         Assert.Equal(Activation.BinarizeReste, VertebralMlp.Spec.Activation);
         Assert.Equal(0.1, MiniMnistCnn.Spec.Dropout);
+        // The downscale: its stage after the input, and what the first layer receives.
+        Assert.Equal(new[] { "input", "downscale", "conv1" }, global::Qnn.Spec.stages(DownscaledCnn.Spec).Take(3).Select(s => s.Name));
+        Assert.Equal(new[] { 1, 14, 14 }, global::Qnn.Spec.stages(DownscaledCnn.Spec)[1].Shape);
+        Assert.Equal(8 * 6 * 6, global::Qnn.Spec.flattenedFeatures(DownscaledCnn.Spec));
+        Assert.Equal(DownscaledCnn.Spec, global::Qnn.Spec.ofJson(global::Qnn.Spec.toJson(DownscaledCnn.Spec)).ResultValue);
         var fromJson = global::Qnn.Spec.ofJson(global::Qnn.Spec.toJson(VertebralMlp.Spec));
         Assert.Equal(VertebralMlp.Spec, fromJson.ResultValue);
     }
 
-    public static TheoryData<string> ModelNames => new() { "VertebralMlp", "MiniMnistCnn", "MiniMnistCnnNoPadding", "TernaryBlobMlp", "FloatBlobMlp" };
+    public static TheoryData<string> ModelNames => new() { "VertebralMlp", "MiniMnistCnn", "MiniMnistCnnNoPadding", "DownscaledCnn", "TernaryBlobMlp", "FloatBlobMlp" };
 
     private static (nn.Module<Tensor, Tensor> Generated, ModelSpec Spec) Create(string name) => name switch
     {
         "VertebralMlp" => (new VertebralMlp(), VertebralMlp.Spec),
         "MiniMnistCnn" => (new MiniMnistCnn(), MiniMnistCnn.Spec),
         "MiniMnistCnnNoPadding" => (new MiniMnistCnnNoPadding(), MiniMnistCnnNoPadding.Spec),
+        "DownscaledCnn" => (new DownscaledCnn(), DownscaledCnn.Spec),
         "TernaryBlobMlp" => (new TernaryBlobMlp(), TernaryBlobMlp.Spec),
         "FloatBlobMlp" => (new FloatBlobMlp(), FloatBlobMlp.Spec),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),

@@ -29,6 +29,13 @@ public partial class MiniMnistCnn;
 [Dense(10)]
 public partial class MiniMnistCnnNoPadding;
 
+/// <summary>A 28×28 digit downscaled to 14×14 (a 2×2 average) before a 4-bit convolution.</summary>
+[QuantizedCnn(Activation = Activation.NBits, ActivationBits = 4)]
+[ImageInput(Height = 28, Width = 28, Downscale = 2)]
+[Conv(8, Kernel = 3, Pool = 2, Weights = WeightQuant.NBits, Bits = 4)]
+[Dense(10, Weights = WeightQuant.NBits, Bits = 4)]
+public partial class DownscaledCnn;
+
 [QuantizedMlp(Activation = Activation.Ternarize)]
 [Input(8, Bits = 8)]
 [Dense(32, Weights = WeightQuant.Ternary)]

@@ -53,6 +53,14 @@ public static class SnapshotDeclarations
     public partial class GroupedCnn;
     """;
 
+    public const string DownscaledCnn = """
+    [QuantizedCnn(Activation = Activation.NBits, ActivationBits = 4)]
+    [ImageInput(Height = 28, Width = 28, Downscale = 2)]
+    [Conv(8, Kernel = 3, Pool = 2, Weights = WeightQuant.NBits, Bits = 4)]
+    [Dense(10, Weights = WeightQuant.NBits, Bits = 4)]
+    public partial class DownscaledCnn;
+    """;
+
     public const string FloatBaseline = """
     public static partial class Baselines
     {
@@ -73,6 +81,7 @@ public static class SnapshotDeclarations
         [nameof(NBitsMlpWithPerFeatureInputBits)] = NBitsMlpWithPerFeatureInputBits,
         [nameof(TernaryMlp)] = TernaryMlp,
         [nameof(CnnWithStrideDilationAndGroups)] = CnnWithStrideDilationAndGroups,
+        [nameof(DownscaledCnn)] = DownscaledCnn,
         [nameof(FloatBaseline)] = FloatBaseline,
     };
 }

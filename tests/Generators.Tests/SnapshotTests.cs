@@ -37,5 +37,8 @@ public class SnapshotTests
     public void CnnWithStrideDilationAndGroups() => VerifyGenerated(SnapshotDeclarations.CnnWithStrideDilationAndGroups);
 
     [Fact]
+    public void DownscaledCnn() => VerifyGenerated(SnapshotDeclarations.DownscaledCnn);
+
+    [Fact]
     public void FloatBaseline() => VerifyGenerated(SnapshotDeclarations.FloatBaseline);
 }

@@ -325,11 +325,13 @@ public class CExportTests
     [InlineData(false, """{ "conv": 8, "kernel": 3, "weights": "Binary", "scaled": true, "activation": "Relu", "pool": 2 }, { "conv": 8, "kernel": 3, "groups": 4, "activation": "Binarize", "pool": 2 }, { "dense": 10, "weights": "NBits", "bits": 12 }""")]
     // A float strided first convolution, then binary ones.
     [InlineData(false, """{ "conv": 6, "kernel": 5, "stride": 2 }, { "conv": 8, "kernel": 3, "weights": "Binary" }, { "dense": 10, "weights": "Binary" }""")]
-    public void Cnns_with_ternary_n_bit_float_grouped_and_dilated_convolutions_in_C(bool onArm, string layers)
+    // The input downscaled 2 × 2 (window sums of the codes) into 4-bit and binary convolutions.
+    [InlineData(false, """{ "conv": 8, "kernel": 3, "weights": "NBits", "bits": 4, "activation": "NBits", "activationBits": 4, "pool": 2 }, { "conv": 8, "kernel": 3, "weights": "Binary", "pool": 2 }, { "dense": 10, "weights": "NBits", "bits": 4 }""", ", \"downscale\": 2")]
+    public void Cnns_with_ternary_n_bit_float_grouped_and_dilated_convolutions_in_C(bool onArm, string layers, string input = "")
     {
         var data = Cli.RequireData("mnist/train-images-idx3-ubyte.gz");
         var spec = Path.Combine(Temp(), "cnn.json");
-        File.WriteAllText(spec, $$"""{ "name": "CoverageCnn", "kind": "cnn", "activation": "Binarize", "input": { "channels": 1, "height": 28, "width": 28, "bits": 8 }, "layers": [ {{layers}} ] }""");
+        File.WriteAllText(spec, $$"""{ "name": "CoverageCnn", "kind": "cnn", "activation": "Binarize", "input": { "channels": 1, "height": 28, "width": 28, "bits": 8{{input}} }, "layers": [ {{layers}} ] }""");
         AssertCMatchesEngine(data, "mini-mnist", viaEngineFile: true, onArm, "--model", spec, "--epochs", "1", "--batch-size", "128");
     }
 

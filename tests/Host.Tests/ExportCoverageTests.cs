@@ -57,13 +57,15 @@ public class ExportCoverageTests
     [InlineData("mini-fashion-mnist", """{ "conv": 8, "kernel": 3, "weights": "Binary", "scaled": true, "activation": "Relu", "pool": 2 }, { "conv": 8, "kernel": 3, "groups": 4, "activation": "Binarize", "pool": 2 }, { "dense": 10, "weights": "NBits", "bits": 12 }""")]
     // Binary convolutions (the packed kernel), stochastic, a dropout hidden layer, a float first convolution.
     [InlineData("mini-mnist", """{ "conv": 6, "kernel": 5, "stride": 2 }, { "conv": 8, "kernel": 3, "weights": "Binary" }, { "dense": 32, "weights": "Binary" }, { "dense": 10, "weights": "Binary" }""", "\"qMode\": \"Stochastic\", \"dropout\": 0.2,")]
-    public void Cnns_with_every_newly_exported_convolution(string dataSet, string layers, string extra = "")
+    // The input downscaled 2 × 2 (window sums of the codes), 4-bit convolutions with 4-bit codes.
+    [InlineData("mini-mnist", """{ "conv": 8, "kernel": 3, "weights": "NBits", "bits": 4, "activation": "NBits", "activationBits": 4, "pool": 2 }, { "conv": 8, "kernel": 3, "weights": "Binary", "pool": 2 }, { "dense": 10, "weights": "NBits", "bits": 4 }""", "", ", \"downscale\": 2")]
+    public void Cnns_with_every_newly_exported_convolution(string dataSet, string layers, string extra = "", string input = "")
     {
         var data = dataSet == "mini-mnist" ? Cli.RequireData("mnist/train-images-idx3-ubyte.gz") : null;
         if (data is null)
             Prerequisite.FashionMnist();
         var spec = Temp("cnn.json");
-        File.WriteAllText(spec, $$"""{ "name": "CoverageCnn", "kind": "cnn", "activation": "Binarize", {{extra}} "input": { "channels": 1, "height": 28, "width": 28, "bits": 8 }, "layers": [ {{layers}} ] }""");
+        File.WriteAllText(spec, $$"""{ "name": "CoverageCnn", "kind": "cnn", "activation": "Binarize", {{extra}} "input": { "channels": 1, "height": 28, "width": 28, "bits": 8{{input}} }, "layers": [ {{layers}} ] }""");
         AssertBitExact(data, dataSet, "--model", spec, "--epochs", "1", "--batch-size", "128");
     }
 

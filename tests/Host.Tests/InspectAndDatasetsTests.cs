@@ -18,6 +18,20 @@ public class InspectAndDatasetsTests
     }
 
     [Fact]
+    public void Inspect_of_a_downscaled_input_costs_the_first_layer_on_the_smaller_image()
+    {
+        var spec = Path.Combine(Directory.CreateTempSubdirectory("qnn-inspect-").FullName, "downscaled.json");
+        File.WriteAllText(spec, """{ "name": "DownscaledCnn", "kind": "cnn", "activation": "NBits", "activationBits": 4, "input": { "channels": 1, "height": 28, "width": 28, "bits": 8, "downscale": 2 }, "layers": [ { "conv": 8, "kernel": 3, "weights": "NBits", "bits": 4, "pool": 2 }, { "dense": 10, "weights": "NBits", "bits": 4 } ] }""");
+        var result = Cli.Run(null, "inspect", "--model", spec);
+        Assert.True(result.ExitCode == 0, result.Error);
+        var lines = result.Output.Split('\n');
+        Assert.Equal("DownscaledCnn (CNN), input 1×28×28, downscaled 2×2 to 1×14×14", lines[0]);
+        // 14 × 14 in: a 3 × 3 kernel leaves 12 × 12, pooled to 6 × 6; 9 · 8 · 144 MACs.
+        Assert.Contains(lines, l => l.StartsWith("conv1", StringComparison.Ordinal) && l.Contains("8×6×6") && l.Contains("10,368"));
+        Assert.Contains("flattened features into the head: 288", result.Output);
+    }
+
+    [Fact]
     public void Inspect_of_the_vertebral_mlp_counts_integer_and_binary_macs()
     {
         var result = Cli.Run(null, "inspect", "--model", "VertebralMlp");

@@ -40,7 +40,7 @@ internal static class CostSpecs
 
     /// <summary>1×8×8 8-bit image → conv 4 channels (3×3, padding 1, pool 2, binary, sign) → 10 binary outputs.</summary>
     public static ModelSpec SmallCnn => SpecDefaults.Model("c", ModelKind.Cnn,
-        InputSpec.NewImage(new ImageInputSpec(1, 8, 8, 8)),
+        InputSpec.NewImage(new ImageInputSpec(1, 8, 8, 8, 1)),
         new[]
         {
             SpecDefaults.Conv(4, kernel: 3, padding: 1, pool: 2, weights: Binary, activation: Activation.Binarize),

@@ -206,6 +206,22 @@ public sealed class SpaceDecodeTests
     }
 
     [Fact]
+    public void A_downscale_gene_averages_the_image_before_the_first_block()
+    {
+        var space = SearchSpace.Parse("""{ "kind": "cnn", "convLayers": {"min": 1, "max": 1}, "channels": [8], "stride": {"min": 1, "max": 1}, "pool": [2], "downscale": [1, 2] }""");
+        Assert.Contains(new GeneDomain("downscale", 2, true), space.Domains);
+        Assert.Contains("\"downscale\": [\n    1,\n    2\n  ]", space.Json.ReplaceLineEndings("\n"));
+        Assert.Equal(space.Json, SearchSpace.Parse(space.Json).Json);
+        var spec = space.Decode(With(space.Domains, ("downscale", 1)), Images, 10, "d").Spec!;
+        Assert.Equal(2, ((InputSpec.Image)spec.Input).Item.Downscale);
+        // 28 × 28 → 14 × 14, a padded 3 × 3 convolution keeps it, the pool halves it: 8 × 7 × 7.
+        Assert.Equal(8 * 7 * 7, Qnn.Spec.flattenedFeatures(spec));
+        Assert.Equal(1, ((InputSpec.Image)space.Decode(With(space.Domains, ("downscale", 0)), Images, 10, "d").Spec!.Input).Item.Downscale);
+        Assert.DoesNotContain(SearchSpace.Builtin("cnn").Domains, g => g.Name == "downscale");
+        Assert.Contains("is not a key of a mlp space", Assert.Throws<SearchSpaceException>(() => SearchSpace.Parse("""{ "kind": "mlp", "downscale": [2] }""")).Message);
+    }
+
+    [Fact]
     public void ConvBitsAboveOneAreNBitsWeights()
     {
         var space = SearchSpace.Builtin("cnn");

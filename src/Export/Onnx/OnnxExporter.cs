@@ -56,6 +56,7 @@ public static class OnnxExporter
                 StageKind.Activation => Activation(graph, spec, stage, value, dialect),
                 StageKind.MaxPool => OnnxLayers.MaxPool(graph, stage.Name, ((LayerSpec.Conv)spec.Layers[stage.Layer]).Item.Pool, value),
                 StageKind.Flatten => OnnxLayers.Flatten(graph, stage.Name, value),
+                StageKind.Downscale => OnnxLayers.AveragePool(graph, stage.Name, ((InputSpec.Image)spec.Input).Item.Downscale, value),
                 // Dropout is the identity in evaluation.
                 StageKind.Dropout => value,
                 _ => throw new ExportException($"{stage.Name}: a {stage.Kind} stage has no ONNX form"),

@@ -59,6 +59,12 @@ internal static class OnnxLayers
             OnnxAttributes.Ints("kernel_shape", pool, pool),
             OnnxAttributes.Ints("strides", pool, pool));
 
+    /// <summary>AvgPool2d(pool) (the input's downscale): window and stride <paramref name="pool"/>, no padding, floor.</summary>
+    public static string AveragePool(OnnxGraph graph, string stage, int pool, string input) =>
+        graph.Node("AveragePool", stage, new[] { input },
+            OnnxAttributes.Ints("kernel_shape", pool, pool),
+            OnnxAttributes.Ints("strides", pool, pool));
+
     /// <summary>torch.nn.Flatten(): [N, C, H, W] to [N, C·H·W].</summary>
     public static string Flatten(OnnxGraph graph, string stage, string input) =>
         graph.Node("Flatten", stage, new[] { input }, OnnxAttributes.Int("axis", 1));

@@ -27,7 +27,7 @@ internal static class DeclarationFacts
     private static InputFacts Input(AttributeDeclaration a)
     {
         if (a.Name == "ImageInput")
-            return InputFacts.OfImage(a.Int("Channels", DslDefaults.ImageChannels), a.Int("Height", 0), a.Int("Width", 0), a.Int("Bits", DslDefaults.ImageBits));
+            return InputFacts.OfImage(a.Int("Channels", DslDefaults.ImageChannels), a.Int("Height", 0), a.Int("Width", 0), a.Int("Bits", DslDefaults.ImageBits), a.Int("Downscale", 1));
         var featureBits = a.Find("FeatureBits") is { IsArray: true } widths ? widths.Integers.ToArray() : null;
         return InputFacts.OfFeatures(a.Int("features", 0), a.Int("Bits", DslDefaults.InputBits), featureBits);
     }

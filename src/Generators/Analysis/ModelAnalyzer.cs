@@ -47,7 +47,8 @@ internal static class ModelAnalyzer
         var input = facts.Inputs.First(i => i.IsImage == facts.IsCnn);
         var output = StagePlanner.OutputLayer(facts);
         var layers = new List<LayerDescription>();
-        var inputShape = stages[0].Shape;
+        // What the first layer receives: the input, or its downscale.
+        var inputShape = stages.Last(s => s.Layer < 0).Shape;
         for (var index = 0; index < facts.Layers.Count; index++)
         {
             var layer = facts.Layers[index];
@@ -70,7 +71,7 @@ internal static class ModelAnalyzer
         return new ModelDescription(
             d.Namespace, d.ClassName, d.ContainingTypes, facts.IsCnn,
             new InputDescription(input.IsImage, input.Features, input.Bits, (input.FeatureBits ?? new int[0]).ToEquatableArray(),
-                input.FeatureBits is not null, input.Channels, input.Height, input.Width),
+                input.FeatureBits is not null, input.Channels, input.Height, input.Width, input.Downscale),
             layers.ToEquatableArray(),
             stages.Select(st => new StageDescription(st.Kind.ToString(), st.Name, st.Layer)).ToEquatableArray(),
             s.Activation.ToString(), s.ActivationBits, s.QMode.ToString(), s.Dropout, s.ResteO, s.ResteThreshold, s.SwishBeta, s.TernaryThreshold,

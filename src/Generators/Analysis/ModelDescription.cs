@@ -11,7 +11,8 @@ internal sealed record InputDescription(
     bool HasFeatureBits,
     int Channels,
     int Height,
-    int Width);
+    int Width,
+    int Downscale);
 
 /// <summary>
 /// One Dense or Conv layer of a valid model, with everything the emitter writes: the declared

@@ -93,6 +93,7 @@ internal static class ModelEmitter
                 "Activation" => new(stage.Name, "global::Qnn.QuantActivation", $"global::Qnn.Topology.Activation(Spec, {stage.Layer})"),
                 "MaxPool" => new(stage.Name, "global::TorchSharp.Modules.MaxPool2d", $"{Nn}.MaxPool2d({layer!.Pool})"),
                 "Flatten" => new(stage.Name, "global::TorchSharp.Modules.Flatten", $"{Nn}.Flatten()"),
+                "Downscale" => new(stage.Name, "global::TorchSharp.Modules.AvgPool2d", "global::Qnn.Topology.Downscale(Spec)"),
                 "Dropout" => new(stage.Name, "global::TorchSharp.Modules.Dropout", $"{Nn}.Dropout({Number(model.Dropout)})"),
                 _ => throw new System.InvalidOperationException($"no module for stage kind {stage.Kind}"),
             });
@@ -167,7 +168,7 @@ internal static class ModelEmitter
         w.Line($"global::Qnn.ModelKind.{(model.IsCnn ? "Cnn" : "Mlp")},");
         var input = model.Input;
         if (input.IsImage)
-            w.Line($"global::Qnn.InputSpec.NewImage(new global::Qnn.ImageInputSpec({input.Channels}, {input.Height}, {input.Width}, {input.Bits})),");
+            w.Line($"global::Qnn.InputSpec.NewImage(new global::Qnn.ImageInputSpec({input.Channels}, {input.Height}, {input.Width}, {input.Bits}, {input.Downscale})),");
         else
         {
             var featureBits = input.HasFeatureBits

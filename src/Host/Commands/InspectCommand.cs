@@ -83,7 +83,10 @@ public sealed class InspectCommand(Terminal terminal)
         var output = terminal.Out;
         var cost = global::Qnn.Spec.cost(spec);
         var input = global::Qnn.Spec.shapes(spec)[0].Shape;
-        output.WriteLine($"{name} ({(spec.Kind == ModelKind.Cnn ? "CNN" : "MLP")}), input {string.Join("×", input)}");
+        var downscaled = spec.Input is InputSpec.Image { Item.Downscale: > 1 and var f }
+            ? $", downscaled {f}×{f} to {string.Join("×", global::Qnn.Spec.stages(spec)[1].Shape)}"
+            : "";
+        output.WriteLine($"{name} ({(spec.Kind == ModelKind.Cnn ? "CNN" : "MLP")}), input {string.Join("×", input)}{downscaled}");
         var header = new[] { "layer", "output", "weights", "params", "weight bits", "memory", "MACs bin×bin", "ternary", "integer", "float" };
         var rows = new List<string[]>();
         foreach (var layer in cost.Layers)

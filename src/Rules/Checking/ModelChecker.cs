@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
@@ -93,6 +94,9 @@ static class ModelChecker
             Positive(findings, Site.Input(index, "Channels"), "image channels", input.Channels);
             Positive(findings, Site.Input(index, "Height"), "image height", input.Height);
             Positive(findings, Site.Input(index, "Width"), "image width", input.Width);
+            Positive(findings, Site.Input(index, "Downscale"), "image downscale", input.Downscale);
+            if (input.Downscale > 1 && input.Height > 0 && input.Width > 0 && input.Downscale > Math.Min(input.Height, input.Width))
+                findings.Add(RuleCatalog.SizeOutOfRange, Site.Input(index, "Downscale"), "image downscale", input.Downscale, $"at most the image's {input.Height}×{input.Width}");
             InputBits(findings, index, input.Bits);
             return (input, index);
         }
@@ -179,7 +183,8 @@ static class ModelChecker
 
         long[]? shape = input switch
         {
-            { IsImage: true, Channels: > 0, Height: > 0, Width: > 0 } => new long[] { input.Channels, input.Height, input.Width },
+            { IsImage: true, Channels: > 0, Height: > 0, Width: > 0, Downscale: > 0 } when input.Downscale <= Math.Min(input.Height, input.Width) =>
+                StagePlanner.Downscaled(input).Select(n => (long)n).ToArray(),
             { IsImage: false, Features: > 0 } => new long[] { input.Features },
             _ => null,
         };

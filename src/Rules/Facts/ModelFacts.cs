@@ -45,11 +45,12 @@ internal
 #else
 public
 #endif
-sealed record InputFacts(bool IsImage, int Features, int Bits, IReadOnlyList<int>? FeatureBits, int Channels, int Height, int Width)
+sealed record InputFacts(bool IsImage, int Features, int Bits, IReadOnlyList<int>? FeatureBits, int Channels, int Height, int Width, int Downscale = 1)
 {
     public static InputFacts OfFeatures(int features, int bits, IReadOnlyList<int>? featureBits) => new(false, features, bits, featureBits, 0, 0, 0);
 
-    public static InputFacts OfImage(int channels, int height, int width, int bits) => new(true, 0, bits, null, channels, height, width);
+    /// <summary>An image input; <paramref name="downscale"/> averages it over downscale × downscale windows (1: none).</summary>
+    public static InputFacts OfImage(int channels, int height, int width, int bits, int downscale = 1) => new(true, 0, bits, null, channels, height, width, downscale);
 
     /// <summary>The attribute's name as messages write it.</summary>
     public string AttributeName => IsImage ? "ImageInput" : "Input";

@@ -1,6 +1,7 @@
 namespace Qnn;
 
-/// <summary>The kinds of stage a network is made of. A conv block runs Conv → BatchNorm →
+/// <summary>The kinds of stage a network is made of. An image input may be downscaled (an
+/// average over Downscale × Downscale windows) before the first block. A conv block runs Conv → BatchNorm →
 /// Activation → MaxPool; a dense layer runs (Flatten) → Dense → BatchNorm → Dropout → Activation.</summary>
 #if QNN_GENERATOR
 internal
@@ -17,4 +18,6 @@ enum StageKind
     Flatten = 5,
     Dense = 6,
     Dropout = 7,
+    /// <summary>The input image averaged over Downscale × Downscale windows (an input option).</summary>
+    Downscale = 8,
 }

@@ -25,7 +25,12 @@ static class StagePlanner
         var input = model.Inputs.First(i => i.IsImage == model.IsCnn);
         var output = OutputLayer(model);
         var current = input.IsImage ? new[] { input.Channels, input.Height, input.Width } : new[] { input.Features };
-        var stages = new List<PlannedStage>(1 + 4 * model.Layers.Count) { new(StageKind.Input, StageNames.Input, -1, current) };
+        var stages = new List<PlannedStage>(2 + 4 * model.Layers.Count) { new(StageKind.Input, StageNames.Input, -1, current) };
+        if (input.IsImage && input.Downscale > 1)
+        {
+            current = Downscaled(input);
+            stages.Add(new PlannedStage(StageKind.Downscale, StageNames.Downscale, -1, current));
+        }
         for (var index = 0; index < model.Layers.Count; index++)
         {
             var layer = model.Layers[index];
@@ -56,6 +61,11 @@ static class StagePlanner
         }
         return stages;
     }
+
+    /// <summary>An image input's shape after its downscale (floor, as average pooling drops a
+    /// partial window).</summary>
+    public static int[] Downscaled(InputFacts input) =>
+        new[] { input.Channels, input.Height / input.Downscale, input.Width / input.Downscale };
 
     /// <summary>The index of the output layer: the last Dense (-1 when there is none, an invalid model).</summary>
     public static int OutputLayer(ModelFacts model)

@@ -42,6 +42,7 @@ internal static class GeneLayout
             Range(SpaceKeys.InputBits, d.InputBits);
         if (d.IsCnn)
         {
+            if (d.Downscale is not null) Numbers(SpaceKeys.Downscale, d.Downscale);
             Range(SpaceKeys.ConvLayers, d.ConvLayers!);
             for (var i = 0; i < d.ConvLayers!.Max; i++)
             {

@@ -65,7 +65,9 @@ internal sealed class SpaceDecoder(SpaceDefinition d, IReadOnlyList<GeneDomain> 
         if (d.IsCnn)
         {
             var (channels, height, width) = (input.Shape[0], input.Shape[1], input.Shape[2]);
-            inputSpec = InputSpec.NewImage(new ImageInputSpec(channels, height, width, d.InputBits.At(Gene(SpaceKeys.InputBits))));
+            var downscale = d.Downscale is { } factors ? factors[Gene(SpaceKeys.Downscale)] : 1;
+            inputSpec = InputSpec.NewImage(new ImageInputSpec(channels, height, width, d.InputBits.At(Gene(SpaceKeys.InputBits)), downscale));
+            (height, width) = (height / downscale, width / downscale);
             for (var i = 0; i < d.ConvLayers!.At(Gene(SpaceKeys.ConvLayers)); i++)
             {
                 foreach (var conv in Block(i, channels, height, width))

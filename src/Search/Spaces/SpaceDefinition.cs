@@ -3,7 +3,7 @@ namespace Qnn.Search.Spaces;
 /// <summary>A parsed, validated search space: every key's range or choices. Keys of the other kind
 /// are null (an MLP space has no conv keys, a CNN space no <c>hiddenLayers</c>/<c>units</c>/
 /// <c>featureBits</c>); the optional extras (<c>activationBits</c>, <c>resteO</c>,
-/// <c>resteThreshold</c>, and a CNN's <c>separable</c>) are null where the space leaves them out.</summary>
+/// <c>resteThreshold</c>, and a CNN's <c>separable</c> and <c>downscale</c>) are null where the space leaves them out.</summary>
 internal sealed record SpaceDefinition(
     string Kind,
     IntRange InputBits,
@@ -25,7 +25,8 @@ internal sealed record SpaceDefinition(
     IntRange? ActivationBits,
     double[]? ResteO,
     double[]? ResteThreshold,
-    bool[]? Separable = null)
+    bool[]? Separable = null,
+    int[]? Downscale = null)
 {
     /// <summary>Whether this is a CNN space.</summary>
     public bool IsCnn => Kind == SpaceKeys.Cnn;

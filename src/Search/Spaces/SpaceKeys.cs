@@ -27,6 +27,7 @@ internal static class SpaceKeys
     public const string ResteO = "resteO";
     public const string ResteThreshold = "resteThreshold";
     public const string Separable = "separable";
+    public const string Downscale = "downscale";
 
     /// <summary>The keys an MLP space takes.</summary>
     public static readonly string[] OfMlp =
@@ -40,7 +41,7 @@ internal static class SpaceKeys
     public static readonly string[] OfCnn =
     {
         Kind, InputBits, ConvLayers, Channels, Stride, Pool, ConvBits, FcLayers, FcUnits, LayerBits, OutputBits, Weights,
-        Activation, Dropout, ActivationBits, ResteO, ResteThreshold, Separable,
+        Activation, Dropout, ActivationBits, ResteO, ResteThreshold, Separable, Downscale,
     };
 
     /// <summary>The most hidden, conv or fc layers a space may offer: enough for any search here,

@@ -69,6 +69,7 @@ internal static class SpaceParser
         SpaceKeys.ResteThreshold => d with { ResteThreshold = Numbers(key, value, x => x > 0, "above 0") },
         SpaceKeys.Separable => d with { Separable = Choices(key, value, (e, i) => e.ValueKind is JsonValueKind.True or JsonValueKind.False
             ? e.GetBoolean() : throw new SearchSpaceException(key, $"choice {i} is {e.GetRawText()}; it must be true or false")) },
+        SpaceKeys.Downscale => d with { Downscale = Ints(key, value, 1, int.MaxValue) },
         _ => throw new SearchSpaceException(key, "is not a search space key"),
     };
 

@@ -46,6 +46,7 @@ internal static class SpaceWriter
                 foreach (var v in separable) w.WriteBooleanValue(v);
                 w.WriteEndArray();
             }
+            Ints(w, SpaceKeys.Downscale, d.Downscale);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());
