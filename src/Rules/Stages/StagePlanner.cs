@@ -6,7 +6,7 @@ namespace Qnn.Rules;
 
 /// <summary>
 /// Which modules a valid model has, what they are called and what shapes flow between them, in
-/// forward order: <c>input</c>; per conv block conv·bn·act·pool; <c>flatten</c> before the first
+/// forward order: <c>input</c> (and <c>downscale</c> where an image is averaged); per conv block conv·bn·act·pool; <c>flatten</c> before the first
 /// Dense of a CNN; per hidden Dense fc·bn·drop·act; the output fc·bn. An identity activation, a
 /// dropout of 0 and a pool of 1 are no stage. The core builds its network from these stages and
 /// the generator emits one field per stage, so their state_dict keys are the same. Assumes a model
