@@ -301,7 +301,7 @@ public class CExportTests
     [InlineData("signs and reals")]
     public void Average_pooling_of_codes_signs_levels_and_reals_in_C(string model)
     {
-        // Hand-built (the DSL does not declare average pooling yet): exported from the .qnnx.
+        // Hand-built (the DSL declares average pooling only as the input's downscale, over codes): exported from the .qnnx.
         var engine = model == "codes" ? PooledEngineModels.Codes() : PooledEngineModels.SignsAndReals();
         var folder = Temp();
         var engineFile = Path.Combine(folder, "model.qnnx");
