@@ -38,7 +38,13 @@ internal sealed class CLayerPlan
             var layer = model.Layers[k];
             var kind = OutputKind(k);
             var size = PoolAfter(k)?.OutputSize ?? layer.OutputSize;
-            outputWords[s] = kind == CValues.Logits ? 0 : kind == CValues.Packed ? PackedWords(size) : size;
+            outputWords[s] = kind switch
+            {
+                CValues.Logits => 0,
+                CValues.Packed => PackedWords(size),
+                CValues.Bytes => (size + 3) / 4,
+                _ => size,
+            };
             workWords[s] = WorkWords(layer);
             ArenaWords = Math.Max(ArenaWords, (s > 0 ? outputWords[s - 1] : 0) + workWords[s] + outputWords[s]);
         }
@@ -92,7 +98,7 @@ internal sealed class CLayerPlan
     {
         OutputForm.Signs => CValues.Packed,
         OutputForm.Logits => !last ? CValues.Floats : integerSums ? CValues.Sums : CValues.Logits,
-        OutputForm.Levels when WholeLevels(output) => CValues.Ints,
+        OutputForm.Levels when WholeLevels(output) => ByteLevels(output) ? CValues.Bytes : CValues.Ints,
         OutputForm.Activated when output.Activation == OutputActivation.Sign => CValues.Packed,
         _ => CValues.Floats,
     };
@@ -102,12 +108,16 @@ internal sealed class CLayerPlan
     public static bool WholeLevels(LayerOutput output) =>
         output.LevelValues!.All(v => float.IsInteger(v) && Math.Abs(v) <= 1 << 30);
 
+    /// <summary>Whether every level value is a whole number 0..255 (DoReFa codes of up to 8 bits): a byte each.</summary>
+    public static bool ByteLevels(LayerOutput output) =>
+        output.LevelValues!.All(v => float.IsInteger(v) && v is >= 0 and <= 255);
+
     /// <summary>How layer <paramref name="k"/>'s output is held (a value max-pooling of whole
     /// numbers keeps them whole; an average pooling's sums of codes, ±1 or whole numbers are whole).</summary>
     public CValues OutputKind(int k) => model.Layers[k] switch
     {
-        ValueMaxPoolLayer when InputKind(k) == CValues.Ints => CValues.Ints,
-        AveragePoolLayer when InputKind(k) is CValues.Ints or CValues.Codes or CValues.Packed => CValues.Ints,
+        ValueMaxPoolLayer when InputKind(k) is CValues.Ints or CValues.Bytes => InputKind(k),
+        AveragePoolLayer when InputKind(k) is CValues.Ints or CValues.Bytes or CValues.Codes or CValues.Packed => CValues.Ints,
         var layer => OutputOf(layer, k == model.Layers.Count - 1),
     };
 
@@ -138,7 +148,7 @@ internal sealed class CLayerPlan
     /// <summary>Whether a prediction from codes is integer arithmetic throughout: every layer sums
     /// integers and holds signs, whole numbers or (the last) its integer sums.</summary>
     public bool IntegerOnly => Enumerable.Range(0, model.Layers.Count).All(k =>
-        OutputKind(k) is CValues.Packed or CValues.Ints or CValues.Sums && model.Layers[k].Accept(IntegerArithmetic.Instance));
+        OutputKind(k) is CValues.Packed or CValues.Ints or CValues.Bytes or CValues.Sums && model.Layers[k].Accept(IntegerArithmetic.Instance));
 
     /// <summary>Whether a kind computes its outputs without a float: integer sums and folded outputs.</summary>
     private sealed class IntegerArithmetic : ILayerVisitor<bool>

@@ -30,6 +30,8 @@ internal sealed partial class CLayerWriter
             (CValues.Packed, false) => $"(QNN_BIT(in, {index}) ? 1.0f : -1.0f)",
             (CValues.Ints, true) => $"(int32_t)in[{index}]",
             (CValues.Ints, false) => $"(float)(int32_t)in[{index}]",
+            (CValues.Bytes, true) => $"(int32_t)((const unsigned char *)in)[{index}]",
+            (CValues.Bytes, false) => $"(float)((const unsigned char *)in)[{index}]",
             (CValues.Floats, true) => $"(int32_t)qnn_float(in[{index}])",
             _ => $"qnn_float(in[{index}])",
         };
@@ -80,7 +82,8 @@ internal sealed partial class CLayerWriter
     }
 
     /// <summary>Output j is values[how many of its nested thresholds fire]: whole values are
-    /// stored as int32 (fired + the first value where they are consecutive), others as floats.</summary>
+    /// stored as int32, or a byte where they are 0..255 (fired + the first value where they are
+    /// consecutive), others as floats.</summary>
     private string LevelsOutput(string name, LayerOutput output, long? bound)
     {
         var values = output.LevelValues!;
@@ -88,7 +91,7 @@ internal sealed partial class CLayerWriter
             ? Requantized(name, requantization, bound)
             : $"int32_t s, fired = 0;\n            for (s = 0; s < {output.Steps}L; s++)\n                if ({Fires(name, output.LevelBoundaries!, $"ch * {output.Steps}L + s", bound)})\n                    fired++;";
         string value;
-        if (outputKind == CValues.Ints)
+        if (outputKind is CValues.Ints or CValues.Bytes)
         {
             var consecutive = values.Select((v, k) => v - k).Distinct().Count() == 1;
             if (!consecutive)
@@ -102,7 +105,10 @@ internal sealed partial class CLayerWriter
             Floats($"{name}_values", values);
             value = $"qnn_word({name}_values[fired])";
         }
-        return $"{{\n            {count}\n            out[idx] = {value};\n        }}";
+        var target = outputKind == CValues.Bytes ? "((unsigned char *)out)[idx]" : "out[idx]";
+        if (outputKind == CValues.Bytes)
+            value = $"(unsigned char){value}";
+        return $"{{\n            {count}\n            {target} = {value};\n        }}";
     }
 
     /// <summary>The tables of a requantized output (<c>NAME_b</c> bases, <c>NAME_k</c>
@@ -254,7 +260,7 @@ internal sealed partial class CLayerWriter
     {
         int channels = p.InputShape[0], height = p.InputShape[1], width = p.InputShape[2], pool = p.Pool;
         int outHeight = height / pool, outWidth = width / pool;
-        var whole = input is CValues.Ints or CValues.Codes or CValues.Packed;
+        var whole = input is CValues.Ints or CValues.Bytes or CValues.Codes or CValues.Packed;
         var (type, zero, store) = whole ? ("int32_t", "0", "(uint32_t)sum") : ("float", "0.0f", "qnn_word(sum)");
         UsesFloatWords |= !whole;
         PoolingLoops(name, p.OutputSize, channels, outHeight, outWidth, $$"""
@@ -271,8 +277,9 @@ internal sealed partial class CLayerWriter
         int channels = p.InputShape[0], height = p.InputShape[1], width = p.InputShape[2], pool = p.Pool;
         int outHeight = height / pool, outWidth = width / pool;
         // Whole numbers stay whole (an integer maximum); other values are float words.
-        var whole = input == CValues.Ints;
-        var (type, store) = whole ? ("int32_t", "(uint32_t)best") : ("float", "qnn_word(best)");
+        var whole = input is CValues.Ints or CValues.Bytes;
+        var (type, store) = whole ? ("int32_t", input == CValues.Bytes ? "(unsigned char)best" : "(uint32_t)best") : ("float", "qnn_word(best)");
+        var target = input == CValues.Bytes ? "((unsigned char *)out)" : "out";
         UsesFloatWords |= !whole;
         PoolingLoops(name, p.OutputSize, channels, outHeight, outWidth, $$"""
                             {{type}} best = {{Read(input, $"(c * {height}L + oy * {pool}L) * {width}L + ox * {pool}L", whole)}};
@@ -282,7 +289,7 @@ internal sealed partial class CLayerWriter
                                     if (v > best)
                                         best = v;
                                 }
-                            out[(c * {{outHeight}}L + oy) * {{outWidth}}L + ox] = {{store}};
+                            {{target}}[(c * {{outHeight}}L + oy) * {{outWidth}}L + ox] = {{store}};
             """);
     }
 }

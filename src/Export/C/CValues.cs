@@ -15,6 +15,10 @@ internal enum CValues
     /// <summary>Whole numbers, one <c>int32_t</c> a word (the levels a ternary or n-bit activation
     /// folds to: -1, 0, 1 or 0 … L), so that integer layers read them without a float.</summary>
     Ints,
+    /// <summary>Whole numbers 0..255 (DoReFa codes of up to 8 bits), one byte each, four to a word:
+    /// read and written through <c>unsigned char</c> pointers, which C lets alias any object. A
+    /// quarter of the RAM of <see cref="Ints"/>.</summary>
+    Bytes,
     /// <summary>The last layer's integer sums z, one <c>int32_t</c> a word, from which the logits
     /// (the affine form in float32) or the class (in fixed point) are computed.</summary>
     Sums,
